@@ -1,0 +1,48 @@
+# Federation Portal: `make run` serves the demo, `make test` runs the tests. Both set up .venv first.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+# XStatic-Bootstrap is an sdist whose build needs pkg_resources (setuptools < 81).
+PIP_ENV := PIP_CONSTRAINT=$(CURDIR)/constraints-build.txt PIP_DISABLE_PIP_VERSION_CHECK=1
+
+.PHONY: install run test lint messages migrate seed clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints-build.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP_ENV) $(VENV)/bin/pip install -q -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: seed
+	@echo ""
+	@echo "Federation Portal demo: http://127.0.0.1:$(PORT)/"
+	@echo "  street-office staff:   staff / Changshou-2026      (admin: http://127.0.0.1:$(PORT)/admin/)"
+	@echo "  superuser:             admin / Changshou-2026"
+	@echo "  organization admin:    org@changshou.demo / Changshou-2026"
+	@echo "  organization editor:   editor@changshou.demo / Changshou-2026"
+	@echo "  another organization:  elderly@changshou.demo / Changshou-2026"
+	@echo "  reviewer:              reviewer / Changshou-2026"
+	@echo ""
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+# Regenerate and compile the catalogs after changing user-visible strings (needs gettext).
+messages: install
+	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=node_modules --ignore=staticfiles
+	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles

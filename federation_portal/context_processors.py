@@ -1,0 +1,23 @@
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+# The public sections of the site, in menu order. A section whose app is not installed is skipped.
+SITE_SECTIONS = [
+    ("members:organization-list", _("Organizations")),
+    ("projects:list", _("Projects")),
+    ("events:list", _("Events")),
+    ("projects:needs", _("Community needs")),
+    ("stats", _("Statistics")),
+    ("members:about", _("About")),
+]
+
+
+def site_sections(request):
+    sections = []
+    for url_name, label in SITE_SECTIONS:
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        sections.append({"url": url, "label": label, "active": request.path.startswith(url)})
+    return {"site_sections": sections}

@@ -1,0 +1,21 @@
+from importlib import import_module
+
+from django.apps import apps
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.module_loading import module_has_submodule
+
+DEMO_APPS = ["members", "projects", "events"]  # dependency order: each app seeds on top of the previous
+
+
+class Command(BaseCommand):
+    help = "Build the Changshou Road demo world (safe to run again: nothing is duplicated)."
+
+    def handle(self, *args, **options):
+        for label in DEMO_APPS:
+            app = apps.get_app_config(label)
+            if not module_has_submodule(app.module, "demo"):
+                continue
+            with transaction.atomic():
+                import_module(f"{label}.demo").seed(stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))

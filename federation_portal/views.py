@@ -1,0 +1,39 @@
+from django.db import connection
+from django.http import HttpResponse
+from django.views.generic import TemplateView
+
+from members.models import Community, Organization
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        organizations = Organization.objects.all()
+        return super().get_context_data(
+            member_count=organizations.members().count(),
+            organization_count=organizations.count(),
+            community_count=Community.objects.count(),
+            featured_organizations=Organization.objects.for_directory().filter(star_rating__gte=4)[:6],
+            **kwargs,
+        )
+
+
+class SearchView(TemplateView):
+    template_name = "search.html"
+    limit = 20
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.get("q", "").strip()[:100]
+        organizations = Organization.objects.for_directory().search(query)[: self.limit] if query else []
+        return super().get_context_data(query=query, organizations=organizations, **kwargs)
+
+
+def healthz(request):
+    """200 when the database answers, 503 otherwise: for load balancers and monitoring."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")

@@ -1,0 +1,228 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .forms import ReasonForm
+from .models import (
+    Community,
+    CouncilSeat,
+    CouncilTerm,
+    Invitation,
+    Membership,
+    MembershipChange,
+    Organization,
+    OrganizationAccount,
+    RotatingChair,
+    ServiceField,
+)
+
+
+@admin.register(Community)
+class CommunityAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "address"]
+    search_fields = ["name", "code", "address"]
+
+
+@admin.register(ServiceField)
+class ServiceFieldAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "code", "position"]
+    list_editable = ["position"]
+
+
+class MembershipInline(admin.StackedInline):
+    model = Membership
+    can_delete = False
+    extra = 0
+    fields = ["status", "applied_on", "joined_on", "is_founding", "decided_at", "decided_by", "reason"]
+    readonly_fields = ["status", "decided_at", "decided_by", "reason"]
+    show_change_link = True
+
+
+class OrganizationAccountInline(admin.TabularInline):
+    model = OrganizationAccount
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "org_type",
+        "membership_status",
+        "star_rating",
+        "government_funded",
+        "incubation_status",
+        "is_public",
+    ]
+    list_filter = [
+        "org_type",
+        "membership__status",
+        "star_rating",
+        "government_funded",
+        "incubation_status",
+        "has_party_organization",
+        "is_public",
+        "service_fields",
+        "communities",
+    ]
+    search_fields = ["name", "credit_code", "contact_person", "summary"]
+    prepopulated_fields = {}
+    filter_horizontal = ["service_fields", "communities"]
+    inlines = [MembershipInline, OrganizationAccountInline]
+    list_select_related = ["membership"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "org_type", "credit_code", "founded_on", "registration_authority"]}),
+        (_("Service"), {"fields": ["service_fields", "communities", "summary", "description", "logo"]}),
+        (_("Contact"), {"fields": ["address", "contact_person", "contact_phone", "email", "website"]}),
+        (
+            _("Assessment (staff only)"),
+            {
+                "fields": [
+                    "star_rating",
+                    "government_funded",
+                    "incubation_status",
+                    "incubating_since",
+                    "graduated_on",
+                    "has_party_organization",
+                    "is_public",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description=_("membership"), ordering="membership__status")
+    def membership_status(self, obj):
+        membership = getattr(obj, "membership", None)
+        return membership.get_status_display() if membership else "—"
+
+
+class MembershipChangeInline(admin.TabularInline):
+    model = MembershipChange
+    extra = 0
+    can_delete = False
+    fields = ["changed_at", "from_status", "to_status", "changed_by", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["organization", "status", "applied_on", "joined_on", "is_founding", "decided_by"]
+    list_filter = ["status", "is_founding", "applied_on", "joined_on"]
+    search_fields = ["organization__name", "organization__credit_code"]
+    list_select_related = ["organization", "decided_by"]
+    readonly_fields = ["organization", "status", "decided_at", "decided_by", "reason", "application_note"]
+    fields = [
+        "organization",
+        "status",
+        "application_note",
+        "applied_on",
+        "joined_on",
+        "is_founding",
+        "decided_at",
+        "decided_by",
+        "reason",
+    ]
+    inlines = [MembershipChangeInline]
+    actions = ["approve", "reject", "suspend", "reinstate"]
+    date_hierarchy = "applied_on"
+
+    def has_add_permission(self, request):
+        # Memberships start with an application from the portal (or the demo data).
+        return False
+
+    def _apply(self, request, queryset, service, **kwargs):
+        done, failed = 0, []
+        for membership in queryset.select_related("organization"):
+            try:
+                service(membership, acting_user=request.user, **kwargs)
+                done += 1
+            except ValidationError as error:
+                failed.append(f"{membership.organization}: {' '.join(error.messages)}")
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(count)d membership changed.", "%(count)d memberships changed.", done) % {"count": done},
+                messages.SUCCESS,
+            )
+        for failure in failed:
+            self.message_user(request, failure, messages.ERROR)
+
+    def _with_reason(self, request, queryset, service, title):
+        if "apply" in request.POST:
+            form = ReasonForm(request.POST)
+            if form.is_valid():
+                self._apply(request, queryset, service, reason=form.cleaned_data["reason"])
+                return None
+        else:
+            form = ReasonForm()
+        return TemplateResponse(
+            request,
+            "admin/members/membership/reason_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "form": form,
+                "memberships": queryset.select_related("organization"),
+                "action": request.POST.get("action"),
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description=_("Approve selected applications"), permissions=["change"])
+    def approve(self, request, queryset):
+        self._apply(request, queryset, services.approve_membership)
+
+    @admin.action(description=_("Reject selected applications (with a reason)"), permissions=["change"])
+    def reject(self, request, queryset):
+        return self._with_reason(request, queryset, services.reject_membership, _("Reject applications"))
+
+    @admin.action(description=_("Suspend selected memberships (with a reason)"), permissions=["change"])
+    def suspend(self, request, queryset):
+        return self._with_reason(request, queryset, services.suspend_membership, _("Suspend memberships"))
+
+    @admin.action(description=_("Reinstate selected suspended memberships"), permissions=["change"])
+    def reinstate(self, request, queryset):
+        self._apply(request, queryset, services.reinstate_membership)
+
+
+class CouncilSeatInline(admin.TabularInline):
+    model = CouncilSeat
+    extra = 1
+    autocomplete_fields = ["organization"]
+
+
+class RotatingChairInline(admin.TabularInline):
+    model = RotatingChair
+    extra = 1
+    autocomplete_fields = ["organization"]
+
+
+@admin.register(CouncilTerm)
+class CouncilTermAdmin(admin.ModelAdmin):
+    list_display = ["name", "starts_on", "ends_on"]
+    inlines = [CouncilSeatInline, RotatingChairInline]
+
+
+@admin.register(OrganizationAccount)
+class OrganizationAccountAdmin(admin.ModelAdmin):
+    list_display = ["user", "organization", "role", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "user__email", "organization__name"]
+    autocomplete_fields = ["user", "organization"]
+    list_select_related = ["user", "organization"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "organization", "role", "created_at", "expires_at", "accepted_at"]
+    search_fields = ["email", "organization__name"]
+    readonly_fields = ["token"]
+    list_select_related = ["organization"]

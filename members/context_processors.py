@@ -1,0 +1,13 @@
+from django.utils.functional import SimpleLazyObject
+
+from .permissions import account_of
+from .portal import nav_items
+
+
+def portal(request):
+    """The signed-in user's organization account (or None) and the portal navigation."""
+    user = getattr(request, "user", None)
+    return {
+        "current_account": SimpleLazyObject(lambda: account_of(user) if user is not None else None),
+        "portal_nav": nav_items,
+    }

@@ -1,0 +1,240 @@
+"""State changes of the members app: membership decisions and organization accounts."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .models import Invitation, Membership, MembershipChange, OrganizationAccount
+
+INVITATION_DAYS = 14
+
+
+def _mail(subject, template, context, recipients):
+    recipients = sorted({address for address in recipients if address})
+    if not recipients:
+        return
+    # Mail goes out in the portal's default language, whatever the language of the request.
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render_to_string(template, {"site_url": settings.SITE_URL, **context})
+        send_mail(str(subject), body, None, recipients)
+
+
+def organization_recipients(organization):
+    """Who hears about an organization's affairs: its own email and its administrators."""
+    admins = organization.accounts.filter(role=OrganizationAccount.Role.ADMIN).select_related("user")
+    return [organization.email, *(account.user.email for account in admins)]
+
+
+def staff_recipients():
+    User = get_user_model()
+    return list(
+        User.objects.filter(is_staff=True, is_active=True).exclude(email="").values_list("email", flat=True)
+    )
+
+
+def _record_change(membership, from_status, *, acting_user, reason=""):
+    MembershipChange.objects.create(
+        membership=membership,
+        from_status=from_status,
+        to_status=membership.status,
+        changed_by=acting_user if acting_user and acting_user.is_authenticated else None,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def apply_for_membership(organization, *, acting_user, note=""):
+    """An organization applies (or applies again after a rejection or withdrawal); staff are told."""
+    membership = Membership.objects.select_for_update().filter(organization=organization).first()
+    if membership is None:
+        membership = Membership.objects.create(
+            organization=organization, status=Membership.Status.APPLIED, application_note=note
+        )
+        _record_change(membership, "", acting_user=acting_user)
+    else:
+        if not membership.can_change_to(Membership.Status.APPLIED):
+            raise ValidationError(
+                _("%(organization)s cannot apply now: its membership is %(status)s.")
+                % {"organization": organization, "status": membership.get_status_display()}
+            )
+        from_status = membership.status
+        membership.status = Membership.Status.APPLIED
+        membership.applied_on = timezone.localdate()
+        membership.application_note = note
+        membership.reason = ""
+        membership.save(update_fields=["status", "applied_on", "application_note", "reason"])
+        _record_change(membership, from_status, acting_user=acting_user)
+    transaction.on_commit(lambda: notify_new_application(membership))
+    return membership
+
+
+def _change_status(membership, to_status, *, acting_user, reason="", require_reason=False):
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if not membership.can_change_to(to_status):
+        raise ValidationError(
+            _("A membership that is %(from)s cannot become %(to)s.")
+            % {
+                "from": membership.get_status_display(),
+                "to": Membership.Status(to_status).label,
+            }
+        )
+    reason = (reason or "").strip()
+    if require_reason and not reason:
+        raise ValidationError(_("Please give a reason: the organization will read it."))
+    from_status = membership.status
+    membership.status = to_status
+    membership.reason = reason
+    membership.decided_at = timezone.now()
+    membership.decided_by = acting_user
+    if to_status == Membership.Status.ACTIVE and membership.joined_on is None:
+        membership.joined_on = timezone.localdate()
+    membership.save()
+    _record_change(membership, from_status, acting_user=acting_user, reason=reason)
+    transaction.on_commit(lambda: notify_membership_decision(membership))
+    return membership
+
+
+@transaction.atomic
+def approve_membership(membership, *, acting_user):
+    """A pending application becomes an active membership; the organization is told by mail."""
+    if membership.status != Membership.Status.APPLIED:
+        raise ValidationError(_("Only pending applications can be approved."))
+    return _change_status(membership, Membership.Status.ACTIVE, acting_user=acting_user)
+
+
+@transaction.atomic
+def reject_membership(membership, *, acting_user, reason):
+    """A pending application is turned down with a reason the organization reads."""
+    if membership.status != Membership.Status.APPLIED:
+        raise ValidationError(_("Only pending applications can be rejected."))
+    return _change_status(
+        membership, Membership.Status.REJECTED, acting_user=acting_user, reason=reason, require_reason=True
+    )
+
+
+@transaction.atomic
+def suspend_membership(membership, *, acting_user, reason):
+    """An active member is suspended, with a reason."""
+    return _change_status(
+        membership, Membership.Status.SUSPENDED, acting_user=acting_user, reason=reason, require_reason=True
+    )
+
+
+@transaction.atomic
+def reinstate_membership(membership, *, acting_user):
+    """A suspended member becomes active again."""
+    if membership.status != Membership.Status.SUSPENDED:
+        raise ValidationError(_("Only suspended memberships can be reinstated."))
+    return _change_status(membership, Membership.Status.ACTIVE, acting_user=acting_user)
+
+
+@transaction.atomic
+def withdraw_membership(membership, *, acting_user, reason=""):
+    """A member leaves the federation (or an applicant withdraws the application)."""
+    return _change_status(membership, Membership.Status.WITHDRAWN, acting_user=acting_user, reason=reason)
+
+
+def notify_new_application(membership):
+    _mail(
+        _("New membership application: %(organization)s") % {"organization": membership.organization},
+        "members/email/new_application.txt",
+        {"membership": membership, "admin_url": reverse("admin:members_membership_change", args=[membership.pk])},
+        staff_recipients(),
+    )
+
+
+def notify_membership_decision(membership):
+    _mail(
+        _("Your membership: %(status)s") % {"status": membership.get_status_display()},
+        "members/email/membership_decision.txt",
+        {"membership": membership, "organization": membership.organization, "portal_url": reverse("members:portal")},
+        organization_recipients(membership.organization),
+    )
+
+
+@transaction.atomic
+def register_organization(organization, *, user, note=""):
+    """A new organization signs up: it is saved, its first user becomes its administrator and it applies."""
+    organization.save()
+    OrganizationAccount.objects.create(user=user, organization=organization, role=OrganizationAccount.Role.ADMIN)
+    return apply_for_membership(organization, acting_user=user, note=note)
+
+
+@transaction.atomic
+def invite_colleague(organization, *, email, role, acting_user):
+    """An organization administrator invites a colleague by email; the link is valid for two weeks."""
+    email = email.strip().lower()
+    User = get_user_model()
+    if OrganizationAccount.objects.filter(user__email__iexact=email).exists() or (
+        User.objects.filter(username__iexact=email, org_account__isnull=False).exists()
+    ):
+        raise ValidationError(_("This email already belongs to an organization account."))
+    if organization.invitations.pending().filter(email__iexact=email).exists():
+        raise ValidationError(_("An invitation to this email is already waiting to be accepted."))
+    invitation = Invitation.objects.create(
+        organization=organization,
+        email=email,
+        role=role,
+        token=secrets.token_urlsafe(32),
+        invited_by=acting_user,
+        expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+    )
+    transaction.on_commit(
+        lambda: _mail(
+            _("Invitation to the %(organization)s portal") % {"organization": organization},
+            "members/email/invitation.txt",
+            {
+                "invitation": invitation,
+                "accept_url": reverse("members:accept-invitation", args=[invitation.token]),
+                "days": INVITATION_DAYS,
+            },
+            [email],
+        )
+    )
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(invitation, *, user):
+    """The invited person's account joins the organization with the invited role."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_usable:
+        raise ValidationError(_("This invitation has expired or has already been used."))
+    if OrganizationAccount.objects.filter(user=user).exists():
+        raise ValidationError(_("Your account already belongs to an organization."))
+    account = OrganizationAccount.objects.create(
+        user=user, organization=invitation.organization, role=invitation.role
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return account
+
+
+@transaction.atomic
+def revoke_invitation(invitation, *, acting_user):
+    """A pending invitation is withdrawn; its link stops working."""
+    if invitation.accepted_at:
+        raise ValidationError(_("This invitation has already been accepted."))
+    invitation.delete()
+
+
+@transaction.atomic
+def remove_colleague(account, *, acting_user):
+    """A colleague loses access to the organization; the last administrator cannot be removed."""
+    account = OrganizationAccount.objects.select_for_update().get(pk=account.pk)
+    if account.is_admin:
+        admins = OrganizationAccount.objects.filter(
+            organization=account.organization_id, role=OrganizationAccount.Role.ADMIN
+        )
+        if admins.count() <= 1:
+            raise ValidationError(_("The last administrator cannot be removed. Make someone else administrator first."))
+    account.delete()

@@ -1,0 +1,71 @@
+"""Validators for Chinese identifiers used across the portal."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# GB 32100-2015: 18 characters from this alphabet (no I, O, S, V, Z).
+CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+CREDIT_CODE_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+
+
+def credit_code_check_character(first17):
+    """The 18th character of a unified social credit code for its first 17 characters."""
+    total = sum(
+        CREDIT_CODE_ALPHABET.index(char) * weight
+        for char, weight in zip(first17, CREDIT_CODE_WEIGHTS, strict=True)
+    )
+    return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
+
+
+def validate_credit_code(value):
+    """A unified social credit code: 18 characters whose last one is the GB 32100-2015 check digit."""
+    code = (value or "").strip().upper()
+    if len(code) != 18:
+        raise ValidationError(
+            _("A unified social credit code has 18 characters; this one has %(count)d."),
+            code="credit_code_length",
+            params={"count": len(code)},
+        )
+    if not CREDIT_CODE_RE.match(code):
+        raise ValidationError(
+            _("The code contains characters that cannot appear in a unified social credit code "
+              "(letters I, O, S, V and Z are never used)."),
+            code="credit_code_characters",
+        )
+    if credit_code_check_character(code[:17]) != code[17]:
+        raise ValidationError(
+            _("The check digit does not match: please check the code against the registration certificate."),
+            code="credit_code_checksum",
+        )
+
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def normalize_mobile(value):
+    """Strip spaces, dashes and a +86/0086 prefix from a mainland mobile number."""
+    digits = re.sub(r"[\s\-()]", "", value or "")
+    for prefix in ("+86", "0086"):
+        if digits.startswith(prefix):
+            digits = digits[len(prefix):]
+    return digits
+
+
+def validate_mobile(value):
+    """A mainland China mobile number: 11 digits starting with 13–19."""
+    if not MOBILE_RE.match(normalize_mobile(value)):
+        raise ValidationError(
+            _("Enter a valid mainland China mobile number (11 digits, e.g. 13812345678)."),
+            code="mobile",
+        )
+
+
+def mask_mobile(value):
+    """138****5678: how a mobile number appears in lists."""
+    number = normalize_mobile(value)
+    if len(number) != 11:
+        return "****"
+    return f"{number[:3]}****{number[-4:]}"

@@ -1,0 +1,67 @@
+"""Shared fixtures: organizations with their users, staff, and a temporary MEDIA_ROOT for uploads."""
+
+import pytest
+
+from tests.members.factories import (
+    MembershipFactory,
+    OrganizationAccountFactory,
+    OrganizationFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default(settings):
+    """Tests read English unless they ask for Chinese (Accept-Language / the language cookie)."""
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def org(db):
+    """An active member organization."""
+    organization = OrganizationFactory(name="Food Bank Service Agency")
+    MembershipFactory(organization=organization, status="active")
+    return organization
+
+
+@pytest.fixture
+def other_org(db):
+    organization = OrganizationFactory(name="Elderly Volunteers Centre")
+    MembershipFactory(organization=organization, status="active")
+    return organization
+
+
+@pytest.fixture
+def org_user(org):
+    """The administrator of `org`."""
+    return OrganizationAccountFactory(organization=org, role="admin").user
+
+
+@pytest.fixture
+def org_editor(org):
+    return OrganizationAccountFactory(organization=org, role="editor").user
+
+
+@pytest.fixture
+def other_org_user(other_org):
+    return OrganizationAccountFactory(organization=other_org, role="admin").user
+
+
+@pytest.fixture
+def staff_user(db):
+    return UserFactory(username="staff", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def plain_user(db):
+    """A logged-in user who works for no organization."""
+    return UserFactory(username="resident")
