@@ -3,6 +3,8 @@ from django.http import HttpResponse
 from django.views.generic import TemplateView
 
 from members.models import Community, Organization
+from members.views import OrganizationDetailView as MembersOrganizationDetailView
+from projects import site as projects_site
 
 
 class HomeView(TemplateView):
@@ -15,6 +17,7 @@ class HomeView(TemplateView):
             organization_count=organizations.count(),
             community_count=Community.objects.count(),
             featured_organizations=Organization.objects.for_directory().filter(star_rating__gte=4)[:6],
+            home_sections=projects_site.home_sections(),
             **kwargs,
         )
 
@@ -26,7 +29,19 @@ class SearchView(TemplateView):
     def get_context_data(self, **kwargs):
         query = self.request.GET.get("q", "").strip()[:100]
         organizations = Organization.objects.for_directory().search(query)[: self.limit] if query else []
-        return super().get_context_data(query=query, organizations=organizations, **kwargs)
+        return super().get_context_data(
+            query=query,
+            organizations=organizations,
+            result_groups=projects_site.search_groups(query),
+            **kwargs,
+        )
+
+
+class OrganizationDetailView(MembersOrganizationDetailView):
+    """The directory's organization page, with the sections other apps add (members cannot import them)."""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(detail_sections=projects_site.organization_sections(self.object), **kwargs)
 
 
 def healthz(request):
