@@ -31,7 +31,9 @@ def change_project_state(project, to_state, *, acting_user, reason=""):
     open period and a rejection without a reason. Records who made the change; decisions are
     mailed to the organization.
     """
-    project = Project.objects.select_for_update().select_related("call", "organization").get(pk=project.pk)
+    # of=("self",): PostgreSQL cannot lock the nullable side of the join to the call.
+    locked = Project.objects.select_for_update(of=("self",))
+    project = locked.select_related("call", "organization").get(pk=project.pk)
     to_state = Project.State(to_state)
     if not project.can_change_to(to_state):
         raise ValidationError(
@@ -217,19 +219,15 @@ def save_review(project, *, reviewer, public_benefit, operability, coverage, com
     One review per reviewer and proposal; a reviewer whose organization submitted the proposal
     cannot review it.
     """
-    project = Project.objects.select_for_update().select_related("call").get(pk=project.pk)
+    project = Project.objects.select_for_update(of=("self",)).select_related("call").get(pk=project.pk)
     check_can_review(project, reviewer)
-    review, _created = Review.objects.update_or_create(
-        project=project,
-        reviewer=reviewer,
-        defaults={
-            "public_benefit": public_benefit,
-            "operability": operability,
-            "coverage": coverage,
-            "comment": comment,
-        },
+    review = Review.objects.filter(project=project, reviewer=reviewer).first() or Review(
+        project=project, reviewer=reviewer
     )
+    review.public_benefit, review.operability, review.coverage = public_benefit, operability, coverage
+    review.comment = comment
     review.full_clean()
+    review.save()
     return review
 
 
@@ -267,7 +265,8 @@ def respond_to_need(need, *, organization, acting_user, message, project=None):
 @transaction.atomic
 def accept_need_response(response, *, acting_user):
     """Staff accept one response: the need becomes matched and is linked to that organization (and project)."""
-    response = NeedResponse.objects.select_for_update().select_related("need", "organization").get(pk=response.pk)
+    locked = NeedResponse.objects.select_for_update(of=("self",))
+    response = locked.select_related("need", "organization").get(pk=response.pk)
     need = CommunityNeed.objects.select_for_update().get(pk=response.need_id)
     if not need.is_open:
         raise ValidationError(

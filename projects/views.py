@@ -76,6 +76,7 @@ class NeedListView(FilterView):
 
 class NeedDetailView(DetailView):
     queryset = CommunityNeed.objects.public().for_board()
+    context_object_name = "need"
     template_name = "projects/need_detail.html"
 
 
