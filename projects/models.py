@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.models import Community, Organization, ServiceField
 from members.uploads import upload_path
@@ -48,10 +49,10 @@ class Call(models.Model):
     """A call for proposals (项目征集) run by the street office."""
 
     class State(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        OPEN = "open", _("Open for proposals")
-        REVIEWING = "reviewing", _("Under review")
-        DECIDED = "decided", _("Decided")
+        DRAFT = "draft", pgettext_lazy("call state", "Draft")
+        OPEN = "open", pgettext_lazy("call state", "Open for proposals")
+        REVIEWING = "reviewing", pgettext_lazy("call state", "Under review")
+        DECIDED = "decided", pgettext_lazy("call state", "Decided")
 
     TRANSITIONS = {
         State.DRAFT: {State.OPEN},
@@ -197,13 +198,13 @@ class Project(models.Model):
     """A public-benefit project: a proposal to a call while it is reviewed, a running project once approved."""
 
     class State(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        UNDER_REVIEW = "under_review", _("Under review")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
-        IN_PROGRESS = "in_progress", _("In progress")
-        COMPLETED = "completed", _("Completed")
+        DRAFT = "draft", pgettext_lazy("project state", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("project state", "Submitted")
+        UNDER_REVIEW = "under_review", pgettext_lazy("project state", "Under review")
+        APPROVED = "approved", pgettext_lazy("project state", "Approved")
+        REJECTED = "rejected", pgettext_lazy("project state", "Rejected")
+        IN_PROGRESS = "in_progress", pgettext_lazy("project state", "In progress")
+        COMPLETED = "completed", pgettext_lazy("project state", "Completed")
 
     # Which state may follow which; every change goes through projects.services.change_project_state.
     TRANSITIONS = {
@@ -499,9 +500,9 @@ class CommunityNeed(models.Model):
     """A need of a neighbourhood community (社区需求), posted by staff for member organizations to answer."""
 
     class State(models.TextChoices):
-        OPEN = "open", _("Open")
-        MATCHED = "matched", _("Matched")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("need state", "Open")
+        MATCHED = "matched", pgettext_lazy("need state", "Matched")
+        CLOSED = "closed", pgettext_lazy("need state", "Closed")
 
     community = models.ForeignKey(
         Community, verbose_name=_("community"), on_delete=models.PROTECT, related_name="needs"
