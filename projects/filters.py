@@ -6,13 +6,24 @@ from members.models import Community, ServiceField
 from .models import CommunityNeed, FundingSource, Project
 
 
+class BootstrapFilterMixin:
+    """Bootstrap classes on the filter widgets, so the form lays out on a phone without extra CSS."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            widget = field.widget
+            css = "form-select" if widget.input_type == "select" else "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
 def project_years():
     """The years in which public projects started, newest first (one query)."""
     dates = Project.objects.public().filter(starts_on__isnull=False).dates("starts_on", "year", order="DESC")
     return [(day.year, str(day.year)) for day in dates]
 
 
-class ProjectFilter(django_filters.FilterSet):
+class ProjectFilter(BootstrapFilterMixin, django_filters.FilterSet):
     """The showcase's filters. django-filter has no Chinese catalog, so every label is ours."""
 
     class Mark:
@@ -69,7 +80,7 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset
 
 
-class NeedFilter(django_filters.FilterSet):
+class NeedFilter(BootstrapFilterMixin, django_filters.FilterSet):
     state = django_filters.ChoiceFilter(
         label=_("State"), choices=CommunityNeed.State.choices, empty_label=_("Any state")
     )
