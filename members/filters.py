@@ -1,9 +1,13 @@
 import django_filters
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Community, Organization, ServiceField
 
-STAR_CHOICES = [(n, _("%(n)d stars or more") % {"n": n}) for n in range(1, 6)]
+
+def star_choices():
+    # A callable, so the labels are translated per request rather than once at import.
+    return [(n, gettext("%(n)d stars or more") % {"n": n}) for n in range(1, 6)]
 
 
 class OrganizationFilter(django_filters.FilterSet):
@@ -29,7 +33,7 @@ class OrganizationFilter(django_filters.FilterSet):
         label=_("Star rating"),
         field_name="star_rating",
         lookup_expr="gte",
-        choices=STAR_CHOICES,
+        choices=star_choices,
         empty_label=_("Any rating"),
     )
     members_only = django_filters.BooleanFilter(
