@@ -10,7 +10,20 @@ def star_choices():
     return [(n, gettext("%(n)d stars or more") % {"n": n}) for n in range(1, 6)]
 
 
-class OrganizationFilter(django_filters.FilterSet):
+class StyledFilterSet(django_filters.FilterSet):
+    """A FilterSet whose form widgets carry Bootstrap's classes (for every public list page)."""
+
+    @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():
+            input_type = getattr(field.widget, "input_type", None)
+            css = {"checkbox": "form-check-input", "select": "form-select"}.get(input_type, "form-control")
+            field.widget.attrs.setdefault("class", css)
+        return form
+
+
+class OrganizationFilter(StyledFilterSet):
     """The public directory's filters. django-filter has no Chinese catalog, so every label is ours."""
 
     q = django_filters.CharFilter(label=_("Search"), method="search")

@@ -73,7 +73,8 @@ def test_revoking_another_organizations_invitation_is_a_404(client, org_user, ot
 
 def test_editors_cannot_invite_or_remove(client, org_editor, org_user):
     client.force_login(org_editor)
-    assert client.post(reverse("members:manage-invite"), {"email": "a@example.org", "role": "editor"}).status_code == 403
+    response = client.post(reverse("members:manage-invite"), {"email": "a@example.org", "role": "editor"})
+    assert response.status_code == 403
     assert client.post(reverse("members:manage-remove", args=[org_user.org_account.pk])).status_code == 403
     assert OrganizationAccount.objects.filter(user=org_user).exists()
 
