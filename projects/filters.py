@@ -1,20 +1,10 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from members.filters import StyledFilterSet
 from members.models import Community, ServiceField
 
 from .models import CommunityNeed, FundingSource, Project
-
-
-class BootstrapFilterMixin:
-    """Bootstrap classes on the filter widgets, so the form lays out on a phone without extra CSS."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.form.fields.values():
-            widget = field.widget
-            css = "form-select" if widget.input_type == "select" else "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
 def project_years():
@@ -23,7 +13,7 @@ def project_years():
     return [(day.year, str(day.year)) for day in dates]
 
 
-class ProjectFilter(BootstrapFilterMixin, django_filters.FilterSet):
+class ProjectFilter(StyledFilterSet):
     """The showcase's filters. django-filter has no Chinese catalog, so every label is ours."""
 
     class Mark:
@@ -80,7 +70,7 @@ class ProjectFilter(BootstrapFilterMixin, django_filters.FilterSet):
         return queryset
 
 
-class NeedFilter(BootstrapFilterMixin, django_filters.FilterSet):
+class NeedFilter(StyledFilterSet):
     state = django_filters.ChoiceFilter(
         label=_("State"), choices=CommunityNeed.State.choices, empty_label=_("Any state")
     )

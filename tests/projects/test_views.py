@@ -471,3 +471,43 @@ def test_admin_accepts_a_response_and_rejects_with_a_reason(admin_client, propos
                                    "reason": "Out of scope"})
     proposal.refresh_from_db()
     assert (proposal.state, proposal.decision_reason) == ("rejected", "Out of scope")
+
+
+def test_one_proposal_from_draft_to_a_public_project_page(client, org_user, staff_user, reviewer, open_call):
+    """The issue's walk-through: draft, submit, review, ranking, approval, progress, public page."""
+    client.force_login(org_user)
+    client.post(reverse("projects:manage-create"), {
+        "call": open_call.pk, "title": "Night pick-up point", "summary": "Food for late workers",
+        "service_field": "poverty_food", "funding_source": "federation_fund",
+    })
+    project = Project.objects.get()
+    client.post(reverse("projects:manage-submit", args=[project.pk]))
+
+    client.force_login(staff_user)
+    client.post(reverse("projects:call-state", args=[open_call.pk]), {"to": "reviewing"})
+
+    client.force_login(reviewer)
+    client.post(reverse("projects:review-proposal", args=[project.pk]),
+                {"public_benefit": 9, "operability": 8, "coverage": 7, "comment": "Fund it"})
+
+    client.force_login(staff_user)
+    ranking = client.get(reverse("projects:ranking", args=[open_call.pk]))
+    assert ranking.context["rows"][0].summary.weighted_mean == pytest.approx(8.0)
+    client.post(reverse("projects:decide", args=[project.pk]), {"decision": "approve", "reason": "Well planned"})
+    client.post(reverse("projects:call-state", args=[open_call.pk]), {"to": "decided"})
+    assert Call.objects.get().state == Call.State.DECIDED
+
+    client.force_login(org_user)
+    assert "8.00" in client.get(reverse("projects:manage-detail", args=[project.pk])).content.decode()
+    client.post(reverse("projects:manage-transition", args=[project.pk]), {"to": "in_progress"})
+    client.post(reverse("projects:manage-update", args=[project.pk]),
+                {"on": "2026-05-01", "text": "First evening: 12 families", "beneficiaries_reached": 12})
+
+    client.logout()
+    page = client.get(reverse("projects:detail", args=[Project.objects.get().slug]))
+    assert page.status_code == 200
+    assert "First evening: 12 families" in page.content.decode()
+    assert "Night pick-up point" in client.get(reverse("projects:list")).content.decode()
+    assert [c.to_state for c in Project.objects.get().changes.order_by("pk")] == [
+        "submitted", "under_review", "approved", "in_progress"
+    ]
