@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .forms import ReasonForm
@@ -48,7 +49,7 @@ class OrganizationAccountInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(SimpleHistoryAdmin):
     list_display = [
         "name",
         "org_type",
@@ -112,7 +113,7 @@ class MembershipChangeInline(admin.TabularInline):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(SimpleHistoryAdmin):
     list_display = ["organization", "status", "applied_on", "joined_on", "is_founding", "decided_by"]
     list_filter = ["status", "is_founding", "applied_on", "joined_on"]
     search_fields = ["organization__name", "organization__credit_code"]
@@ -203,6 +204,23 @@ class RotatingChairInline(admin.TabularInline):
     model = RotatingChair
     extra = 1
     autocomplete_fields = ["organization"]
+
+
+@admin.register(CouncilSeat)
+class CouncilSeatAdmin(SimpleHistoryAdmin):
+    list_display = ["organization", "role", "term", "representative"]
+    list_filter = ["term", "role"]
+    search_fields = ["organization__name", "representative"]
+    autocomplete_fields = ["organization"]
+    list_select_related = ["organization", "term"]
+
+
+@admin.register(RotatingChair)
+class RotatingChairAdmin(SimpleHistoryAdmin):
+    list_display = ["organization", "term", "starts_on", "ends_on"]
+    list_filter = ["term"]
+    autocomplete_fields = ["organization"]
+    list_select_related = ["organization", "term"]
 
 
 @admin.register(CouncilTerm)
