@@ -17,7 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Same path as members:organization-detail, resolved first so the page gets the other apps' sections.
-    path("organizations/<str:slug>/", views.OrganizationDetailView.as_view()),
+    path("organizations/<str:slug>/", views.OrganizationDetailView.as_view(), name="organization-page"),
     path("", include("members.urls")),
     path("", include("projects.urls")),
     path("", include("events.urls")),

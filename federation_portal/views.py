@@ -27,7 +27,7 @@ class SearchView(TemplateView):
     limit = 20
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.get("q", "").strip()[:100]
+        query = self.request.GET.get("q", "").replace("\x00", "").strip()[:100]  # PostgreSQL refuses NUL
         organizations = Organization.objects.for_directory().search(query)[: self.limit] if query else []
         return super().get_context_data(
             query=query,

@@ -172,7 +172,7 @@ class ProjectQuerySet(models.QuerySet):
 
     def search(self, term):
         """Title, summary or organization name contains the term."""
-        term = (term or "").strip()
+        term = (term or "").replace("\x00", "").strip()  # PostgreSQL refuses NUL in text
         if not term:
             return self
         return self.filter(
@@ -472,7 +472,7 @@ class CommunityNeedQuerySet(models.QuerySet):
 
     def search(self, term):
         """Title or description contains the term."""
-        term = (term or "").strip()
+        term = (term or "").replace("\x00", "").strip()  # PostgreSQL refuses NUL in text
         if not term:
             return self
         return self.filter(Q(title__icontains=term) | Q(description__icontains=term))

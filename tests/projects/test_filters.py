@@ -1,6 +1,9 @@
 from datetime import date
 
 import pytest
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from projects.filters import NeedFilter, ProjectFilter
 from projects.models import CommunityNeed, Project
@@ -90,3 +93,27 @@ def test_need_filters():
     assert [n.title for n in NeedFilter({"service_field": "poverty_food"}, queryset=queryset).qs] == ["Parcels"]
     # open needs come first
     assert [n.title for n in NeedFilter({}, queryset=queryset).qs] == ["Visits", "Parcels"]
+
+
+# Hostile input: the public filters never answer with a server error.
+
+nasty_text = st.one_of(
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200),
+    st.sampled_from(["", "0", "-1", "99999999999999999999", "1e309", "NaN", "²", "' OR 1=1 --", "\x00", "长" * 3000]),
+)
+HOSTILE = settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+@HOSTILE
+@given(params=st.fixed_dictionaries(
+    {name: nasty_text for name in ["q", "service_field", "community", "funding_source", "state", "mark", "year",
+                                   "page"]}
+))
+def test_showcase_filters_never_fail(client, params):
+    assert client.get(reverse("projects:list"), params).status_code in (200, 404)
+
+
+@HOSTILE
+@given(params=st.fixed_dictionaries({name: nasty_text for name in ["state", "community", "service_field", "page"]}))
+def test_needs_filters_never_fail(client, params):
+    assert client.get(reverse("projects:needs"), params).status_code in (200, 404)
