@@ -2,7 +2,9 @@ from django.db import connection
 from django.http import HttpResponse
 from django.views.generic import TemplateView
 
+from events import sections as event_sections
 from members.models import Community, Organization
+from members.views import OrganizationDetailView as MembersOrganizationDetailView
 
 
 class HomeView(TemplateView):
@@ -15,6 +17,8 @@ class HomeView(TemplateView):
             organization_count=organizations.count(),
             community_count=Community.objects.count(),
             featured_organizations=Organization.objects.for_directory().filter(star_rating__gte=4)[:6],
+            home_sections=[event_sections.home_section()],
+            extra_figures=event_sections.home_figures(),
             **kwargs,
         )
 
@@ -26,7 +30,18 @@ class SearchView(TemplateView):
     def get_context_data(self, **kwargs):
         query = self.request.GET.get("q", "").strip()[:100]
         organizations = Organization.objects.for_directory().search(query)[: self.limit] if query else []
-        return super().get_context_data(query=query, organizations=organizations, **kwargs)
+        result_groups = [event_sections.search_group(query)] if query else []
+        return super().get_context_data(
+            query=query, organizations=organizations, result_groups=result_groups, **kwargs
+        )
+
+
+class OrganizationDetailView(MembersOrganizationDetailView):
+    """The organization page with the sections other apps add (members cannot import them)."""
+
+    def get_context_data(self, **kwargs):
+        detail_sections = [event_sections.organization_section(self.object)]
+        return super().get_context_data(detail_sections=detail_sections, **kwargs)
 
 
 def healthz(request):
