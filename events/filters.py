@@ -41,6 +41,10 @@ class EventFilter(django_filters.FilterSet):
         model = Event
         fields = []
 
+    def __init__(self, data=None, *args, **kwargs):
+        # Always bound, so that the "upcoming only" default applies to the plain /events/ page too.
+        super().__init__(data if data is not None else {}, *args, **kwargs)
+
     def search(self, queryset, name, value):
         return queryset.search(value)
 

@@ -50,6 +50,8 @@ class EventMonthView(TemplateView):
 
     def get_context_data(self, **kwargs):
         month = self.get_month()
+        kwargs.pop("year", None)
+        kwargs.pop("month", None)
         events = list(Event.objects.public().in_month(month.year, month.month).for_cards())
         by_day = {}
         for event in events:
