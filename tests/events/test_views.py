@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 
 MOBILE = "13812345678"
 MASKED = "138****5678"
+SIGN_UP = {"name": "Li", "mobile": MOBILE, "consent": "on"}
 
 
 # Public pages
@@ -120,7 +121,7 @@ def test_full_event_puts_the_resident_on_the_waiting_list(client):
 def test_duplicate_mobile_gets_a_clear_message(client):
     event = EventFactory()
     RegistrationFactory(event=event, mobile=MOBILE)
-    response = client.post(reverse("events:sign-up", args=[event.pk]), {"name": "Li", "mobile": MOBILE, "consent": "on"})
+    response = client.post(reverse("events:sign-up", args=[event.pk]), SIGN_UP)
     assert response.status_code == 400
     assert b"already signed up for this event" in response.content
     assert event.registrations.count() == 1
@@ -136,7 +137,7 @@ def test_sign_up_without_consent_or_with_a_bad_mobile_is_refused(client):
 
 def test_sign_up_after_closing_is_refused_clearly(client):
     event = EventFactory(registration_closes_at=timezone.now() - timedelta(minutes=1))
-    response = client.post(reverse("events:sign-up", args=[event.pk]), {"name": "Li", "mobile": MOBILE, "consent": "on"})
+    response = client.post(reverse("events:sign-up", args=[event.pk]), SIGN_UP)
     assert response.status_code == 400
     assert b"Sign-up for this event closed on" in response.content
     assert not event.registrations.exists()
