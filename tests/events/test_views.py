@@ -455,3 +455,12 @@ def test_admin_is_closed_to_organization_users(client, org_user):
     client.force_login(org_user)
     response = client.get(reverse("admin:events_registration_changelist"))
     assert response.status_code == 302 and "login" in response.url
+
+
+def test_pages_speak_chinese_when_asked(client, org):
+    event = EventFactory(organization=org, capacity=5)
+    response = client.get(event.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    content = response.content.decode()
+    assert "个人信息说明" in content
+    assert "社区公益活动" in content
+    assert "共 5 个名额,还剩 5 个" in content
