@@ -68,7 +68,8 @@ class EventQuerySet(models.QuerySet):
         ).filter(Exists(EventReport.objects.filter(event=OuterRef("pk"))))
 
     def search(self, term):
-        term = (term or "").strip()
+        """Title, description or place contains the term."""
+        term = (term or "").replace("\x00", "").strip()
         if not term:
             return self
         return self.filter(Q(title__icontains=term) | Q(description__icontains=term) | Q(place__icontains=term))

@@ -28,7 +28,8 @@ class SearchView(TemplateView):
     limit = 20
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.get("q", "").strip()[:100]
+        # PostgreSQL refuses NUL characters in a query; they never belong in a search.
+        query = self.request.GET.get("q", "").replace("\x00", "").strip()[:100]
         organizations = Organization.objects.for_directory().search(query)[: self.limit] if query else []
         result_groups = [event_sections.search_group(query)] if query else []
         return super().get_context_data(

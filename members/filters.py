@@ -1,12 +1,29 @@
 import django_filters
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Community, Organization, ServiceField
 
-STAR_CHOICES = [(n, _("%(n)d stars or more") % {"n": n}) for n in range(1, 6)]
+
+def star_choices():
+    # A callable, so the labels are translated per request rather than once at import.
+    return [(n, gettext("%(n)d stars or more") % {"n": n}) for n in range(1, 6)]
 
 
-class OrganizationFilter(django_filters.FilterSet):
+class StyledFilterSet(django_filters.FilterSet):
+    """A FilterSet whose form widgets carry Bootstrap's classes (for every public list page)."""
+
+    @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():
+            input_type = getattr(field.widget, "input_type", None)
+            css = {"checkbox": "form-check-input", "select": "form-select"}.get(input_type, "form-control")
+            field.widget.attrs.setdefault("class", css)
+        return form
+
+
+class OrganizationFilter(StyledFilterSet):
     """The public directory's filters. django-filter has no Chinese catalog, so every label is ours."""
 
     q = django_filters.CharFilter(label=_("Search"), method="search")
@@ -29,7 +46,7 @@ class OrganizationFilter(django_filters.FilterSet):
         label=_("Star rating"),
         field_name="star_rating",
         lookup_expr="gte",
-        choices=STAR_CHOICES,
+        choices=star_choices,
         empty_label=_("Any rating"),
     )
     members_only = django_filters.BooleanFilter(

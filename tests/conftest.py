@@ -20,6 +20,17 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _no_login_lockout(settings):
+    """client.login() passes no request, which django-axes refuses; tests/security turn it back on."""
+    settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default(settings):
     """Tests read English unless they ask for Chinese (Accept-Language / the language cookie)."""
     settings.LANGUAGE_CODE = "en"

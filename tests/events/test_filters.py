@@ -54,3 +54,8 @@ def test_organizer_choices_are_organizations_with_public_events(org, other_org):
     EventFactory(organization=other_org, state=Event.State.DRAFT)
     choices = list(EventFilter({}).form.fields["organization"].queryset)
     assert choices == [org]
+
+
+def test_search_ignores_nul_characters():
+    event = EventFactory(title="Shared fridge day")
+    assert list(Event.objects.search("fri\x00dge")) == [event]
