@@ -3,9 +3,11 @@ from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from import_export.admin import ExportMixin, ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .exports import SafeSpreadsheetAdminMixin
 from .forms import ReasonForm
 from .models import (
     Community,
@@ -19,6 +21,7 @@ from .models import (
     RotatingChair,
     ServiceField,
 )
+from .resources import MembershipResource, OrganizationResource
 
 
 @admin.register(Community)
@@ -49,7 +52,8 @@ class OrganizationAccountInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SimpleHistoryAdmin):
+class OrganizationAdmin(SafeSpreadsheetAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [OrganizationResource]
     list_display = [
         "name",
         "org_type",
@@ -113,7 +117,8 @@ class MembershipChangeInline(admin.TabularInline):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(SafeSpreadsheetAdminMixin, ExportMixin, SimpleHistoryAdmin):
+    resource_classes = [MembershipResource]
     list_display = ["organization", "status", "applied_on", "joined_on", "is_founding", "decided_by"]
     list_filter = ["status", "is_founding", "applied_on", "joined_on"]
     search_fields = ["organization__name", "organization__credit_code"]
