@@ -10,8 +10,10 @@ class EventsConfig(AppConfig):
     def ready(self):
         from members.portal import register_nav, register_panel
 
+        from .notifications import register as register_notifications
         from .sections import duty_panel
 
         register_nav("events:manage-list", _("Events"), order=40)
         register_nav("events:manage-registrations", _("Sign-ups"), order=41)
         register_panel("events/includes/_duty_panel.html", duty_panel, order=20)
+        register_notifications()

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from members.services import _mail, organization_recipients
+from members.notifications import notify
 from members.validators import normalize_mobile
 
 from .models import Event, EventChange, EventReport, Registration, ReportPhoto
@@ -138,7 +138,7 @@ def register_for_event(event, *, name, mobile, email="", consent):
             )
     except IntegrityError as error:  # the database constraint backs the check above
         raise duplicate from error
-    transaction.on_commit(lambda: notify_registration(registration, "events/email/registration_received.txt"))
+    transaction.on_commit(lambda: notify_registration(registration, "event_registration_received"))
     return registration
 
 
@@ -173,7 +173,7 @@ def _promote_waitlisted(event, *, free):
         registration.status = Registration.Status.CONFIRMED
         registration.promoted_at = now
         registration.save(update_fields=["status", "promoted_at"])
-        transaction.on_commit(lambda r=registration: notify_registration(r, "events/email/registration_promoted.txt"))
+        transaction.on_commit(lambda r=registration: notify_registration(r, "event_registration_promoted"))
     return promoted
 
 
@@ -238,46 +238,33 @@ def purge_old_registrations(*, now=None):
     return deleted
 
 
-# Mail
+# Notifications (rules in events.notifications, registered from EventsConfig.ready)
 
 
-def notify_registration(registration, template):
+def notify_registration(registration, kind):
+    """Tell a resident who left an email about their sign-up (received, or moved up from the waiting list)."""
     if not registration.email:
         return
     event = registration.event
-    subject = {
-        Registration.Status.CONFIRMED: _("Your place at %(event)s"),
-        Registration.Status.WAITLISTED: _("You are on the waiting list for %(event)s"),
-    }.get(registration.status, _("Your sign-up for %(event)s"))
-    _mail(
-        subject % {"event": event.title},
-        template,
-        {
-            "registration": registration,
-            "event": event,
-            "event_url": event.get_absolute_url(),
-            "registration_url": registration.get_absolute_url(),
-        },
-        [registration.email],
+    notify(
+        kind,
+        registration=registration,
+        event=event,
+        event_url=event.get_absolute_url(),
+        registration_url=registration.get_absolute_url(),
     )
 
 
 def notify_event_cancelled(event, recipients):
     for address in recipients:
-        _mail(
-            _("Cancelled: %(event)s") % {"event": event.title},
-            "events/email/event_cancelled.txt",
-            {"event": event, "event_url": event.get_absolute_url()},
-            [address],
-        )
+        notify("event_cancelled", event=event, email=address, event_url=event.get_absolute_url())
 
 
 def send_duty_reminder(organization, *, month):
     """Remind an organization that it has no community activity planned in `month` (a date on its first day)."""
-    month_label = f"{month:%Y-%m}"
-    _mail(
-        _("Reminder: no community activity planned for %(month)s") % {"month": month_label},
-        "events/email/monthly_duty_reminder.txt",
-        {"organization": organization, "month_label": month_label, "create_url": reverse("events:manage-create")},
-        organization_recipients(organization),
+    notify(
+        "monthly_duty_reminder",
+        organization=organization,
+        month_label=f"{month:%Y-%m}",
+        create_url=reverse("events:manage-create"),
     )

@@ -234,3 +234,14 @@ def test_personal_data_is_purged_a_year_after_the_event():
     assert services.purge_old_registrations() == 1
     assert list(Registration.objects.all()) == [kept]
 
+
+
+def test_duty_reminder_reaches_the_organizations_inbox_and_email(org, org_user):
+    from datetime import date
+
+    from members.models import Notification
+
+    services.send_duty_reminder(org, month=date(2026, 5, 1))
+    assert Notification.objects.filter(recipient=org_user, kind="monthly_duty_reminder").exists()
+    assert sorted(address for message in mail.outbox for address in message.to) == sorted([org.email, org_user.email])
+    assert "2026-05" in mail.outbox[0].subject
