@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "simple_history",
+    "import_export",
     "federation_portal",
     "members",
     "projects",
@@ -208,6 +209,12 @@ STORAGES = {
 UPLOAD_IMAGE_MAX_BYTES = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Spreadsheets: admin exports/imports (django-import-export); formats in members/exports.py
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.services import _mail, organization_recipients, staff_recipients
+from members.notifications import notify
 
 from . import scoring
 from .models import Call, CommunityNeed, NeedResponse, ProgressUpdate, Project, ProjectPhoto, ProjectStateChange, Review
@@ -110,15 +110,11 @@ def notify_project_decision(project):
     summary = None
     if project.call_id:
         summary = scoring.summarize(project.reviews.all(), project.call.weights)
-    _mail(
-        _("Your proposal “%(title)s”: %(state)s") % {"title": project.title, "state": project.get_state_display()},
-        "projects/email/project_decision.txt",
-        {
-            "project": project,
-            "summary": summary,
-            "portal_url": reverse("projects:manage-detail", kwargs={"pk": project.pk}),
-        },
-        organization_recipients(project.organization),
+    notify(
+        "project_decided",
+        project=project,
+        summary=summary,
+        portal_url=reverse("projects:manage-detail", kwargs={"pk": project.pk}),
     )
 
 
@@ -177,6 +173,8 @@ def change_call_state(call, to_state, *, acting_user):
         for project in call.projects.filter(state=Project.State.SUBMITTED):
             change_project_state(project, Project.State.UNDER_REVIEW, acting_user=acting_user)
         transaction.on_commit(lambda: notify_reviewers(call))
+    if to_state == Call.State.OPEN:
+        transaction.on_commit(lambda: notify_call_opened(call))
     if to_state == Call.State.DECIDED:
         waiting = call.projects.filter(state__in=[Project.State.SUBMITTED, Project.State.UNDER_REVIEW]).count()
         if waiting:
@@ -190,12 +188,11 @@ def change_call_state(call, to_state, *, acting_user):
 
 
 def notify_reviewers(call):
-    _mail(
-        _("Proposals to review: %(call)s") % {"call": call},
-        "projects/email/review_invitation.txt",
-        {"call": call, "review_url": reverse("projects:review-call", kwargs={"pk": call.pk})},
-        [user.email for user in call.reviewers.all()],
-    )
+    notify("review_requested", call=call, review_url=reverse("projects:review-call", kwargs={"pk": call.pk}))
+
+
+def notify_call_opened(call):
+    notify("call_opened", call=call, call_url=call.get_absolute_url())
 
 
 # Reviews
@@ -248,15 +245,11 @@ def respond_to_need(need, *, organization, acting_user, message, project=None):
         need=need, organization=organization, message=message, project=project, created_by=_actor(acting_user)
     )
     transaction.on_commit(
-        lambda: _mail(
-            _("New response to the community need “%(need)s”") % {"need": need},
-            "projects/email/need_response.txt",
-            {
-                "need": need,
-                "response": response,
-                "admin_url": reverse("admin:projects_communityneed_change", args=[need.pk]),
-            },
-            staff_recipients(),
+        lambda: notify(
+            "need_response_received",
+            need=need,
+            response=response,
+            admin_url=reverse("admin:projects_communityneed_change", args=[need.pk]),
         )
     )
     return response
@@ -282,12 +275,7 @@ def accept_need_response(response, *, acting_user):
     need.matched_at = now
     need.save(update_fields=["state", "matched_at"])
     transaction.on_commit(
-        lambda: _mail(
-            _("Your response was accepted: %(need)s") % {"need": need},
-            "projects/email/need_matched.txt",
-            {"need": need, "response": response, "need_url": need.get_absolute_url()},
-            organization_recipients(response.organization),
-        )
+        lambda: notify("need_matched", need=need, response=response, need_url=need.get_absolute_url())
     )
     return response
 

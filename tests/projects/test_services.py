@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from members.models import Notification
 from projects import services
 from projects.models import Call, CommunityNeed, NeedResponse, Project, ProjectStateChange, Review
 from tests.members.factories import MembershipFactory, OrganizationFactory
@@ -22,6 +23,10 @@ from .factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+def recipients():
+    return {address for message in mail.outbox for address in message.to}
 
 
 def tiny_jpeg():
@@ -132,8 +137,9 @@ def test_a_project_lives_from_review_to_completion_and_every_step_is_recorded(
         ("approved", "in_progress", org_user.pk),
         ("in_progress", "completed", org_user.pk),
     ]
-    assert len(mail.outbox) == 1
-    assert proposal.organization.email in mail.outbox[0].to
+    # the organization's address and its administrator, who also finds it in the portal inbox
+    assert recipients() == {proposal.organization.email, org_user.email}
+    assert Notification.objects.get(recipient=org_user).kind == "project_decided"
 
 
 def test_rejecting_needs_a_reason(proposal, staff_user):
@@ -167,7 +173,7 @@ def test_starting_the_review_puts_submitted_proposals_under_review_and_tells_rev
     assert Call.objects.get(pk=open_call.pk).state == Call.State.REVIEWING
     assert Project.objects.get(pk=submitted.pk).state == Project.State.UNDER_REVIEW
     assert Project.objects.get(pk=draft.pk).state == Project.State.DRAFT
-    assert mail.outbox[0].to == [reviewer.email]
+    assert recipients() == {reviewer.email}
     assert f"/review/calls/{open_call.pk}/" in mail.outbox[0].body
 
 
@@ -261,7 +267,7 @@ def test_member_organizations_respond_once_to_an_open_need(org, org_user, other_
             need, organization=org, acting_user=org_user, message="We can help", project=own_project
         )
     assert response.project == own_project
-    assert staff_user.email in mail.outbox[0].to
+    assert staff_user.email in recipients()
     with pytest.raises(ValidationError, match="already"):
         services.respond_to_need(need, organization=org, acting_user=org_user, message="Again")
     with pytest.raises(ValidationError, match="own"):
@@ -280,7 +286,7 @@ def test_accepting_a_response_matches_the_need(org, other_org, staff_user, djang
     assert need.state == CommunityNeed.State.MATCHED
     assert need.accepted_response.organization == org
     assert NeedResponse.objects.get(pk=chosen.pk).accepted_by == staff_user
-    assert org.email in mail.outbox[0].to
+    assert org.email in recipients()
     with pytest.raises(ValidationError, match="only open needs"):
         services.accept_need_response(other, acting_user=staff_user)
     with pytest.raises(ValidationError, match="no longer open"):
@@ -296,3 +302,13 @@ def test_a_closed_matched_need_keeps_its_match(org, staff_user):
     assert need.accepted_response.organization == org
     with pytest.raises(ValidationError):
         services.close_need(need, acting_user=staff_user)
+
+
+def test_opening_a_call_tells_every_member_organization(org_user, other_org_user, staff_user,
+                                                        django_capture_on_commit_callbacks):
+    call = CallFactory(state=Call.State.DRAFT, title="Community projects 2027")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.change_call_state(call, Call.State.OPEN, acting_user=staff_user)
+    assert recipients() == {org_user.email, other_org_user.email}
+    assert "Community projects 2027" in mail.outbox[0].subject
+    assert Notification.objects.filter(kind="call_opened").count() == 2

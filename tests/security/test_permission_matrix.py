@@ -32,9 +32,84 @@ PORTAL = outcomes("login", 200, reviewer="join", staff="join")
 ORG_A_OBJECT = outcomes("login", 200, org_b_admin=404, reviewer="join", staff="join")
 ORG_A_ADMIN_ONLY = outcomes("login", 200, org_a_editor=403, org_b_admin=404, reviewer="join", staff="join")
 
-# Reviewers reach only the calls they are assigned to; staff pages answer 403 to everybody else.
-REVIEWER_ONLY = outcomes("login", 404, reviewer=200, staff=404)
+# url name -> (kwargs builder, expected outcomes for GET)
+MATRIX = {
+    "home": (None, PUBLIC),
+    "search": (None, PUBLIC),
+    "healthz": (None, PUBLIC),
+    "set_language": (None, outcomes(302, 302)),  # GET redirects back; the switch itself is a POST
+    "login": (None, PUBLIC),
+    "logout": (None, outcomes(405, 405)),  # POST only
+    "password_change": (None, outcomes("login", 200, reviewer=200)),
+    "password_change_done": (None, outcomes("login", 200, reviewer=200)),
+    "password_reset": (None, PUBLIC),
+    "password_reset_done": (None, PUBLIC),
+    "password_reset_confirm": (lambda w: {"uidb64": "MQ", "token": "bad-token"}, PUBLIC),
+    "password_reset_complete": (None, PUBLIC),
+    "members:organization-list": (None, PUBLIC),
+    "members:organization-detail": (lambda w: {"slug": w["org_a"].slug}, PUBLIC),
+    "members:about": (None, PUBLIC),
+    "members:join": (None, outcomes(200, 302, reviewer=200, staff=200)),
+    "members:accept-invitation": (lambda w: {"token": w["invitation"].token}, PUBLIC),
+    "members:portal": (None, PORTAL),
+    "members:inbox": (None, outcomes("login", 200, reviewer=200)),
+    "members:manage-profile": (None, PORTAL),
+    "members:manage-people": (None, PORTAL),
+    "members:manage-invite": (None, ORG_A_ADMIN_ONLY | {"org_b_admin": 200}),
+    "members:manage-remove": (lambda w: {"pk": w["org_a_editor_account"].pk}, ORG_A_ADMIN_ONLY),
+    "members:manage-revoke": (
+        lambda w: {"pk": w["invitation"].pk},
+        ORG_A_ADMIN_ONLY | {"org_a_admin": 405, "org_b_admin": 405},
+    ),
+    "members:manage-membership": (None, PORTAL),
+    "organization-page": (lambda w: {"slug": w["org_a"].slug}, PUBLIC),
+}
+
+# Events: public pages, the organizer's tools (staff without an organization manage federation events), staff pages.
+EVENT_PORTAL = outcomes("login", 200, reviewer="join", staff=200)
+EVENT_OF_ORG_A = outcomes("login", 200, org_b_admin=404, reviewer="join", staff=404)
+POST_ONLY_PORTAL = outcomes("login", 405, reviewer="join", staff=405)
 STAFF_PAGE = outcomes("login", 403, reviewer=403, staff=200)
+
+
+def _event(world):
+    """A published event of org A with one sign-up, made on first use."""
+    if "event" not in world:
+        from tests.events.factories import EventFactory, RegistrationFactory
+
+        world["event"] = EventFactory(organization=world["org_a"])
+        world["registration"] = RegistrationFactory(event=world["event"])
+    return world["event"]
+
+
+MATRIX |= {
+    "events:list": (None, PUBLIC),
+    "events:feed": (None, PUBLIC),
+    "events:organization-feed": (lambda w: {"slug": w["org_a"].slug}, PUBLIC),
+    "events:month": (None, PUBLIC),
+    "events:detail": (lambda w: {"pk": _event(w).pk}, PUBLIC),
+    "events:sign-up": (lambda w: {"pk": _event(w).pk}, outcomes(405, 405)),  # POST only
+    "events:registration": (lambda w: {"token": _event(w).registrations.get().token}, PUBLIC),
+    "events:registration-cancel": (lambda w: {"token": _event(w).registrations.get().token}, outcomes(405, 405)),
+    "events:manage-list": (None, EVENT_PORTAL),
+    "events:manage-create": (None, EVENT_PORTAL),
+    "events:manage-registrations": (None, EVENT_PORTAL),
+    "events:manage-detail": (lambda w: {"pk": _event(w).pk}, EVENT_OF_ORG_A),
+    "events:manage-edit": (lambda w: {"pk": _event(w).pk}, EVENT_OF_ORG_A),
+    "events:manage-cancel": (lambda w: {"pk": _event(w).pk}, EVENT_OF_ORG_A),
+    "events:manage-report": (lambda w: {"pk": _event(w).pk}, EVENT_OF_ORG_A),
+    "events:manage-export": (lambda w: {"pk": _event(w).pk, "file_format": "xlsx"}, EVENT_OF_ORG_A),
+    "events:manage-publish": (lambda w: {"pk": _event(w).pk}, POST_ONLY_PORTAL),
+    "events:manage-registration-action": (
+        lambda w: {"pk": _event(w).pk, "registration_pk": w["registration"].pk, "action": "check-in"},
+        POST_ONLY_PORTAL,
+    ),
+    "events:compliance": (None, STAFF_PAGE),
+    "events:compliance-export": (lambda w: {"file_format": "csv"}, STAFF_PAGE),
+}
+
+# Projects: public pages, org A's project in the portal, the reviewer's call, staff pages.
+REVIEWER_ONLY = outcomes("login", 404, reviewer=200, staff=404)
 POST_ONLY = outcomes("login", 405, reviewer="join", staff="join")
 
 
@@ -57,37 +132,7 @@ def projects_world(w):
     return w["projects"]
 
 
-# url name -> (kwargs builder, expected outcomes for GET)
-MATRIX = {
-    "home": (None, PUBLIC),
-    "search": (None, PUBLIC),
-    "healthz": (None, PUBLIC),
-    "set_language": (None, outcomes(302, 302)),  # GET redirects back; the switch itself is a POST
-    "login": (None, PUBLIC),
-    "logout": (None, outcomes(405, 405)),  # POST only
-    "password_change": (None, outcomes("login", 200, reviewer=200)),
-    "password_change_done": (None, outcomes("login", 200, reviewer=200)),
-    "password_reset": (None, PUBLIC),
-    "password_reset_done": (None, PUBLIC),
-    "password_reset_confirm": (lambda w: {"uidb64": "MQ", "token": "bad-token"}, PUBLIC),
-    "password_reset_complete": (None, PUBLIC),
-    "members:organization-list": (None, PUBLIC),
-    "members:organization-detail": (lambda w: {"slug": w["org_a"].slug}, PUBLIC),
-    "members:about": (None, PUBLIC),
-    "members:join": (None, outcomes(200, 302, reviewer=200, staff=200)),
-    "members:accept-invitation": (lambda w: {"token": w["invitation"].token}, PUBLIC),
-    "members:portal": (None, PORTAL),
-    "members:manage-profile": (None, PORTAL),
-    "members:manage-people": (None, PORTAL),
-    "members:manage-invite": (None, ORG_A_ADMIN_ONLY | {"org_b_admin": 200}),
-    "members:manage-remove": (lambda w: {"pk": w["org_a_editor_account"].pk}, ORG_A_ADMIN_ONLY),
-    "members:manage-revoke": (
-        lambda w: {"pk": w["invitation"].pk},
-        ORG_A_ADMIN_ONLY | {"org_a_admin": 405, "org_b_admin": 405},
-    ),
-    "members:manage-membership": (None, PORTAL),
-    "organization-page": (lambda w: {"slug": w["org_a"].slug}, PUBLIC),  # members' page with the apps' sections
-    # projects: public pages, org A's project in the portal, the reviewer's call, staff pages
+MATRIX |= {
     "projects:list": (None, PUBLIC),
     "projects:detail": (lambda w: {"slug": projects_world(w)["public"].slug}, PUBLIC),
     "projects:calls": (None, PUBLIC),
