@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from members.services import record_personal_data_access
 from members.validators import mask_mobile
 
 from . import services
@@ -108,6 +109,12 @@ class RegistrationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["event"]
     readonly_fields = ["token", "created_at", "cancelled_at", "promoted_at", "checked_in_at"]
     actions = ["check_in", "cancel"]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and getattr(response, "status_code", None) == 200:
+            record_personal_data_access(user=request.user, action="view", subject=f"registration #{object_id}")
+        return response
 
     @admin.display(description=_("mobile number"), ordering="mobile")
     def masked_mobile(self, obj):

@@ -260,6 +260,12 @@ class Registration(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     promoted_at = models.DateTimeField(_("moved up from the waiting list at"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    purged_at = models.DateTimeField(
+        _("personal data removed at"),
+        null=True,
+        blank=True,
+        help_text=_("Name, mobile and email are removed after the retention period; the sign-up still counts."),
+    )
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -272,7 +278,7 @@ class Registration(models.Model):
             # One place (or waiting-list spot) per mobile number and event; a cancelled sign-up frees it.
             models.UniqueConstraint(
                 fields=["event", "mobile"],
-                condition=~Q(status="cancelled"),
+                condition=~Q(status="cancelled") & Q(purged_at__isnull=True),
                 name="one_active_registration_per_mobile",
             ),
         ]

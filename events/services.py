@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -14,7 +15,6 @@ from members.validators import normalize_mobile
 from .models import Event, EventChange, EventReport, Registration, ReportPhoto
 
 # How long residents' personal data is kept after an event (the privacy notice says so).
-RETENTION_DAYS = 365
 
 
 def _record(event, action, *, acting_user, note=""):
@@ -231,11 +231,17 @@ def file_event_report(event, *, acting_user, attendance, volunteers, beneficiari
 
 
 @transaction.atomic
-def purge_old_registrations(*, now=None):
-    """Delete residents' personal data RETENTION_DAYS after their event ended; reports keep the numbers."""
-    cutoff = (now or timezone.now()) - timedelta(days=RETENTION_DAYS)
-    deleted, _details = Registration.objects.filter(event__ends_at__lt=cutoff).delete()
-    return deleted
+def purge_personal_data(*, now=None, retention_days=None):
+    """Residents' names, mobiles and emails are erased PERSONAL_DATA_RETENTION_DAYS after their event ended.
+
+    The sign-ups themselves stay (status, times), so attendance counts and statistics are unchanged.
+    Returns the number of sign-ups erased.
+    """
+    days = settings.PERSONAL_DATA_RETENTION_DAYS if retention_days is None else retention_days
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    return Registration.objects.filter(event__ends_at__lt=cutoff, purged_at__isnull=True).update(
+        name="", mobile="", email="", purged_at=now or timezone.now()
+    )
 
 
 # Notifications (rules in events.notifications, registered from EventsConfig.ready)

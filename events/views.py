@@ -1,6 +1,7 @@
 import calendar
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -16,6 +17,7 @@ from django_filters.views import FilterView
 
 from members.models import Organization
 from members.permissions import StaffRequiredMixin
+from members.services import record_personal_data_access
 
 from . import compliance, services
 from .exports import EXPORT_FORMATS, spreadsheet_response
@@ -77,7 +79,9 @@ class EventDetailView(DetailView):
     def get_context_data(self, **kwargs):
         kwargs.setdefault("form", RegistrationForm())
         photos = self.object.report.photos.all() if hasattr(self.object, "report") else []
-        return super().get_context_data(photos=photos, **kwargs)
+        return super().get_context_data(
+            photos=photos, retention_days=settings.PERSONAL_DATA_RETENTION_DAYS, **kwargs
+        )
 
 
 class EventSignUpView(EventDetailView):
@@ -215,6 +219,7 @@ class ManageEventDetailView(ManageEventMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         registrations = self.object.registrations.order_by("status", "created_at", "pk")
+        record_personal_data_access(user=self.request.user, action="view", subject=self.object, records=0)
         return super().get_context_data(
             registrations=registrations,
             counts={status: 0 for status in Registration.Status} | {
@@ -296,6 +301,9 @@ class ManageEventExportView(ManageEventMixin, View):
             [r.name, r.mobile, r.email, r.get_status_display(), r.created_at, r.checked_in_at]
             for r in event.registrations.order_by("created_at", "pk")
         ]
+        record_personal_data_access(
+            user=request.user, action="export", subject=f"{event} ({file_format})", records=len(rows)
+        )
         return spreadsheet_response(file_format, f"event-{event.pk}-registrations", _("Registrations"), header, rows)
 
 

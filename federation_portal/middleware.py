@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 
 class StaffSessionTimeoutMiddleware:
@@ -16,3 +17,24 @@ class StaffSessionTimeoutMiddleware:
         if user is not None and user.is_authenticated and user.is_staff:
             request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
         return self.get_response(request)
+
+
+class PrivatePagesNoStoreMiddleware:
+    """Pages that may show personal data are never stored by browsers or proxies.
+
+    That is every page served to a logged-in user (organizers see their residents' mobiles, staff
+    see everything) and the residents' private sign-up pages reached by their secret link.
+    """
+
+    PRIVATE_PREFIXES = ("/events/sign-ups/",)
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or request.path.startswith(self.PRIVATE_PREFIXES):
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        return response

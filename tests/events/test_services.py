@@ -226,13 +226,32 @@ def test_no_report_before_the_event_starts(org_user):
         )
 
 
-def test_personal_data_is_purged_a_year_after_the_event():
-    old = EventFactory(starts_at=timezone.now() - timedelta(days=400), state=Event.State.COMPLETED)
+def test_personal_data_is_erased_after_the_retention_period_and_counts_stay(settings):
+    settings.PERSONAL_DATA_RETENTION_DAYS = 180
+    old = EventFactory(starts_at=timezone.now() - timedelta(days=200), state=Event.State.COMPLETED)
     recent = EventFactory(starts_at=timezone.now() - timedelta(days=30), state=Event.State.COMPLETED)
-    RegistrationFactory(event=old)
+    erased = [RegistrationFactory(event=old, status="attended", email="a@example.org") for _ in range(3)]
     kept = RegistrationFactory(event=recent)
-    assert services.purge_old_registrations() == 1
-    assert list(Registration.objects.all()) == [kept]
+    assert services.purge_personal_data() == 3
+    assert services.purge_personal_data() == 0  # already done
+    for registration in erased:
+        registration.refresh_from_db()
+        assert (registration.name, registration.mobile, registration.email) == ("", "", "")
+        assert registration.purged_at is not None
+    assert old.registrations.filter(status="attended").count() == 3  # the count survives
+    kept.refresh_from_db()
+    assert kept.name and kept.mobile
+
+
+def test_purge_command_takes_a_retention(settings):
+    from django.core.management import call_command
+
+    old = EventFactory(starts_at=timezone.now() - timedelta(days=40), state=Event.State.COMPLETED)
+    RegistrationFactory(event=old)
+    call_command("purge_personal_data", days=365)
+    assert old.registrations.get().mobile
+    call_command("purge_personal_data", days=30)
+    assert old.registrations.get().mobile == ""
 
 
 
