@@ -7,6 +7,7 @@ without a real SECRET_KEY.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import xstatic.pkg.bootstrap
@@ -248,6 +249,17 @@ if AWS_STORAGE_BUCKET_NAME:
             "object_parameters": {"CacheControl": "max-age=2592000"},  # file names are random: cache 30 days
         },
     }
+    # Pages show the pictures from the bucket (or its CDN domain): the content security policy must allow it.
+    _media = STORAGES["default"]["OPTIONS"]
+    if _media["custom_domain"]:
+        _media_origin = f"https://{_media['custom_domain']}"
+    elif _media["endpoint_url"]:
+        _endpoint = urlsplit(_media["endpoint_url"])
+        _bucket_host = f"{AWS_STORAGE_BUCKET_NAME}." if _media["addressing_style"] == "virtual" else ""
+        _media_origin = f"{_endpoint.scheme}://{_bucket_host}{_endpoint.netloc}"
+    else:
+        _media_origin = f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_media_origin)
 
 # Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -33,4 +33,5 @@ print(json.dumps({
     "routers": settings.DATABASE_ROUTERS,
     "read_db_outside_requests": router.db_for_read(Organization),
     "log_format": settings.LOG_FORMAT,
+    "img_src": settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"],
 }))

@@ -26,6 +26,7 @@ def test_development_defaults_keep_everything_in_one_process_and_on_disk(tmp_pat
     assert result["default_options"] == {"timeout": 20}
     assert result["conn_max_age"] == 0
     assert result["log_format"] == "text"
+    assert result["img_src"] == ["'self'", "data:"]
 
 
 def test_production_logs_json_and_serves_hashed_static_files(tmp_path):
@@ -81,6 +82,8 @@ def test_bucket_name_moves_uploads_to_s3_compatible_storage_with_signed_links():
     url = result["media_url"]
     assert url.startswith("https://portal-media.oss-cn-shanghai.aliyuncs.com/media/logos/abc.jpg?")
     assert "X-Amz-Signature=" in url and "X-Amz-Expires=3600" in url
+    # The pages may show pictures from there, and only from there.
+    assert result["img_src"] == ["'self'", "data:", "https://portal-media.oss-cn-shanghai.aliyuncs.com"]
 
 
 def test_public_bucket_behind_a_cdn_gets_plain_links():
@@ -92,6 +95,18 @@ def test_public_bucket_behind_a_cdn_gets_plain_links():
         AWS_SECRET_ACCESS_KEY="test-secret",
     )
     assert result["media_url"] == "https://media.portal.example.cn/media/logos/abc.jpg"
+    assert result["img_src"] == ["'self'", "data:", "https://media.portal.example.cn"]
+
+
+def test_minio_with_path_style_links_is_allowed_by_its_endpoint():
+    result = probe(
+        AWS_STORAGE_BUCKET_NAME="portal-media",
+        AWS_S3_ENDPOINT_URL="https://minio.internal:9000",
+        AWS_ACCESS_KEY_ID="test-key-id",
+        AWS_SECRET_ACCESS_KEY="test-secret",
+    )
+    assert result["media_url"].startswith("https://minio.internal:9000/portal-media/media/logos/abc.jpg?")
+    assert result["img_src"] == ["'self'", "data:", "https://minio.internal:9000"]
 
 
 def test_postgresql_gets_persistent_connections_and_time_limits():
