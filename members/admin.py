@@ -3,8 +3,11 @@ from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from import_export.admin import ExportMixin, ImportExportMixin
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .exports import SafeSpreadsheetAdminMixin
 from .forms import ReasonForm
 from .models import (
     Community,
@@ -18,6 +21,7 @@ from .models import (
     RotatingChair,
     ServiceField,
 )
+from .resources import MembershipResource, OrganizationResource
 
 
 @admin.register(Community)
@@ -48,7 +52,8 @@ class OrganizationAccountInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(SafeSpreadsheetAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [OrganizationResource]
     list_display = [
         "name",
         "org_type",
@@ -112,7 +117,8 @@ class MembershipChangeInline(admin.TabularInline):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(SafeSpreadsheetAdminMixin, ExportMixin, SimpleHistoryAdmin):
+    resource_classes = [MembershipResource]
     list_display = ["organization", "status", "applied_on", "joined_on", "is_founding", "decided_by"]
     list_filter = ["status", "is_founding", "applied_on", "joined_on"]
     search_fields = ["organization__name", "organization__credit_code"]
@@ -203,6 +209,23 @@ class RotatingChairInline(admin.TabularInline):
     model = RotatingChair
     extra = 1
     autocomplete_fields = ["organization"]
+
+
+@admin.register(CouncilSeat)
+class CouncilSeatAdmin(SimpleHistoryAdmin):
+    list_display = ["organization", "role", "term", "representative"]
+    list_filter = ["term", "role"]
+    search_fields = ["organization__name", "representative"]
+    autocomplete_fields = ["organization"]
+    list_select_related = ["organization", "term"]
+
+
+@admin.register(RotatingChair)
+class RotatingChairAdmin(SimpleHistoryAdmin):
+    list_display = ["organization", "term", "starts_on", "ends_on"]
+    list_filter = ["term"]
+    autocomplete_fields = ["organization"]
+    list_select_related = ["organization", "term"]
 
 
 @admin.register(CouncilTerm)

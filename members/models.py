@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .uploads import upload_path
 from .validators import validate_credit_code
@@ -155,6 +156,7 @@ class Organization(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = OrganizationQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[service_fields, communities], excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["name"]
@@ -246,6 +248,8 @@ class Membership(models.Model):
         related_name="+",
     )
     reason = models.TextField(_("reason"), blank=True, help_text=_("Given to the organization on reject or suspend."))
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("membership")
@@ -345,6 +349,8 @@ class CouncilSeat(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.COUNCIL_MEMBER)
     representative = models.CharField(_("representative"), max_length=50, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["term", "role", "organization__name"]
         verbose_name = _("council seat")
@@ -372,6 +378,8 @@ class RotatingChair(models.Model):
     )
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["term", "starts_on"]
