@@ -2,6 +2,7 @@ import re
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 
 from federation_portal import db_router
 from federation_portal.logs import request_id_var
@@ -52,10 +53,12 @@ class RequestIDMiddleware:
 
 
 class HealthCheckMiddleware:
-    """Answers /healthz before the host check and the HTTPS redirect.
+    """Answers a load balancer's /healthz probe that is addressed to this server rather than to the site.
 
-    Load balancers probe each app server by its own address over plain HTTP; they must get the real
-    answer (200, or 503 when the database or cache is down), not a 400 for the host or a 301.
+    Load balancers probe each app server by its own address (Host: 10.0.0.11:8000) over plain HTTP. Such a
+    probe gets the real answer (200, or 503 when the database or cache is down) instead of a 400 for the
+    unknown host or a 301 to HTTPS, which a balancer would count as healthy. /healthz asked for under the
+    site's own host name is an ordinary page: HTTPS redirect and security headers as everywhere.
     """
 
     def __init__(self, get_response):
@@ -63,9 +66,12 @@ class HealthCheckMiddleware:
 
     def __call__(self, request):
         if request.path_info == "/healthz" and request.method in ("GET", "HEAD"):
-            from federation_portal.views import healthz
+            try:
+                request.get_host()
+            except DisallowedHost:
+                from federation_portal.views import healthz
 
-            return healthz(request)
+                return healthz(request)
         return self.get_response(request)
 
 

@@ -35,7 +35,7 @@ class SearchView(TemplateView):
 def healthz(request):
     """200 when every database and the cache answer, 503 otherwise: for load balancers and monitoring.
 
-    Served by HealthCheckMiddleware before the host check and HTTPS redirect (see middleware.py).
+    A probe addressed to the server itself is answered by HealthCheckMiddleware (see middleware.py).
     """
     failing = []
     for alias in connections:

@@ -1,4 +1,5 @@
-"""Run in a fresh process: GET /healthz the way a load balancer does (plain HTTP, the server's own address)."""
+"""Run in a fresh process: GET /healthz over plain HTTP, by the server's own address (a load balancer's probe)
+and by the site's host name."""
 
 import json
 
@@ -8,7 +9,9 @@ django.setup()
 
 from django.test import Client  # noqa: E402
 
-response = Client().get("/healthz", HTTP_HOST="10.0.0.5:8000")
-print(json.dumps({
-    "status": response.status_code, "body": response.content.decode(), "location": response.get("Location"),
-}))
+result = {}
+for host in ("10.0.0.5:8000", "portal.example.cn"):
+    response = Client().get("/healthz", HTTP_HOST=host)
+    result[host] = {"status": response.status_code, "body": response.content.decode(),
+                    "location": response.get("Location")}
+print(json.dumps(result))

@@ -9,7 +9,8 @@ NOBODY_LISTENS = "127.0.0.1:9"  # the discard port: connection refused at once
 
 
 def healthz(tmp_path, **settings_env):
-    return run_probe("healthz_probe", production_env(tmp_path, **settings_env))
+    """The answer to a load balancer's probe: plain HTTP, addressed to the server (Host: 10.0.0.5:8000)."""
+    return run_probe("healthz_probe", production_env(tmp_path, **settings_env))["10.0.0.5:8000"]
 
 
 @pytest.mark.django_db
@@ -35,10 +36,12 @@ def test_healthz_fails_when_the_configured_cache_is_down(client, settings):
     caches["default"].close()
 
 
-def test_production_healthz_skips_host_check_and_https_redirect(tmp_path):
-    """A probe by IP over plain HTTP would otherwise get 400 (host) or 301 (HTTPS) whatever the health."""
-    result = healthz(tmp_path)
-    assert result == {"status": 200, "body": "ok\n", "location": None}
+def test_a_probe_addressed_to_the_server_gets_the_health_not_a_host_error_or_redirect(tmp_path):
+    """Otherwise a balancer would get 400 (unknown host) or 301 (to HTTPS) whatever the health."""
+    result = run_probe("healthz_probe", production_env(tmp_path))
+    assert result["10.0.0.5:8000"] == {"status": 200, "body": "ok\n", "location": None}
+    # Under the site's name it is an ordinary page: plain HTTP is sent to HTTPS.
+    assert result["portal.example.cn"] == {"status": 301, "body": "", "location": "https://portal.example.cn/healthz"}
 
 
 def test_healthz_fails_when_the_database_is_down(tmp_path):
