@@ -6,7 +6,7 @@ PORT ?= 8000
 # XStatic-Bootstrap is an sdist whose build needs pkg_resources (setuptools < 81).
 PIP_ENV := PIP_CONSTRAINT=$(CURDIR)/constraints-build.txt PIP_DISABLE_PIP_VERSION_CHECK=1
 
-.PHONY: install run test lint messages migrate seed clean backup restore serve
+.PHONY: install install-runtime run test lint messages migrate seed clean backup restore serve
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints-build.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,8 @@ $(VENV)/.installed-runtime: requirements.txt constraints-build.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP_ENV) $(VENV)/bin/pip install -q -r requirements.txt
 	touch $@
+
+install-runtime: $(VENV)/.installed-runtime
 
 migrate: install
 	$(PY) manage.py migrate --noinput

@@ -6,7 +6,6 @@ import re
 import secrets
 import shutil
 import subprocess
-import sys
 
 import pytest
 from django.core.management import get_commands
@@ -25,16 +24,9 @@ ENV_READ = re.compile(
 COMMANDS_FROM_OTHER_ISSUES = {"remind_monthly_duty": "issue 5 (events)", "purge_personal_data": "issue 7 (security)"}
 
 
-def env_example_lines():
-    """{name: value} of the active lines, and the set of every name listed (active or commented)."""
-    active, listed = {}, set()
-    for line in ENV_EXAMPLE.read_text().splitlines():
-        match = re.match(r"^(#\s?)?([A-Z][A-Z0-9_]*)=(.*)$", line.strip())
-        if match:
-            listed.add(match.group(2))
-            if not match.group(1):
-                active[match.group(2)] = match.group(3).strip().strip('"')
-    return active, listed
+def listed_in_env_example():
+    """Every name the example lists, active or commented out."""
+    return set(re.findall(r"^#?\s?([A-Z][A-Z0-9_]*)=", ENV_EXAMPLE.read_text(), flags=re.M))
 
 
 def test_the_example_environment_lists_every_setting_the_project_reads():
@@ -42,32 +34,54 @@ def test_the_example_environment_lists_every_setting_the_project_reads():
     for path in (ROOT / "federation_portal" / "settings.py", ROOT / "gunicorn.conf.py"):
         read |= set(ENV_READ.findall(path.read_text()))
     assert {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "GUNICORN_WORKERS"} <= read  # the scan itself works
-    _, listed = env_example_lines()
-    assert sorted(read - listed) == []
+    assert sorted(read - listed_in_env_example()) == []
+
+
+def filled_in_example(tmp_path, **values):
+    """The example environment file with `values` replacing its lines, as an operator would edit it."""
+    lines = []
+    for line in ENV_EXAMPLE.read_text().splitlines():
+        name = line.partition("=")[0]
+        lines.append(f"{name}={values.pop(name)}" if name in values else line)
+    path = tmp_path / "env"
+    path.write_text("\n".join(lines + [f"{name}={value}" for name, value in values.items()]) + "\n")
+    return path
+
+
+def portal_manage(env_file, *args, **environment):
+    """deploy/portal-manage, the operators' way to run manage.py with the settings file."""
+    env = clean_env(PORTAL_APP_DIR=ROOT, PORTAL_ENV_FILE=env_file, **environment)
+    return subprocess.run([DEPLOY / "portal-manage", *args], env=env, capture_output=True, text=True, timeout=120)
 
 
 def test_the_filled_in_example_passes_the_deployment_checks(tmp_path):
-    active, _ = env_example_lines()
-    env = clean_env(**{
-        **active,
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite3'}",
-        "STATIC_ROOT": tmp_path / "static",
-        "MEDIA_ROOT": tmp_path / "media",
-    })
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    env_file = filled_in_example(
+        tmp_path,
+        SECRET_KEY=secrets.token_urlsafe(50),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'portal.sqlite3'}",
+        STATIC_ROOT=tmp_path / "static",
+        MEDIA_ROOT=tmp_path / "media",
     )
+    result = portal_manage(env_file, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues (0 silenced)" in result.stdout
+    shown = portal_manage(env_file, "shell", "-c", "from django.conf import settings as s; "
+                          "print(s.DEFAULT_FROM_EMAIL, s.DATABASES['default'].get('CONN_MAX_AGE'))")
+    assert shown.stdout.strip().splitlines()[-1] == "长寿社会组织联合会 <noreply@portal.example.cn> 60"
+
+
+def test_a_variable_given_on_the_command_line_wins_over_the_file(tmp_path):
+    """How jobs and migrations lift the web requests' statement time limit."""
+    env_file = filled_in_example(tmp_path, SECRET_KEY=secrets.token_urlsafe(50),
+                                 DATABASE_URL=f"sqlite:///{tmp_path / 'portal.sqlite3'}")
+    code = "import os; print(os.environ['DB_STATEMENT_TIMEOUT'])"
+    assert portal_manage(env_file, "shell", "-c", code).stdout.split()[-1] == "25000"
+    assert portal_manage(env_file, "shell", "-c", code, DB_STATEMENT_TIMEOUT="0").stdout.split()[-1] == "0"
 
 
 def test_the_example_refuses_to_start_until_the_secret_key_is_changed(tmp_path):
-    active, _ = env_example_lines()
-    env = clean_env(**{**active, "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite3'}"})
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=120)
+    env_file = filled_in_example(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'portal.sqlite3'}")
+    result = portal_manage(env_file, "check")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 
