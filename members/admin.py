@@ -16,6 +16,7 @@ from .models import (
     Invitation,
     Membership,
     MembershipChange,
+    Notification,
     Organization,
     OrganizationAccount,
     RotatingChair,
@@ -249,3 +250,15 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ["email", "organization__name"]
     readonly_fields = ["token"]
     list_select_related = ["organization"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["subject", "recipient", "kind", "created_at", "read_at"]
+    list_filter = ["kind", "created_at"]
+    search_fields = ["subject", "recipient__username"]
+    list_select_related = ["recipient"]
+    readonly_fields = ["recipient", "kind", "subject", "body", "url", "created_at", "read_at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -52,6 +52,7 @@ MATRIX = {
     "members:join": (None, outcomes(200, 302, reviewer=200, staff=200)),
     "members:accept-invitation": (lambda w: {"token": w["invitation"].token}, PUBLIC),
     "members:portal": (None, PORTAL),
+    "members:inbox": (None, outcomes("login", 200, reviewer=200)),
     "members:manage-profile": (None, PORTAL),
     "members:manage-people": (None, PORTAL),
     "members:manage-invite": (None, ORG_A_ADMIN_ONLY | {"org_b_admin": 200}),
