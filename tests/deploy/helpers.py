@@ -81,13 +81,16 @@ def free_port():
 class AppServer:
     """One gunicorn process (its own port, one worker) started with gunicorn.conf.py and `env`."""
 
+    lifetime = 300  # seconds
+
     def __init__(self, name, env, log_dir):
         self.name = name
         self.port = free_port()
         self.log_path = Path(log_dir) / f"{name}.log"
         self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
+        # `timeout` ends the server even if the test run itself is killed before it can clean up.
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py",
+            ["timeout", str(self.lifetime), sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py",
              "--bind", f"127.0.0.1:{self.port}", "--workers", "1"],
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
         )
