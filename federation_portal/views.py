@@ -1,5 +1,7 @@
-from django.db import connection
+from django.core.cache import cache
+from django.db import connections
 from django.http import HttpResponse
+from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from events import sections as event_sections
@@ -49,11 +51,25 @@ class OrganizationDetailView(MembersOrganizationDetailView):
         return super().get_context_data(detail_sections=detail_sections, **kwargs)
 
 
+@never_cache
 def healthz(request):
-    """200 when the database answers, 503 otherwise: for load balancers and monitoring."""
+    """200 when every database and the cache answer, 503 otherwise: for load balancers and monitoring.
+
+    A probe addressed to the server itself is answered by HealthCheckMiddleware (see middleware.py).
+    """
+    failing = []
+    for alias in connections:
+        try:
+            with connections[alias].cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except Exception:  # noqa: BLE001 - any database failure means unhealthy
+            failing.append("database")
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:  # noqa: BLE001 - any database failure means unhealthy
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+        cache.set("healthz", "ok", timeout=10)
+        cache.get("healthz")
+    except Exception:  # noqa: BLE001 - a configured cache (Redis) that does not answer means unhealthy
+        failing.append("cache")
+    if failing:
+        message = "unavailable: " + ", ".join(sorted(set(failing))) + "\n"
+        return HttpResponse(message, status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
