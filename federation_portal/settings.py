@@ -162,7 +162,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "members:portal"
+LOGIN_REDIRECT_URL = "after-login"
 LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
 # Login lockout: 5 failed attempts for one user name from one address lock that pair for 30 minutes;
