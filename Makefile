@@ -6,7 +6,7 @@ PORT ?= 8000
 # XStatic-Bootstrap is an sdist whose build needs pkg_resources (setuptools < 81).
 PIP_ENV := PIP_CONSTRAINT=$(CURDIR)/constraints-build.txt PIP_DISABLE_PIP_VERSION_CHECK=1
 
-.PHONY: install install-runtime run test lint messages migrate seed clean backup restore serve
+.PHONY: install install-runtime run test lint messages migrate seed clean backup restore serve bench
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints-build.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -73,3 +73,10 @@ serve: $(VENV)/.installed-runtime
 	$(PY) manage.py collectstatic --noinput -v0
 	DB_STATEMENT_TIMEOUT=0 $(PY) manage.py migrate --noinput
 	exec $(VENV)/bin/gunicorn --config gunicorn.conf.py
+
+# Benchmark (docs/performance.md): seeds a PostgreSQL database federation_bench_$(SCALE) at city scale, runs
+# gunicorn in production mode on 127.0.0.1:$(BENCH_PORT) and measures every main page. SCALE=full|small|demo.
+SCALE ?= full
+BENCH_PORT ?= 8071
+bench: install
+	$(PY) bench/run.py --scale $(SCALE) --port $(BENCH_PORT)

@@ -30,6 +30,12 @@ class HomeView(TemplateView):
         )
 
 
+class BaselineView(TemplateView):
+    """A one-line page through the full middleware stack: the benchmark's yardstick (bench/run.py)."""
+
+    template_name = "federation_portal/baseline.html"
+
+
 class SearchView(TemplateView):
     template_name = "search.html"
     limit = 20

@@ -1,0 +1,329 @@
+"""The benchmark: `make bench` (full city scale) or `make bench SCALE=small` (a tenth of it).
+
+1. Creates the PostgreSQL database federation_bench_<scale> when missing (BENCH_DATABASE_URL points at the
+   server, default postgres://postgres@127.0.0.1:5432), migrates it and seeds it (seed_scale skips data that
+   is already there at that scale).
+2. Starts gunicorn with production settings (DEBUG off, a generated SECRET_KEY, plain http on loopback).
+3. Measures each page: queries and HTML size through Django's test client against the same database, then
+   throughput and latency with bench/load.py in a separate process at concurrency 1 and 8, after a warm-up.
+4. Prints a markdown table and writes bench/results/<date>-<scale>.json and .md.
+Not a test: it is never run by `make test` or CI.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+SCALES = {
+    "demo": None,  # the demo world alone (about 160 organizations): the "1×" of docs/performance.md
+    "small": {"orgs": 200, "projects": 2000, "events": 10000, "registrations": 100000},
+    "full": {"orgs": 2000, "projects": 20000, "events": 100000, "registrations": 1000000},
+}
+CONCURRENCY = [1, 8]
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", choices=SCALES, default=os.environ.get("SCALE") or "full")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8071")))
+    parser.add_argument("--seconds", type=float, default=None, help="per page and concurrency (default 5, small 3)")
+    parser.add_argument("--max-requests", type=int, default=5000, help="per page and concurrency")
+    parser.add_argument("--only", default="", help="comma-separated page names to run")
+    return parser.parse_args()
+
+
+def database_env(scale):
+    server = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+    parts = urlsplit(server)
+    if parts.path not in ("", "/"):
+        server = server[: -len(parts.path)]
+    name = f"federation_bench_{scale}"
+    ensure_database(server, name)
+    return f"{server}/{name}"
+
+
+def ensure_database(server, name):
+    import psycopg2
+
+    parts = urlsplit(server)
+    connection = psycopg2.connect(
+        host=parts.hostname or "127.0.0.1", port=parts.port or 5432, user=parts.username or "postgres",
+        password=parts.password, dbname="postgres",
+    )
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            print(f"Creating database {name}")
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+
+
+def production_env(database_url, port):
+    env = dict(os.environ)
+    env.update({
+        "ENVIRONMENT": "production",
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "DATABASE_URL": database_url,
+        "DB_STATEMENT_TIMEOUT": "0",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_LOG_LEVEL": "warning",
+        "GUNICORN_MAX_REQUESTS": "0",
+        "DJANGO_SETTINGS_MODULE": "federation_portal.settings",
+    })
+    env.pop("DATABASE_REPLICA_URL", None)
+    return env
+
+
+def manage(env, *args):
+    subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def prepare(env, scale):
+    manage(env, "collectstatic", "--noinput", "-v0")
+    manage(env, "migrate", "--noinput", "-v0")
+    sizes = SCALES[scale]
+    if sizes is None:
+        manage(env, "seed_demo")
+    else:
+        manage(env, "seed_scale", *[f"--{key}={value}" for key, value in sizes.items()])
+
+
+def start_server(env, port):
+    gunicorn = Path(PY).with_name("gunicorn")
+    process = subprocess.Popen(
+        [str(gunicorn), "--config", "gunicorn.conf.py", "--access-logfile", "/dev/null"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/bench/baseline/", headers={"Host": "127.0.0.1"})
+            if connection.getresponse().status == 200:
+                return process
+        except OSError:
+            time.sleep(0.5)
+        if process.poll() is not None:
+            raise SystemExit("gunicorn did not start")
+    process.terminate()
+    raise SystemExit("gunicorn did not answer within 60 s")
+
+
+def stop_server(process):
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def pages_and_sessions():
+    """The pages to measure (name, path, audience) and a session cookie per audience, from the database."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import NoReverseMatch, reverse
+
+    from events.models import Event
+    from members.models import Organization, ServiceField
+    from projects.models import Call, Project
+
+    User = get_user_model()
+    cookies = {"public": ""}
+    for audience, username in [("staff", "staff"), ("portal", "org@changshou.demo")]:
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        cookies[audience] = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+    scale_orgs = Organization.objects.public().filter(slug__startswith="scale-")
+    organization = (scale_orgs if scale_orgs.exists() else Organization.objects.public()).order_by("pk").first()
+    project = Project.objects.public().order_by("-pk").first()
+    event = Event.objects.listed().order_by("-pk").first()
+    call = Call.objects.exclude(state=Call.State.DRAFT).order_by("-pk").first()
+    public_projects = Project.objects.public().count()
+    last_page = max(1, -(-public_projects // 12))
+    elderly = ServiceField.objects.get(code="elderly").pk
+    pages = [
+        ("baseline", reverse("bench-baseline"), "public"),
+        ("home", reverse("home"), "public"),
+        ("projects", reverse("projects:list"), "public"),
+        ("projects filtered", reverse("projects:list") + "?service_field=elderly&mark=", "public"),
+        ("projects page 50", reverse("projects:list") + f"?page={min(50, last_page)}", "public"),
+        ("project page", project.get_absolute_url(), "public"),
+        ("directory", reverse("members:organization-list"), "public"),
+        ("directory filtered", reverse("members:organization-list") + f"?service_field={elderly}&members_only=on",
+         "public"),
+        ("organization page", organization.get_absolute_url(), "public"),
+        ("events", reverse("events:list"), "public"),
+        ("month view", reverse("events:month"), "public"),
+        ("event page", event.get_absolute_url(), "public"),
+        ("iCal feed", reverse("events:feed"), "public"),
+    ]
+    try:
+        pages.append(("statistics", reverse("stats"), "public"))
+    except NoReverseMatch:
+        pages.append(("statistics", None, "public"))  # slot: /stats/ (issue 6) is not in this tree yet
+    pages += [
+        ("staff compliance", reverse("events:compliance"), "staff"),
+        ("staff ranking", reverse("projects:ranking", args=[call.pk]), "staff"),
+        ("portal dashboard", reverse("members:portal"), "portal"),
+    ]
+    return pages, cookies
+
+
+def measure_queries(path, cookie):
+    """Queries and HTML bytes of one request through the test client (same database, same settings)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    if cookie:
+        name, value = cookie.split("=", 1)
+        client.cookies[name] = value
+    client.get(path)  # the first request fills per-process caches; count the second, like a warm server
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    return response.status_code, len(captured), len(response.content)
+
+
+ASSET = re.compile(r'<(?:link[^>]+rel="stylesheet"[^>]+href|script[^>]+src|img[^>]+src)="([^"]+)"')
+
+
+def first_load_bytes(port, path, html_bytes):
+    """HTML plus every stylesheet, script and image it references, as sent compressed (gzip/brotli)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", path, headers={"Host": "127.0.0.1", "Accept-Encoding": "br, gzip"})
+    response = connection.getresponse()
+    body = response.read()
+    total = len(body)
+    html = body.decode("utf-8", "replace") if response.getheader("Content-Encoding") is None else None
+    connection.close()
+    if html is None:
+        return None
+    for url in sorted(set(ASSET.findall(html))):
+        if not url.startswith("/") or url.startswith("//"):
+            continue
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("GET", url, headers={"Host": "127.0.0.1", "Accept-Encoding": "br, gzip"})
+        total += len(connection.getresponse().read())
+        connection.close()
+    return total
+
+
+def load(port, path, cookie, concurrency, seconds, max_requests):
+    options = {"port": port, "path": path, "concurrency": concurrency, "seconds": seconds,
+               "max_requests": max_requests, "headers": {"Cookie": cookie} if cookie else {}}
+    output = subprocess.run(
+        [PY, str(ROOT / "bench" / "load.py"), json.dumps(options)], capture_output=True, text=True, check=True
+    )
+    return json.loads(output.stdout)
+
+
+def table(results, concurrency):
+    lines = [
+        f"| page (concurrency {concurrency}) | req/s | p50 ms | p95 ms | p99 ms | queries | HTML KB | first load KB "
+        "| × baseline |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in results:
+        run = row["runs"].get(str(concurrency))
+        if run is None:
+            lines.append(f"| {row['page']} | — | — | — | — | — | — | — | not available in this tree |")
+            continue
+        first = f"{row['first_load_bytes'] / 1024:.0f}" if row.get("first_load_bytes") else "—"
+        lines.append(
+            f"| {row['page']} | {run['rps']:.0f} | {run['p50_ms']:.0f} | {run['p95_ms']:.0f} | {run['p99_ms']:.0f} "
+            f"| {row['queries']} | {row['html_bytes'] / 1024:.1f} | {first} | {run['ratio']:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def main():
+    args = parse_args()
+    seconds = args.seconds or (3 if args.scale != "full" else 5)
+    os.chdir(ROOT)
+    sys.path.insert(0, str(ROOT))
+    database_url = database_env(args.scale)
+    env = production_env(database_url, args.port)
+    prepare(env, args.scale)
+    os.environ.update(env)
+    pages, cookies = pages_and_sessions()
+    if args.only:
+        wanted = {name.strip() for name in args.only.split(",")} | {"baseline"}
+        pages = [page for page in pages if page[0] in wanted]
+
+    results = []
+    for name, path, audience in pages:
+        row = {"page": name, "path": path, "audience": audience, "runs": {}}
+        if path is not None:
+            row["status"], row["queries"], row["html_bytes"] = measure_queries(path, cookies[audience])
+        results.append(row)
+
+    server = start_server(env, args.port)
+    try:
+        for row in results:  # warm-up: fill caches and connections in every worker
+            if row["path"] is not None:
+                load(args.port, row["path"], cookies[row["audience"]], 2, 2, 30)
+                if row["audience"] == "public":
+                    row["first_load_bytes"] = first_load_bytes(args.port, row["path"], row["html_bytes"])
+        for concurrency in CONCURRENCY:
+            for row in results:
+                if row["path"] is None:
+                    continue
+                run = load(args.port, row["path"], cookies[row["audience"]], concurrency, seconds, args.max_requests)
+                row["runs"][str(concurrency)] = run
+                print(f"  c={concurrency} {row['page']:<20} {run['rps']:>7.1f} req/s  p95 {run['p95_ms']:>6.1f} ms"
+                      f"  {run['statuses']}", flush=True)
+    finally:
+        stop_server(server)
+
+    for concurrency in CONCURRENCY:
+        base = results[0]["runs"][str(concurrency)]["rps"] or 1
+        for row in results:
+            run = row["runs"].get(str(concurrency))
+            if run:
+                run["ratio"] = round(run["rps"] / base, 3)
+
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d-%H%M")
+    meta = {
+        "date": stamp, "scale": args.scale, "sizes": SCALES[args.scale], "seconds_per_run": seconds,
+        "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "server": "gunicorn (gunicorn.conf.py defaults), ENVIRONMENT=production, DEBUG off, PostgreSQL",
+    }
+    markdown = "\n\n".join(
+        [f"Benchmark {stamp} UTC, scale {args.scale} {SCALES[args.scale] or '(demo data)'}, "
+         f"{meta['cores']} cores, {seconds:g} s per page and concurrency."]
+        + [table(results, concurrency) for concurrency in CONCURRENCY]
+    )
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / f"{stamp}-{args.scale}.json").write_text(json.dumps({**meta, "pages": results}, indent=2) + "\n")
+    (out / f"{stamp}-{args.scale}.md").write_text(markdown + "\n")
+    print()
+    print(markdown)
+    print(f"\nWritten to bench/results/{stamp}-{args.scale}.json and .md")
+
+
+if __name__ == "__main__":
+    main()
