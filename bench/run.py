@@ -20,7 +20,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -305,7 +305,7 @@ def main():
             if run:
                 run["ratio"] = round(run["rps"] / base, 3)
 
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d-%H%M")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d-%H%M")
     meta = {
         "date": stamp, "scale": args.scale, "sizes": SCALES[args.scale], "seconds_per_run": seconds,
         "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),

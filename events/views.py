@@ -1,14 +1,18 @@
 import calendar
+import hashlib
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -41,6 +45,8 @@ class EventMonthView(TemplateView):
     """A month of public events, as a calendar grid on wide screens and a day-by-day list on phones."""
 
     template_name = "events/event_month.html"
+    per_day = 4
+    card_fields = ["title", "starts_at", "ends_at", "place", "state", "organization__name", "organization__slug"]
 
     def get_month(self):
         if "year" not in self.kwargs:
@@ -54,18 +60,35 @@ class EventMonthView(TemplateView):
         month = self.get_month()
         kwargs.pop("year", None)
         kwargs.pop("month", None)
-        events = list(Event.objects.public().in_month(month.year, month.month).for_cards())
+        events = (
+            Event.objects.public()
+            .in_month(month.year, month.month)
+            .select_related("organization")
+            .only(*self.card_fields)
+            .order_by("starts_at", "pk")
+        )
         by_day = {}
         for event in events:
             by_day.setdefault(timezone.localtime(event.starts_at, DUTY_TIME_ZONE).date(), []).append(event)
+        # A busy city day has dozens of events: the calendar shows the first few and links to that day's list.
+        shown = {day: day_events[: self.per_day] for day, day_events in by_day.items()}
+        more = {day: len(day_events) - self.per_day for day, day_events in by_day.items()}
         weeks = [
-            [{"date": day, "in_month": day.month == month.month, "events": by_day.get(day, [])} for day in week]
+            [
+                {
+                    "date": day,
+                    "in_month": day.month == month.month,
+                    "events": shown.get(day, []),
+                    "more": max(more.get(day, 0), 0),
+                }
+                for day in week
+            ]
             for week in calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
         ]
         return super().get_context_data(
             month=month,
             weeks=weeks,
-            days=sorted(by_day.items()),
+            days=[(day, shown[day], max(more[day], 0)) for day in sorted(shown)],
             previous_month=compliance.shift_month(month, -1),
             next_month=compliance.shift_month(month, 1),
             **kwargs,
@@ -137,11 +160,31 @@ class CalendarFeedView(View):
         return _("Changshou Social Organization Federation · events")
 
     def get(self, request, *args, **kwargs):
-        response = HttpResponse(
-            build_calendar(self.get_events(), name=self.get_name()), content_type="text/calendar; charset=utf-8"
-        )
+        # Calendar apps poll the feed: an unchanged feed is a 304, and a changed one is built once per version.
+        etag = feed_version(request.path, request.LANGUAGE_CODE)
+        not_modified = get_conditional_response(request, etag=etag)
+        if not_modified is not None:
+            return not_modified
+        key = f"events:feed:{etag}"
+        body = cache.get(key)
+        if body is None:
+            body = build_calendar(self.get_events(), name=self.get_name())
+            cache.set(key, body, timeout=24 * 60 * 60)
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = 'inline; filename="events.ics"'
+        response["ETag"] = etag
+        patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
         return response
+
+
+def feed_version(path, language):
+    """An ETag that changes whenever what a feed shows may change: an event or an organization saved or deleted,
+    a new day (the 90-day window moves), another language.
+    """
+    events = Event.objects.aggregate(latest=Max("updated_at"), count=Count("pk"))
+    organizations = Organization.objects.aggregate(latest=Max("updated_at"), count=Count("pk"))
+    parts = [path, language, timezone.localdate(), *events.values(), *organizations.values()]
+    return quote_etag(hashlib.sha256(repr(parts).encode()).hexdigest()[:32])
 
 
 class OrganizationFeedView(CalendarFeedView):

@@ -61,7 +61,33 @@ def test_month_view_query_count_does_not_grow(client, django_assert_num_queries,
     with django_assert_num_queries(1):
         response = client.get(reverse("events:month", args=[today.year, today.month]))
     assert response.status_code == 200
-    assert sum(len(day["events"]) for week in response.context["weeks"] for day in week) == count
+    days = [day for week in response.context["weeks"] for day in week]
+    assert sum(len(day["events"]) + day["more"] for day in days) == count
+    assert max(len(day["events"]) for day in days) <= 4  # a busy day shows a few and links to the rest
+
+
+def test_month_view_busy_day_links_to_that_days_list(client):
+    day = timezone.localtime().replace(day=15, hour=8, minute=0)
+    for n in range(7):
+        EventFactory(starts_at=day + timedelta(minutes=n), title=f"Busy {n}")
+    response = client.get(reverse("events:month", args=[day.year, day.month]))
+    content = response.content.decode()
+    assert "Busy 3" in content and "Busy 4" not in content
+    assert "3 more events" in content
+    assert f"date_from={day:%Y-%m-%d}&amp;date_to={day:%Y-%m-%d}" in content
+
+
+def test_calendar_feed_answers_304_until_an_event_changes(client):
+    event = EventFactory(title="Before")
+    url = reverse("events:feed")
+    first = client.get(url)
+    assert first.status_code == 200 and "Before" in first.content.decode()
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    event.title = "After"
+    event.save()
+    changed = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200
+    assert "After" in changed.content.decode() and changed["ETag"] != first["ETag"]
 
 
 def test_month_view_refuses_impossible_months(client, db):

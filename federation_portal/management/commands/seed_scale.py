@@ -43,7 +43,10 @@ SUFFIXES = [
     ("协会", Organization.Type.SOCIAL_GROUP), ("促进会", Organization.Type.SOCIAL_GROUP),
     ("团队", Organization.Type.COMMUNITY_TEAM), ("基金会", Organization.Type.FOUNDATION),
 ]
-ACTIVITIES = ["健康讲座", "便民理发", "义诊咨询", "亲子阅读", "垃圾分类宣传", "邻里百家宴", "智能手机课堂", "法律咨询", "手工课堂"]
+ACTIVITIES = [
+    "健康讲座", "便民理发", "义诊咨询", "亲子阅读", "垃圾分类宣传",
+    "邻里百家宴", "智能手机课堂", "法律咨询", "手工课堂",
+]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬鹏辉"
 
@@ -257,18 +260,18 @@ class Builder:
         insert_fields = Inserter(through, self.now)
         insert_fields.write(
             {"id": i, "organization_id": pk, "servicefield_id": self.fields[field]}
-            for i, (pk, field) in zip(insert_fields.take_ids(count), specs.items())
+            for i, (pk, field) in zip(insert_fields.take_ids(count), specs.items(), strict=True)
         )
         through = Organization.communities.through
         insert_communities = Inserter(through, self.now)
         insert_communities.write(
             {"id": i, "organization_id": pk, "community_id": self.communities[n % len(self.communities)]}
-            for i, (n, pk) in zip(insert_communities.take_ids(count), enumerate(ids))
+            for i, (n, pk) in zip(insert_communities.take_ids(count), enumerate(ids), strict=True)
         )
         insert_membership = Inserter(Membership, self.now)
         statuses = [Membership.Status.ACTIVE] * 8 + [Membership.Status.APPLIED, Membership.Status.SUSPENDED]
         memberships = []
-        for mid, pk in zip(insert_membership.take_ids(count), ids):
+        for mid, pk in zip(insert_membership.take_ids(count), ids, strict=True):
             status = rng.choice(statuses)
             joined = self.today - timedelta(days=rng.randrange(30, 3000))
             memberships.append({
@@ -293,7 +296,7 @@ class Builder:
             through_insert = Inserter(through, self.now)
             through_insert.write(
                 {"id": i, "call_id": call_id, "user_id": user}
-                for i, user in zip(through_insert.take_ids(len(self.reviewers)), self.reviewers)
+                for i, user in zip(through_insert.take_ids(len(self.reviewers)), self.reviewers, strict=True)
             )
         insert = Inserter(Project, self.now)
         ids = list(insert.take_ids(count))
@@ -327,21 +330,21 @@ class Builder:
         through_insert = Inserter(through, self.now)
         through_insert.write(
             {"id": i, "project_id": pk, "community_id": self.communities[n % len(self.communities)]}
-            for i, (n, pk) in zip(through_insert.take_ids(count), enumerate(ids))
+            for i, (n, pk) in zip(through_insert.take_ids(count), enumerate(ids), strict=True)
         )
         updates = Inserter(ProgressUpdate, self.now)
         updates.write(
             {"id": i, "project_id": pk, "on": self.today - timedelta(days=rng.randrange(1, 300)),
              "text": "本月开展服务，居民反响良好。", "beneficiaries_reached": rng.randrange(10, 300),
              "created_by_id": self.staff}
-            for i, pk in zip(updates.take_ids(len(public)), public)
+            for i, pk in zip(updates.take_ids(len(public)), public, strict=True)
         )
         reviews = Inserter(Review, self.now)
         pairs = [(pk, user) for pk in proposals for user in self.reviewers]
         reviews.write(
             {"id": i, "project_id": pk, "reviewer_id": user, "public_benefit": rng.randrange(4, 11),
              "operability": rng.randrange(4, 11), "coverage": rng.randrange(4, 11), "comment": "方案可行。"}
-            for i, (pk, user) in zip(reviews.take_ids(len(pairs)), pairs)
+            for i, (pk, user) in zip(reviews.take_ids(len(pairs)), pairs, strict=True)
         )
         self.public_projects = public
         return ids
@@ -382,7 +385,7 @@ class Builder:
             {"id": i, "event_id": pk, "attendance": capacity - rng.randrange(0, 10), "volunteers": rng.randrange(1, 8),
              "beneficiaries_served": capacity, "summary": "活动顺利完成。", "filed_by_id": self.staff,
              "filed_at": ends + timedelta(hours=2)}
-            for i, (pk, ends, capacity) in zip(report_insert.take_ids(len(reports)), reports)
+            for i, (pk, ends, capacity) in zip(report_insert.take_ids(len(reports)), reports, strict=True)
         )
         return [(row["id"], row["starts_at"], row["state"], row["capacity"]) for row in rows
                 if row["state"] != Event.State.DRAFT]
@@ -398,7 +401,7 @@ class Builder:
         statuses_future = [Registration.Status.CONFIRMED] * 9 + [Registration.Status.WAITLISTED]
 
         def rows():
-            for n, (pk, index) in enumerate(zip(insert.take_ids(count), chosen)):
+            for n, (pk, index) in enumerate(zip(insert.take_ids(count), chosen, strict=True)):
                 event_id, starts, state, _ = events[index]
                 if state == Event.State.CANCELLED:
                     status = Registration.Status.CANCELLED
