@@ -281,7 +281,11 @@ class Project(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("project")
         verbose_name_plural = _("projects")
-        indexes = [models.Index(fields=["state", "is_brand"])]
+        indexes = [
+            models.Index(fields=["state", "is_brand"]),
+            # The showcase's order (ProjectQuerySet.showcase): a page is read off the index, however deep.
+            models.Index(fields=["-is_brand", "-is_selected", "-starts_on", "-id"], name="project_showcase_order"),
+        ]
 
     def __str__(self):
         return self.title
