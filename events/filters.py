@@ -20,9 +20,7 @@ class EventFilter(django_filters.FilterSet):
         label=_("Community"), queryset=Community.objects.all(), empty_label=_("All communities")
     )
     organization = django_filters.ModelChoiceFilter(
-        label=_("Organizer"),
-        queryset=Organization.objects.public().filter(events__state__in=["published", "completed"]).distinct(),
-        empty_label=_("All organizers"),
+        label=_("Organizer"), queryset=Organization.objects.public(), empty_label=_("All organizers")
     )
     date_from = django_filters.DateFilter(
         label=_("From"),
@@ -41,9 +39,25 @@ class EventFilter(django_filters.FilterSet):
         model = Event
         fields = []
 
+    # Above this many organizers a drop-down outweighs the page (a city has thousands): residents then find an
+    # organizer by name through the search box, and links with ?organization= keep working.
+    ORGANIZER_CHOICES_LIMIT = 60
+
     def __init__(self, data=None, *args, **kwargs):
         # Always bound, so that the "upcoming only" default applies to the plain /events/ page too.
         super().__init__(data if data is not None else {}, *args, **kwargs)
+        organizers = (
+            Organization.objects.public()
+            .filter(events__state__in=[Event.State.PUBLISHED, Event.State.COMPLETED])
+            .distinct()
+            .order_by("name")
+        )
+        shown = list(organizers[: self.ORGANIZER_CHOICES_LIMIT + 1])
+        field = self.form.fields["organization"]
+        if len(shown) > self.ORGANIZER_CHOICES_LIMIT:
+            field.widget = forms.HiddenInput()
+        else:
+            field.widget.choices = [("", field.empty_label)] + [(item.pk, item.name) for item in shown]
 
     def search(self, queryset, name, value):
         return queryset.search(value)

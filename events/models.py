@@ -69,11 +69,16 @@ class EventQuerySet(models.QuerySet):
         ).filter(Exists(EventReport.objects.filter(event=OuterRef("pk"))))
 
     def search(self, term):
-        """Title, description or place contains the term."""
+        """Title, description, place or organizer's name contains the term."""
         term = (term or "").replace("\x00", "").strip()
         if not term:
             return self
-        return self.filter(Q(title__icontains=term) | Q(description__icontains=term) | Q(place__icontains=term))
+        return self.filter(
+            Q(title__icontains=term)
+            | Q(description__icontains=term)
+            | Q(place__icontains=term)
+            | Q(organization__name__icontains=term)
+        )
 
     def with_place_counts(self):
         """Each event with `taken_count` (confirmed or attended) and `waitlist_count`, in the same query.

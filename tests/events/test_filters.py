@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from events.filters import EventFilter
@@ -52,10 +53,23 @@ def test_search_matches_title_and_place():
 def test_organizer_choices_are_organizations_with_public_events(org, other_org):
     EventFactory(organization=org)
     EventFactory(organization=other_org, state=Event.State.DRAFT)
-    choices = list(EventFilter({}).form.fields["organization"].queryset)
-    assert choices == [org]
+    choices = [value for value, _label in EventFilter({}).form.fields["organization"].widget.choices if value]
+    assert choices == [org.pk]
 
 
 def test_search_ignores_nul_characters():
     event = EventFactory(title="Shared fridge day")
     assert list(Event.objects.search("fri\x00dge")) == [event]
+
+
+def test_organizer_drop_down_gives_way_to_search_in_a_city(client, monkeypatch):
+    first, second = EventFactory(title="Tai chi"), EventFactory(title="Paper cutting")
+    response = client.get(reverse("events:list"))
+    assert f'<option value="{first.organization.pk}">' in response.content.decode()
+    monkeypatch.setattr(EventFilter, "ORGANIZER_CHOICES_LIMIT", 1)
+    response = client.get(reverse("events:list"))
+    assert f'<option value="{first.organization.pk}">' not in response.content.decode()
+    response = client.get(reverse("events:list"), {"organization": second.organization.pk})
+    assert list(response.context["object_list"]) == [second]
+    response = client.get(reverse("events:list"), {"q": first.organization.name})
+    assert list(response.context["object_list"]) == [first]
