@@ -150,11 +150,23 @@ class RegistrationCancelView(View):
 
 
 class CalendarFeedView(View):
-    """All public events of the last 90 days and the future, as iCalendar."""
+    """Public events of the last 90 days and the future, as iCalendar: at most `limit` upcoming ones (the
+    soonest) and `past_limit` past ones (the latest), so that a city-wide feed stays a size a phone can sync.
+    """
+
+    limit = 400
+    past_limit = 100
 
     def get_events(self):
-        since = timezone.now() - timedelta(days=90)
-        return Event.objects.public().filter(ends_at__gte=since).select_related("organization")
+        return Event.objects.public().select_related("organization")
+
+    def feed_events(self):
+        now = timezone.now()
+        events = self.get_events()
+        upcoming = list(events.filter(ends_at__gte=now).order_by("starts_at", "pk")[: self.limit])
+        since = now - timedelta(days=90)
+        past = list(events.filter(ends_at__gte=since, ends_at__lt=now).order_by("-starts_at", "-pk")[: self.past_limit])
+        return past[::-1] + upcoming
 
     def get_name(self):
         return _("Changshou Social Organization Federation · events")
@@ -168,7 +180,7 @@ class CalendarFeedView(View):
         key = f"events:feed:{etag}"
         body = cache.get(key)
         if body is None:
-            body = build_calendar(self.get_events(), name=self.get_name())
+            body = build_calendar(self.feed_events(), name=self.get_name())
             cache.set(key, body, timeout=24 * 60 * 60)
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = 'inline; filename="events.ics"'

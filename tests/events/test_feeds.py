@@ -72,3 +72,19 @@ def test_feed_of_unknown_or_hidden_organization_is_404(client, org):
     org.is_public = False
     org.save()
     assert client.get(reverse("events:organization-feed", args=[org.slug])).status_code == 404
+
+
+def test_feed_keeps_the_soonest_upcoming_and_latest_past_events(client, org, monkeypatch):
+    from events.views import CalendarFeedView
+
+    monkeypatch.setattr(CalendarFeedView, "limit", 2)
+    monkeypatch.setattr(CalendarFeedView, "past_limit", 1)
+    now = timezone.now()
+    for days in [1, 2, 3]:
+        EventFactory(organization=org, title=f"In {days} days", starts_at=now + timedelta(days=days))
+    for days in [5, 10]:
+        EventFactory(organization=org, title=f"{days} days ago", starts_at=now - timedelta(days=days),
+                     state=Event.State.COMPLETED)
+    content = client.get(reverse("events:feed")).content.decode()
+    assert "In 1 days" in content and "In 2 days" in content and "In 3 days" not in content
+    assert "5 days ago" in content and "10 days ago" not in content
