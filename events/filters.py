@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -46,18 +47,14 @@ class EventFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, **kwargs):
         # Always bound, so that the "upcoming only" default applies to the plain /events/ page too.
         super().__init__(data if data is not None else {}, *args, **kwargs)
-        organizers = (
-            Organization.objects.public()
-            .filter(events__state__in=[Event.State.PUBLISHED, Event.State.COMPLETED])
-            .distinct()
-            .order_by("name")
-        )
+        listed = Event.objects.listed().filter(organization=OuterRef("pk"))
+        organizers = Organization.objects.public().filter(Exists(listed)).order_by("name").values_list("pk", "name")
         shown = list(organizers[: self.ORGANIZER_CHOICES_LIMIT + 1])
         field = self.form.fields["organization"]
         if len(shown) > self.ORGANIZER_CHOICES_LIMIT:
             field.widget = forms.HiddenInput()
         else:
-            field.widget.choices = [("", field.empty_label)] + [(item.pk, item.name) for item in shown]
+            field.widget.choices = [("", field.empty_label), *shown]
 
     def search(self, queryset, name, value):
         return queryset.search(value)

@@ -186,6 +186,7 @@ class Event(models.Model):
             models.Index(fields=["state", "starts_at"]),
             models.Index(fields=["organization", "starts_at"]),
             models.Index(fields=["updated_at"]),  # the calendar feeds' version (events.views.feed_version)
+            models.Index(fields=["ends_at"]),  # upcoming(): the home page, the calendar's default list
         ]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gte=models.F("starts_at")), name="event_ends_after_start"),

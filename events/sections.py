@@ -5,6 +5,8 @@ and the portal dashboard. federation_portal calls these; members calls `duty_pan
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from members.caching import cached_by_version
+
 from . import compliance
 from .models import Event
 
@@ -22,7 +24,11 @@ def home_section():
 def home_figures():
     """Headline figure for the home page (`extra_figures`): community activities held this year."""
     year = timezone.localdate().year
-    held = Event.objects.counting_for_duty().filter(starts_at__year=year).count()
+    held = cached_by_version(
+        f"home-activities-{year}",
+        [Event],
+        lambda: Event.objects.counting_for_duty().filter(starts_at__year=year).count(),
+    )
     return [{"value": held, "label": _("community activities held this year")}]
 
 

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max
+from django.db.models import Count, F, Max, Window
+from django.db.models.functions import RowNumber, TruncDate
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -60,19 +61,26 @@ class EventMonthView(TemplateView):
         month = self.get_month()
         kwargs.pop("year", None)
         kwargs.pop("month", None)
+        # A busy city day has dozens of events: the calendar shows the first few and links to that day's list,
+        # and the database sends only those few (numbered per day by a window function).
+        day = TruncDate("starts_at", tzinfo=DUTY_TIME_ZONE)
         events = (
             Event.objects.public()
             .in_month(month.year, month.month)
+            .annotate(
+                day=day,
+                day_position=Window(RowNumber(), partition_by=[day], order_by=[F("starts_at").asc(), F("pk").asc()]),
+                day_total=Window(Count("pk"), partition_by=[day]),
+            )
+            .filter(day_position__lte=self.per_day)
             .select_related("organization")
             .only(*self.card_fields)
             .order_by("starts_at", "pk")
         )
-        by_day = {}
+        shown, more = {}, {}
         for event in events:
-            by_day.setdefault(timezone.localtime(event.starts_at, DUTY_TIME_ZONE).date(), []).append(event)
-        # A busy city day has dozens of events: the calendar shows the first few and links to that day's list.
-        shown = {day: day_events[: self.per_day] for day, day_events in by_day.items()}
-        more = {day: len(day_events) - self.per_day for day, day_events in by_day.items()}
+            shown.setdefault(event.day, []).append(event)
+            more[event.day] = event.day_total - self.per_day
         weeks = [
             [
                 {

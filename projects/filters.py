@@ -1,16 +1,21 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from members.caching import cached_by_version
 from members.filters import StyledFilterSet
-from members.models import Community, ServiceField
+from members.models import Community, Organization, ServiceField
 
 from .models import CommunityNeed, FundingSource, Project
 
 
 def project_years():
-    """The years in which public projects started, newest first (one query)."""
-    dates = Project.objects.public().filter(starts_on__isnull=False).dates("starts_on", "year", order="DESC")
-    return [(day.year, str(day.year)) for day in dates]
+    """The years in which public projects started, newest first (cached until a project or organization changes)."""
+
+    def years():
+        dates = Project.objects.public().filter(starts_on__isnull=False).dates("starts_on", "year", order="DESC")
+        return [(day.year, str(day.year)) for day in dates]
+
+    return cached_by_version("project-years", [Project, Organization], years)
 
 
 class ProjectFilter(StyledFilterSet):

@@ -285,6 +285,7 @@ class Project(models.Model):
             models.Index(fields=["state", "is_brand"]),
             # The showcase's order (ProjectQuerySet.showcase): a page is read off the index, however deep.
             models.Index(fields=["-is_brand", "-is_selected", "-starts_on", "-id"], name="project_showcase_order"),
+            models.Index(fields=["updated_at"]),  # members.caching.data_version
         ]
 
     def __str__(self):

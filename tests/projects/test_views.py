@@ -1,4 +1,5 @@
 import io
+from datetime import date
 
 import pytest
 from django.core import mail
@@ -91,11 +92,24 @@ def _showcase_data(size):
 @pytest.mark.parametrize("size", [3, 30])
 def test_the_showcase_query_count_does_not_grow_with_data(client, django_assert_num_queries, size):
     _showcase_data(size)
-    # years for the filter, open calls, communities for the filter, count, page, communities of the page
-    with django_assert_num_queries(6):
+    # data version and years for the filter, open calls, communities for the filter, count, page,
+    # communities of the page
+    with django_assert_num_queries(7):
         response = client.get(reverse("projects:list"), {"service_field": "elderly"})
     assert response.status_code == 200
     assert len(response.context["object_list"]) == min(size, 12)
+    # the years are cached until a project or organization changes
+    with django_assert_num_queries(6):
+        client.get(reverse("projects:list"), {"service_field": "elderly"})
+
+
+def test_showcase_years_follow_a_change_on_the_next_request(client):
+    project = ProjectFactory(state="in_progress", starts_on=date(2024, 3, 1))
+    assert '<option value="2024">' in client.get(reverse("projects:list")).content.decode()
+    project.starts_on = date(2025, 3, 1)
+    project.save()
+    content = client.get(reverse("projects:list")).content.decode()
+    assert '<option value="2025">' in content and '<option value="2024">' not in content
 
 
 @pytest.mark.parametrize("size", [3, 30])
