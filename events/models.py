@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Community, Organization
+from members.models import ChangeRecord, Community, Organization
 from members.uploads import upload_path
 from members.validators import validate_mobile
 
@@ -359,7 +359,7 @@ class ReportPhoto(models.Model):
         return self.caption or self.image.name
 
 
-class EventChange(models.Model):
+class EventChange(ChangeRecord):
     """Audit trail of an event: who did what, when."""
 
     class Action(models.TextChoices):
@@ -371,19 +371,9 @@ class EventChange(models.Model):
 
     event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="changes")
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     note = models.TextField(_("note"), blank=True)
 
-    class Meta:
-        ordering = ["-changed_at", "-pk"]
+    class Meta(ChangeRecord.Meta):
         verbose_name = _("event change")
         verbose_name_plural = _("event history")
 

@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from members.models import Community, Organization, ServiceField
+from members.models import ChangeRecord, Community, Organization, ServiceField
 from members.uploads import upload_path
 
 
@@ -338,25 +338,15 @@ class Project(models.Model):
         return organization is not None and organization.pk == self.organization_id
 
 
-class ProjectStateChange(models.Model):
+class ProjectStateChange(ChangeRecord):
     """One change of a project's state: who, when, from what to what, and why. Kept forever."""
 
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="changes")
     from_state = models.CharField(_("from"), max_length=20, choices=Project.State.choices)
     to_state = models.CharField(_("to"), max_length=20, choices=Project.State.choices)
-    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     reason = models.TextField(_("reason"), blank=True)
 
-    class Meta:
-        ordering = ["-changed_at", "-pk"]
+    class Meta(ChangeRecord.Meta):
         verbose_name = _("project state change")
         verbose_name_plural = _("project history")
 
