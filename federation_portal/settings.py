@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "members",
     "projects",
     "events",
+    "stats",
 ]
 
 MIDDLEWARE = [
