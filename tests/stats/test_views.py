@@ -144,3 +144,9 @@ def test_home_page_shows_the_headline_figures(client):
     assert "with a government-funded background" in page
     assert re.search(r"50%</div>\s*<div>with a government-funded background", page)
     assert "residents served this year" in page
+
+
+def test_statistics_speak_chinese(client):
+    page = client.get(reverse("stats"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "数说联合会" in page
+    assert "每月服务居民人次" in page
