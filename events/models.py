@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from members.models import ChangeRecord, Community, Organization
 from members.uploads import upload_path
@@ -156,6 +157,9 @@ class Event(models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
     objects = EventQuerySet.as_manager()
+
+    # Registrations are deliberately not audited this way: residents' names and mobiles stay out of history.
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["starts_at", "pk"]

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "members",
     "projects",
     "events",
+    "stats",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from members.models import ChangeRecord, Community, Organization, ServiceField
 from members.uploads import upload_path
@@ -94,6 +95,8 @@ class Call(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = CallQuerySet.as_manager()
+
+    history = HistoricalRecords(m2m_fields=[reviewers])
 
     class Meta:
         ordering = ["-closes_at"]
@@ -277,6 +280,8 @@ class Project(models.Model):
 
     objects = ProjectQuerySet.as_manager()
 
+    history = HistoricalRecords(m2m_fields=[communities], excluded_fields=["updated_at"])
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("project")
@@ -429,6 +434,8 @@ class Review(models.Model):
 
     objects = ReviewQuerySet.as_manager()
 
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
     class Meta:
         ordering = ["project", "pk"]
         verbose_name = _("review")
@@ -515,6 +522,8 @@ class CommunityNeed(models.Model):
     matched_at = models.DateTimeField(_("matched at"), null=True, blank=True, editable=False)
 
     objects = CommunityNeedQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-posted_at", "-pk"]
