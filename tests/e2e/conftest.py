@@ -1,0 +1,156 @@
+"""Browser tests: Debian's Chromium driven by Playwright against pytest-django's live_server.
+
+Every test here carries the `e2e` marker (`make e2e`; `make test` leaves them out). A missing browser
+or HTML checker skips the tests with one line locally and fails them in CI (CI=true).
+"""
+
+import io
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+from django.utils import translation
+from django.utils.text import capfirst
+
+from .pages import PAGES
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls of the tests are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+HERE = Path(__file__).resolve().parent
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VNU_JAR = Path(django_settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+# The two languages of the site: how the browser asks for it, and the <html lang> the site answers with.
+LANGUAGES = {
+    "zh-hans": {"locale": "zh-CN", "accept": "zh-CN,zh;q=0.9", "html_lang": "zh-Hans"},
+    "en": {"locale": "en-US", "accept": "en-US,en;q=0.9", "html_lang": "en"},
+}
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if HERE in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+def say(language, message, *, capital=False):
+    """What the site shows for `message` in `language`; Chinese must really be translated."""
+    with translation.override(language):
+        text = translation.gettext(message)
+    if language != "en":
+        assert text != message, f"no {language} translation for {message!r}"
+    return capfirst(text) if capital else text
+
+
+def unavailable(reason):
+    """Skip locally, fail in CI: the CI run must exercise the browser tests."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI must run the browser tests)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.access(CHROMIUM, os.X_OK):
+        unavailable(f"browser tests need {CHROMIUM}: apt-get install chromium fonts-wqy-zenhei")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("browser tests need Playwright: make install")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def vnu():
+    """The command line of the Nu Html Checker."""
+    if not shutil.which("java") or not VNU_JAR.exists():
+        unavailable("the HTML check needs java and node_modules/vnu-jar: npm ci --ignore-scripts")
+    return ["java", "-Xss2m", "-jar", str(VNU_JAR)]
+
+
+@pytest.fixture
+def demo_data(db):
+    """The demo world of `make run` (members, projects, events), as residents and organizations see it."""
+    call_command("seed_demo", stdout=io.StringIO())
+
+
+@pytest.fixture
+def demo(django_db_serialized_rollback, live_server, demo_data):
+    """The demo world behind a live server; returns the server's base URL.
+
+    serialized_rollback: live_server tests empty the tables afterwards, and rows made by data
+    migrations (service fields) must be back for the next test.
+    """
+    return live_server.url
+
+
+def session_cookie(username, base_url):
+    """A logged-in session for the browser, without typing the password on every page."""
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
+    return {"name": cookie.key, "value": cookie.value, "url": base_url}
+
+
+@pytest.fixture
+def open_page(browser, demo):
+    """open_page(path, language=, user=, viewport=) → a Playwright page showing `path` of the demo site."""
+    contexts = []
+
+    def open_(path="/", *, language="zh-hans", user=None, viewport=PHONE, **context_options):
+        context = browser.new_context(
+            base_url=demo,
+            locale=LANGUAGES[language]["locale"],
+            viewport=viewport,
+            **context_options,
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        if user:
+            context.add_cookies([session_cookie(user, demo)])
+        page = context.new_page()
+        if path is not None:
+            page.goto(path)
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def tour(open_page):
+    """tour(language, viewport=, pages=) yields (Page, browser tab) for each page, logged in as the page needs."""
+
+    def tour_(language, *, viewport=PHONE, pages=PAGES):
+        tabs = {}
+        for spec in pages:
+            if spec.user not in tabs:
+                tabs[spec.user] = open_page(None, language=language, user=spec.user, viewport=viewport)
+            tab = tabs[spec.user]
+            response = tab.goto(spec.path())
+            assert response.status == spec.status, f"{spec.name} ({language}): HTTP {response.status}"
+            yield spec, tab
+
+    return tour_
