@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connections
 from django.test import Client
 from django.utils import translation
 from django.utils.text import capfirst
@@ -75,7 +76,17 @@ def browser():
         from playwright.sync_api import sync_playwright
     except ImportError:
         unavailable("browser tests need Playwright: make install")
+    # Once Playwright runs, its event loop counts as running in this thread and Django keeps database
+    # connections per context rather than per thread: new connection objects. Hand them the test database's
+    # serialized rows (made by data migrations) that serialized_rollback restores after each live_server test.
+    serialized = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
     with sync_playwright() as playwright:
+        for alias, contents in serialized.items():
+            connections[alias]._test_serialized_contents = contents
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
@@ -139,6 +150,27 @@ def open_page(browser, demo):
         context.close()
 
 
+POST_JS = """([path, data]) => {
+  const form = Object.assign(document.createElement('form'), {method: 'post', action: path});
+  const token = document.querySelector('[name=csrfmiddlewaretoken]').value;
+  for (const [name, values] of Object.entries({...data, csrfmiddlewaretoken: token})) {
+    for (const value of [].concat(values)) {
+      form.append(Object.assign(document.createElement('input'), {type: 'hidden', name, value}));
+    }
+  }
+  document.body.append(form);
+  form.submit();
+}"""
+
+
+def post(tab, path, data):
+    """Submit `data` to `path` as the page's own form would (with its CSRF token); returns the response."""
+    tab.goto(path)
+    with tab.expect_navigation() as navigation:
+        tab.evaluate(POST_JS, [path, data])
+    return navigation.value
+
+
 @pytest.fixture
 def tour(open_page):
     """tour(language, viewport=, pages=) yields (Page, browser tab) for each page, logged in as the page needs."""
@@ -149,7 +181,7 @@ def tour(open_page):
             if spec.user not in tabs:
                 tabs[spec.user] = open_page(None, language=language, user=spec.user, viewport=viewport)
             tab = tabs[spec.user]
-            response = tab.goto(spec.path())
+            response = tab.goto(spec.path()) if spec.data is None else post(tab, spec.path(), spec.data)
             assert response.status == spec.status, f"{spec.name} ({language}): HTTP {response.status}"
             yield spec, tab
 

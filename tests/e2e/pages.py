@@ -1,6 +1,7 @@
 """Every page the browser, accessibility and HTML checks visit: adding a page is one line in PAGES.
 
-A page is a URL name (with `reverse()` kwargs) or a plain path, plus who is logged in. The demo world
+A page is a URL name (with `reverse()` kwargs) or a plain path, plus who is logged in, and optionally
+form data to POST (a form answering with its errors). The demo world
 (`seed_demo`) is loaded before the URLs are resolved, so kwargs may be a function that looks up or
 makes what the page needs (an organization's slug, an invitation token…).
 
@@ -33,6 +34,7 @@ class Page:
     kwargs: dict | Callable[[], dict] = field(default_factory=dict)  # for reverse(); a function runs after seeding
     query: str | Callable[[], str] = ""  # appended after "?"; a function runs after seeding
     user: str | None = None  # username of the demo account that is logged in; None: anonymous
+    data: dict | None = None  # POST this form data (e.g. to see a form's errors) instead of a GET
     status: int = 200  # what the server answers (after redirects)
     screenshot: bool = False  # part of `make screenshots` (docs/screenshots/)
 
@@ -107,10 +109,16 @@ PAGES = [
     Page("password reset confirm", "password_reset_confirm", kwargs=password_reset_link),
     Page("invitation accept", "members:accept-invitation", kwargs=invitation_token),
     Page("not found", "/no-such-page/", status=404),
+    # Forms answering with errors
+    Page("join with errors", "members:join", data={"account-email": "not-an-email", "account-password1": "short"}),
+    Page("login with errors", "login", data={"username": "", "password": ""}),
+    Page("login wrong password", "login", data={"username": ORG_ADMIN, "password": "wrong-password"}),
     # Organization portal
     Page("portal", "members:portal", user=ORG_ADMIN, screenshot=True),
     Page("portal profile", "members:manage-profile", user=ORG_ADMIN, screenshot=True),
     Page("portal people", "members:manage-people", user=ORG_ADMIN),
     Page("portal people editor", "members:manage-people", user=ORG_EDITOR),
     Page("portal membership", "members:manage-membership", user=ORG_ADMIN),
+    Page("portal profile with errors", "members:manage-profile", user=ORG_ADMIN, data={"name": "", "website": "x"}),
+    Page("portal invite with errors", "members:manage-invite", user=ORG_ADMIN, data={"email": "not-an-email"}),
 ]

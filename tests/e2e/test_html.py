@@ -5,6 +5,7 @@ No browser needed: the test client fetches the pages and vnu checks them all in 
 
 import json
 import subprocess
+from functools import partial
 from html.parser import HTMLParser
 
 import pytest
@@ -70,7 +71,8 @@ def fetch(client, page, language):
     client.logout()
     if page.user:
         client.force_login(get_user_model().objects.get(username=page.user))
-    response = client.get(page.path(), HTTP_ACCEPT_LANGUAGE=LANGUAGES[language]["accept"], follow=True)
+    send = client.get if page.data is None else partial(client.post, data=page.data)
+    response = send(page.path(), HTTP_ACCEPT_LANGUAGE=LANGUAGES[language]["accept"], follow=True)
     assert response.status_code == page.status, f"{page.name} ({language}): status {response.status_code}"
     return response.content.decode()
 

@@ -43,3 +43,17 @@ def test_phone_layout_has_no_sideways_scrolling_and_large_tap_targets(tour, lang
         for target in tab.evaluate(SMALL_TARGETS_JS, [MAIN_ACTIONS, MIN_TAP]):
             problems.append(f"{page.name} ({language}): tap target smaller than {MIN_TAP}px: {target}")
     assert not problems, "\n".join(problems)
+
+
+def test_the_layout_checks_spot_a_wide_page_and_a_small_button(browser):
+    tab = browser.new_page(viewport=PHONE)
+    tab.set_content(
+        '<main><button style="height:30px">OK</button><a class="btn" style="display:inline-block;height:50px;'
+        'width:50px">Go</a><div style="width:500px">wide</div></main>'
+    )
+    try:
+        assert tab.evaluate("document.scrollingElement.scrollWidth") > PHONE["width"]
+        small = tab.evaluate(SMALL_TARGETS_JS, [MAIN_ACTIONS, MIN_TAP])
+        assert len(small) == 1 and small[0].startswith("button «OK»")
+    finally:
+        tab.close()
