@@ -1,9 +1,10 @@
 """Browser tests: Debian's Chromium driven by Playwright against pytest-django's live_server.
 
-Every test here carries the `e2e` marker (`make e2e`; `make test` leaves them out). A missing browser
-or HTML checker skips the tests with one line locally and fails them in CI (CI=true).
+Every test here carries the `e2e` marker (`make e2e`; `make test` leaves them out). Without the browser
+or the HTML checker, the tests that need them are left out with one line locally, and fail in CI (CI=true).
 """
 
+import importlib.util
 import io
 import os
 import shutil
@@ -37,6 +38,8 @@ CHROMIUM_ARGS = [
 ]
 VNU_JAR = Path(django_settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
+NOT_RUN = pytest.StashKey[str]()
+
 # The two languages of the site: how the browser asks for it, and the <html lang> the site answers with.
 LANGUAGES = {
     "zh-hans": {"locale": "zh-CN", "accept": "zh-CN,zh;q=0.9", "html_lang": "zh-Hans"},
@@ -46,10 +49,36 @@ PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
 
 
+def missing_tools():
+    """{fixture name: why it cannot run} for the tools this machine lacks."""
+    missing = {}
+    if not os.access(CHROMIUM, os.X_OK):
+        missing["browser"] = f"browser tests need {CHROMIUM}: apt-get install chromium fonts-wqy-zenhei"
+    elif importlib.util.find_spec("playwright") is None:
+        missing["browser"] = "browser tests need Playwright: make install"
+    if not shutil.which("java") or not VNU_JAR.exists():
+        missing["vnu"] = "the HTML check needs java and node_modules/vnu-jar: npm ci --ignore-scripts"
+    return missing
+
+
 def pytest_collection_modifyitems(config, items):
-    for item in items:
-        if HERE in Path(str(item.path)).parents:
-            item.add_marker(pytest.mark.e2e)
+    e2e = [item for item in items if HERE in Path(str(item.path)).parents]
+    for item in e2e:
+        item.add_marker(pytest.mark.e2e)
+    if os.environ.get("CI", "").lower() == "true":
+        return  # in CI the fixtures below fail instead
+    missing = missing_tools()
+    cannot_run = [item for item in e2e if any(tool in item.fixturenames for tool in missing)]
+    if cannot_run:
+        # One line instead of a skip per test.
+        config.hook.pytest_deselected(items=cannot_run)
+        items[:] = [item for item in items if item not in cannot_run]
+        config.stash[NOT_RUN] = f"e2e: {len(cannot_run)} tests not run; " + "; ".join(sorted(set(missing.values())))
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if NOT_RUN in config.stash:
+        terminalreporter.write_line(config.stash[NOT_RUN], yellow=True)
 
 
 def say(language, message, *, capital=False):
@@ -70,12 +99,9 @@ def unavailable(reason):
 
 @pytest.fixture(scope="session")
 def browser():
-    if not os.access(CHROMIUM, os.X_OK):
-        unavailable(f"browser tests need {CHROMIUM}: apt-get install chromium fonts-wqy-zenhei")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("browser tests need Playwright: make install")
+    if "browser" in missing_tools():
+        unavailable(missing_tools()["browser"])
+    from playwright.sync_api import sync_playwright
     # Once Playwright runs, its event loop counts as running in this thread and Django keeps database
     # connections per context rather than per thread: new connection objects. Hand them the test database's
     # serialized rows (made by data migrations) that serialized_rollback restores after each live_server test.
@@ -95,8 +121,8 @@ def browser():
 @pytest.fixture(scope="session")
 def vnu():
     """The command line of the Nu Html Checker."""
-    if not shutil.which("java") or not VNU_JAR.exists():
-        unavailable("the HTML check needs java and node_modules/vnu-jar: npm ci --ignore-scripts")
+    if "vnu" in missing_tools():
+        unavailable(missing_tools()["vnu"])
     return ["java", "-Xss2m", "-jar", str(VNU_JAR)]
 
 
