@@ -6,7 +6,7 @@ PORT ?= 8000
 # XStatic-Bootstrap is an sdist whose build needs pkg_resources (setuptools < 81).
 PIP_ENV := PIP_CONSTRAINT=$(CURDIR)/constraints-build.txt PIP_DISABLE_PIP_VERSION_CHECK=1
 
-.PHONY: install run test e2e screenshots lint messages migrate seed clean
+.PHONY: install run test e2e screenshots lint messages migrate seed clean backup restore
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints-build.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,15 @@ lint: install
 messages: install
 	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=node_modules --ignore=staticfiles
 	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
+
+# Back up the database (pg_dump, or SQLite's online backup) and uploaded files into backups/<date-time>/.
+backup: install
+	$(PY) manage.py backup_data $(if $(BACKUP),--output $(BACKUP))
+
+# Restore one: make restore BACKUP=backups/20261124-220000 (replaces the current data).
+restore: install
+	@test -n "$(BACKUP)" || (echo "usage: make restore BACKUP=backups/<folder>"; exit 2)
+	$(PY) manage.py restore_data $(BACKUP)
 
 clean:
 	rm -rf $(VENV) staticfiles node_modules

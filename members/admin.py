@@ -3,8 +3,11 @@ from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from import_export.admin import ExportMixin, ImportExportMixin
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .exports import SafeSpreadsheetAdminMixin
 from .forms import ReasonForm
 from .models import (
     Community,
@@ -13,11 +16,13 @@ from .models import (
     Invitation,
     Membership,
     MembershipChange,
+    Notification,
     Organization,
     OrganizationAccount,
     RotatingChair,
     ServiceField,
 )
+from .resources import MembershipResource, OrganizationResource
 
 
 @admin.register(Community)
@@ -48,7 +53,8 @@ class OrganizationAccountInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(SafeSpreadsheetAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [OrganizationResource]
     list_display = [
         "name",
         "org_type",
@@ -112,7 +118,8 @@ class MembershipChangeInline(admin.TabularInline):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(SafeSpreadsheetAdminMixin, ExportMixin, SimpleHistoryAdmin):
+    resource_classes = [MembershipResource]
     list_display = ["organization", "status", "applied_on", "joined_on", "is_founding", "decided_by"]
     list_filter = ["status", "is_founding", "applied_on", "joined_on"]
     search_fields = ["organization__name", "organization__credit_code"]
@@ -205,6 +212,23 @@ class RotatingChairInline(admin.TabularInline):
     autocomplete_fields = ["organization"]
 
 
+@admin.register(CouncilSeat)
+class CouncilSeatAdmin(SimpleHistoryAdmin):
+    list_display = ["organization", "role", "term", "representative"]
+    list_filter = ["term", "role"]
+    search_fields = ["organization__name", "representative"]
+    autocomplete_fields = ["organization"]
+    list_select_related = ["organization", "term"]
+
+
+@admin.register(RotatingChair)
+class RotatingChairAdmin(SimpleHistoryAdmin):
+    list_display = ["organization", "term", "starts_on", "ends_on"]
+    list_filter = ["term"]
+    autocomplete_fields = ["organization"]
+    list_select_related = ["organization", "term"]
+
+
 @admin.register(CouncilTerm)
 class CouncilTermAdmin(admin.ModelAdmin):
     list_display = ["name", "starts_on", "ends_on"]
@@ -226,3 +250,15 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ["email", "organization__name"]
     readonly_fields = ["token"]
     list_select_related = ["organization"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["subject", "recipient", "kind", "created_at", "read_at"]
+    list_filter = ["kind", "created_at"]
+    search_fields = ["subject", "recipient__username"]
+    list_select_related = ["recipient"]
+    readonly_fields = ["recipient", "kind", "subject", "body", "url", "created_at", "read_at"]
+
+    def has_add_permission(self, request):
+        return False

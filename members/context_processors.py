@@ -1,5 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
+from .notifications import unread_count
 from .permissions import account_of
 from .portal import nav_items
 
@@ -10,4 +11,5 @@ def portal(request):
     return {
         "current_account": SimpleLazyObject(lambda: account_of(user) if user is not None else None),
         "portal_nav": nav_items,
+        "unread_notifications": SimpleLazyObject(lambda: unread_count(user) if user is not None else 0),
     }

@@ -7,6 +7,23 @@ from .uploads import SafeImageField
 from .validators import validate_mobile
 
 
+class CheckedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of rows whose ids are checked before they reach the database.
+
+    Django passes a submitted id straight into an IN (...) query, and an absurdly large number
+    then crashes the SQLite driver instead of giving a form error.
+    """
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk).strip()
+            if not text.isdigit() or int(text) >= 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
 class AccountForm(forms.Form):
     """The person signing up: name, email (used to log in) and password."""
 
@@ -16,7 +33,7 @@ class AccountForm(forms.Form):
         label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 10 characters, not too common and not only digits."),
+        help_text=_("At least 12 characters, not too common and not only digits."),
     )
     password2 = forms.CharField(
         label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
@@ -65,12 +82,18 @@ class AccountForm(forms.Form):
 class OrganizationFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service_fields"].queryset = ServiceField.objects.all()
-        self.fields["service_fields"].widget = forms.CheckboxSelectMultiple(
-            choices=self.fields["service_fields"].choices
-        )
-        self.fields["communities"].queryset = Community.objects.all()
-        self.fields["communities"].widget = forms.CheckboxSelectMultiple(choices=self.fields["communities"].choices)
+        for name, queryset in (
+            ("service_fields", ServiceField.objects.all()),
+            ("communities", Community.objects.all()),
+        ):
+            field = self.fields[name]
+            self.fields[name] = CheckedModelMultipleChoiceField(
+                queryset=queryset,
+                required=False,
+                label=field.label,
+                help_text=field.help_text,
+                widget=forms.CheckboxSelectMultiple,
+            )
         self.fields["founded_on"].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
         self.fields["contact_phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
         if "credit_code" in self.fields:
@@ -153,9 +176,7 @@ class InvitationForm(forms.Form):
 
 
 class MembershipApplicationForm(forms.Form):
-    note = forms.CharField(
-        label=_("Note to the federation"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    note = forms.CharField(label=_("Note to the federation"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ReasonForm(forms.Form):

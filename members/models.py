@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .uploads import upload_path
 from .validators import validate_credit_code
@@ -155,6 +156,7 @@ class Organization(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = OrganizationQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[service_fields, communities], excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["name"]
@@ -246,6 +248,8 @@ class Membership(models.Model):
         related_name="+",
     )
     reason = models.TextField(_("reason"), blank=True, help_text=_("Given to the organization on reject or suspend."))
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("membership")
@@ -345,6 +349,8 @@ class CouncilSeat(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.COUNCIL_MEMBER)
     representative = models.CharField(_("representative"), max_length=50, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["term", "role", "organization__name"]
         verbose_name = _("council seat")
@@ -372,6 +378,8 @@ class RotatingChair(models.Model):
     )
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["term", "starts_on"]
@@ -457,3 +465,36 @@ class Invitation(models.Model):
     @property
     def is_usable(self):
         return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def for_user(self, user):
+        return self.filter(recipient=user)
+
+
+class Notification(models.Model):
+    """A message in a user's portal inbox; members.notifications decides who gets which."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self):
+        return self.subject

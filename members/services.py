@@ -3,42 +3,17 @@
 import secrets
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Invitation, Membership, MembershipChange, OrganizationAccount
+from .notifications import notify
 
 INVITATION_DAYS = 14
-
-
-def _mail(subject, template, context, recipients):
-    recipients = sorted({address for address in recipients if address})
-    if not recipients:
-        return
-    # Mail goes out in the portal's default language, whatever the language of the request.
-    with translation.override(settings.LANGUAGE_CODE):
-        body = render_to_string(template, {"site_url": settings.SITE_URL, **context})
-        send_mail(str(subject), body, None, recipients)
-
-
-def organization_recipients(organization):
-    """Who hears about an organization's affairs: its own email and its administrators."""
-    admins = organization.accounts.filter(role=OrganizationAccount.Role.ADMIN).select_related("user")
-    return [organization.email, *(account.user.email for account in admins)]
-
-
-def staff_recipients():
-    User = get_user_model()
-    return list(
-        User.objects.filter(is_staff=True, is_active=True).exclude(email="").values_list("email", flat=True)
-    )
 
 
 def _record_change(membership, from_status, *, acting_user, reason=""):
@@ -144,20 +119,20 @@ def withdraw_membership(membership, *, acting_user, reason=""):
 
 
 def notify_new_application(membership):
-    _mail(
-        _("New membership application: %(organization)s") % {"organization": membership.organization},
-        "members/email/new_application.txt",
-        {"membership": membership, "admin_url": reverse("admin:members_membership_change", args=[membership.pk])},
-        staff_recipients(),
+    notify(
+        "membership_applied",
+        membership=membership,
+        organization=membership.organization,
+        admin_url=reverse("admin:members_membership_change", args=[membership.pk]),
     )
 
 
 def notify_membership_decision(membership):
-    _mail(
-        _("Your membership: %(status)s") % {"status": membership.get_status_display()},
-        "members/email/membership_decision.txt",
-        {"membership": membership, "organization": membership.organization, "portal_url": reverse("members:portal")},
-        organization_recipients(membership.organization),
+    notify(
+        "membership_decided",
+        membership=membership,
+        organization=membership.organization,
+        portal_url=reverse("members:manage-membership"),
     )
 
 
@@ -189,15 +164,12 @@ def invite_colleague(organization, *, email, role, acting_user):
         expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
     )
     transaction.on_commit(
-        lambda: _mail(
-            _("Invitation to the %(organization)s portal") % {"organization": organization},
-            "members/email/invitation.txt",
-            {
-                "invitation": invitation,
-                "accept_url": reverse("members:accept-invitation", args=[invitation.token]),
-                "days": INVITATION_DAYS,
-            },
-            [email],
+        lambda: notify(
+            "invitation",
+            invitation=invitation,
+            organization=organization,
+            accept_url=reverse("members:accept-invitation", args=[invitation.token]),
+            days=INVITATION_DAYS,
         )
     )
     return invitation

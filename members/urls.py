@@ -11,6 +11,7 @@ urlpatterns = [
     path("join/", views.JoinView.as_view(), name="join"),
     path("invitations/<str:token>/", views.AcceptInvitationView.as_view(), name="accept-invitation"),
     path("portal/", views.DashboardView.as_view(), name="portal"),
+    path("portal/inbox/", views.InboxView.as_view(), name="inbox"),
     path("portal/organization/", views.ProfileUpdateView.as_view(), name="manage-profile"),
     path("portal/people/", views.PeopleView.as_view(), name="manage-people"),
     path("portal/people/invite/", views.InviteView.as_view(), name="manage-invite"),

@@ -1,12 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, FormView, TemplateView, UpdateView
+from django.views.generic import DetailView, FormView, ListView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
 from . import services
@@ -18,7 +20,7 @@ from .forms import (
     OrganizationProfileForm,
     OrganizationSignUpForm,
 )
-from .models import CouncilTerm, Invitation, Membership, Organization, OrganizationAccount
+from .models import CouncilTerm, Invitation, Membership, Notification, Organization, OrganizationAccount
 from .permissions import OrganizationAdminRequiredMixin, OrganizationRequiredMixin, account_of
 from .portal import dashboard_panels
 
@@ -270,3 +272,20 @@ class MembershipView(OrganizationRequiredMixin, FormView):
         else:
             messages.success(self.request, _("Your application has been sent to the federation."))
         return redirect(reverse("members:manage-membership"))
+
+
+class InboxView(LoginRequiredMixin, ListView):
+    """Any logged-in user's notifications, newest first; opening the inbox marks them read."""
+
+    template_name = "members/inbox.html"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return Notification.objects.for_user(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Marked after the page is built, so this visit still highlights what was new.
+        context["unread_ids"] = {n.pk for n in context["object_list"] if n.read_at is None}
+        Notification.objects.filter(pk__in=context["unread_ids"]).update(read_at=timezone.now())
+        return context

@@ -25,6 +25,12 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_login_lockout(settings):
+    """client.login() passes no request, which django-axes refuses; tests/security turn it back on."""
+    settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default(settings):
     """Tests read English unless they ask for Chinese (Accept-Language / the language cookie)."""
     settings.LANGUAGE_CODE = "en"

@@ -119,6 +119,9 @@ PAGES = [
     Page("portal people", "members:manage-people", user=ORG_ADMIN),
     Page("portal people editor", "members:manage-people", user=ORG_EDITOR),
     Page("portal membership", "members:manage-membership", user=ORG_ADMIN),
+    Page("portal inbox", "members:inbox", user=ORG_ADMIN),
+    Page("password change", "password_change", user=ORG_ADMIN),
+    Page("password change done", "password_change_done", user=ORG_ADMIN),
     Page("portal profile with errors", "members:manage-profile", user=ORG_ADMIN, data={"name": "", "website": "x"}),
     Page("portal invite with errors", "members:manage-invite", user=ORG_ADMIN, data={"email": "not-an-email"}),
 ]

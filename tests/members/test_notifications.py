@@ -1,0 +1,78 @@
+"""Who is told what (members.notifications) and the portal inbox."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from members.models import Notification
+from members.notifications import RULES, notify
+
+from .factories import MembershipFactory, OrganizationAccountFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_membership_decision_goes_to_the_organizations_admins_and_address_not_its_editors(org, org_user, org_editor):
+    membership = org.membership
+    notify("membership_decided", membership=membership, organization=org, portal_url="/portal/membership/")
+    assert list(Notification.objects.values_list("recipient__username", flat=True)) == [org_user.username]
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([org.email, org_user.email])
+    assert org_editor.email not in [m.to[0] for m in mail.outbox]
+
+
+def test_new_application_goes_to_active_staff_only(org):
+    staff = UserFactory(username="clerk", is_staff=True)
+    UserFactory(username="former-clerk", is_staff=True, is_active=False)
+    notify("membership_applied", membership=org.membership, organization=org, admin_url="/admin/")
+    assert list(Notification.objects.values_list("recipient", flat=True)) == [staff.pk]
+    assert [m.to for m in mail.outbox] == [[staff.email]]
+
+
+def test_invitation_is_email_only(org, org_user):
+    from members import services
+
+    invitation = services.invite_colleague(org, email="friend@example.org", role="editor", acting_user=org_user)
+    notify("invitation", invitation=invitation, organization=org, accept_url="/x/", days=14)
+    assert Notification.objects.count() == 0
+    assert [m.to for m in mail.outbox] == [["friend@example.org"]]
+
+
+def test_notifications_are_written_in_chinese_whatever_the_request_language(org, org_user, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    notify("membership_decided", membership=org.membership, organization=org, portal_url="/portal/")
+    assert "会员资格" in mail.outbox[0].subject
+
+
+def test_every_rule_has_a_template_that_renders(org, org_user):
+    from django.template.loader import get_template
+
+    for rule in RULES.values():
+        get_template(rule.template)
+
+
+def test_inbox_shows_unread_count_and_marks_read(client, org, org_user, other_org_user):
+    notify("membership_decided", membership=org.membership, organization=org, portal_url="/portal/")
+    client.force_login(org_user)
+    home = client.get(reverse("home")).content.decode()
+    assert "Notifications" in home and ">1<" in home.replace(" ", "").replace("\n", "")
+    response = client.get(reverse("members:inbox"))
+    assert response.status_code == 200
+    assert "Your membership" in response.content.decode()
+    assert Notification.objects.get().read_at is not None
+    # Another organization's user sees none of it.
+    client.force_login(other_org_user)
+    assert "Your membership" not in client.get(reverse("members:inbox")).content.decode()
+
+
+def test_inbox_requires_login(client):
+    response = client.get(reverse("members:inbox"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_inbox_query_count_is_flat(client, django_assert_max_num_queries):
+    user = OrganizationAccountFactory(organization=MembershipFactory().organization).user
+    for n in range(30):
+        Notification.objects.create(recipient=user, kind="x", subject=f"S{n}", body="b")
+    client.force_login(user)
+    with django_assert_max_num_queries(9):
+        assert client.get(reverse("members:inbox")).status_code == 200

@@ -1,0 +1,186 @@
+"""Every URL pattern of the project, requested as every kind of user, with the expected outcome.
+
+A URL pattern that is not in the matrix fails the test, so a new view cannot ship without
+deciding who may see it. Outcomes: a status code, "login" (redirect to the login page),
+"admin-login" (redirect to the admin login), "join" (redirect to register an organization).
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.members.factories import MembershipFactory, OrganizationAccountFactory, OrganizationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "org_a_admin", "org_a_editor", "org_b_admin", "reviewer", "staff", "superuser"]
+
+
+def outcomes(anonymous, org_a_admin, org_a_editor=None, org_b_admin=None, reviewer=None, staff=None, superuser=None):
+    """Expected outcome per role; unspecified roles fall back on sensible neighbours."""
+    org_a_editor = org_a_editor if org_a_editor is not None else org_a_admin
+    org_b_admin = org_b_admin if org_b_admin is not None else org_a_admin
+    reviewer = reviewer if reviewer is not None else anonymous
+    staff = staff if staff is not None else reviewer
+    superuser = superuser if superuser is not None else staff
+    return dict(
+        zip(ROLES, [anonymous, org_a_admin, org_a_editor, org_b_admin, reviewer, staff, superuser], strict=True)
+    )
+
+
+PUBLIC = outcomes(200, 200)
+PORTAL = outcomes("login", 200, reviewer="join", staff="join")
+ORG_A_OBJECT = outcomes("login", 200, org_b_admin=404, reviewer="join", staff="join")
+ORG_A_ADMIN_ONLY = outcomes("login", 200, org_a_editor=403, org_b_admin=404, reviewer="join", staff="join")
+
+# url name -> (kwargs builder, expected outcomes for GET)
+MATRIX = {
+    "home": (None, PUBLIC),
+    "search": (None, PUBLIC),
+    "healthz": (None, PUBLIC),
+    "set_language": (None, outcomes(302, 302)),  # GET redirects back; the switch itself is a POST
+    "login": (None, PUBLIC),
+    "logout": (None, outcomes(405, 405)),  # POST only
+    "password_change": (None, outcomes("login", 200, reviewer=200)),
+    "password_change_done": (None, outcomes("login", 200, reviewer=200)),
+    "password_reset": (None, PUBLIC),
+    "password_reset_done": (None, PUBLIC),
+    "password_reset_confirm": (lambda w: {"uidb64": "MQ", "token": "bad-token"}, PUBLIC),
+    "password_reset_complete": (None, PUBLIC),
+    "members:organization-list": (None, PUBLIC),
+    "members:organization-detail": (lambda w: {"slug": w["org_a"].slug}, PUBLIC),
+    "members:about": (None, PUBLIC),
+    "members:join": (None, outcomes(200, 302, reviewer=200, staff=200)),
+    "members:accept-invitation": (lambda w: {"token": w["invitation"].token}, PUBLIC),
+    "members:portal": (None, PORTAL),
+    "members:inbox": (None, outcomes("login", 200, reviewer=200)),
+    "members:manage-profile": (None, PORTAL),
+    "members:manage-people": (None, PORTAL),
+    "members:manage-invite": (None, ORG_A_ADMIN_ONLY | {"org_b_admin": 200}),
+    "members:manage-remove": (lambda w: {"pk": w["org_a_editor_account"].pk}, ORG_A_ADMIN_ONLY),
+    "members:manage-revoke": (
+        lambda w: {"pk": w["invitation"].pk},
+        ORG_A_ADMIN_ONLY | {"org_a_admin": 405, "org_b_admin": 405},
+    ),
+    "members:manage-membership": (None, PORTAL),
+}
+
+# Patterns covered as a family: every admin page needs a staff login.
+FAMILIES = {
+    "admin": outcomes("admin-login", "admin-login", staff=200),
+}
+
+
+def all_patterns(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from all_patterns(entry, inner)
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name}" if entry.name else f"{namespace}<unnamed {entry.pattern}>"
+
+
+def test_every_url_pattern_is_in_the_matrix():
+    missing = [
+        name
+        for name in all_patterns()
+        if name not in MATRIX and name.split(":")[0] not in FAMILIES and not name.startswith("<unnamed static")
+    ]
+    assert missing == []
+
+
+@pytest.fixture
+def world():
+    org_a = OrganizationFactory(name="Org A")
+    MembershipFactory(organization=org_a)
+    org_b = OrganizationFactory(name="Org B")
+    MembershipFactory(organization=org_b)
+    users = {
+        "org_a_admin": OrganizationAccountFactory(organization=org_a, role="admin").user,
+        "org_a_editor": OrganizationAccountFactory(organization=org_a, role="editor").user,
+        "org_b_admin": OrganizationAccountFactory(organization=org_b, role="admin").user,
+        "reviewer": UserFactory(username="reviewer"),
+        "staff": UserFactory(username="staff-member", is_staff=True),
+        "superuser": UserFactory(username="root", is_staff=True, is_superuser=True),
+    }
+    from django.contrib.auth.models import Permission
+
+    users["staff"].user_permissions.set(Permission.objects.filter(content_type__app_label="members"))
+    from members import services
+
+    invitation = services.invite_colleague(
+        org_a, email="new@example.org", role="editor", acting_user=users["org_a_admin"]
+    )
+    return {
+        "org_a": org_a,
+        "org_b": org_b,
+        "users": users,
+        "invitation": invitation,
+        "org_a_editor_account": users["org_a_editor"].org_account,
+    }
+
+
+def check(client, world, role, url, expected):
+    if role != "anonymous":
+        client.force_login(world["users"][role])
+    response = client.get(url)
+    if expected == "login":
+        assert response.status_code == 302 and response.url.startswith(reverse("login")), (role, url)
+    elif expected == "admin-login":
+        assert response.status_code == 302 and response.url.startswith(reverse("admin:login")), (role, url)
+    elif expected == "join":
+        assert response.status_code == 302 and response.url == reverse("members:join"), (role, url)
+    else:
+        assert response.status_code == expected, (role, url, response.status_code)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_matrix_cell(client, world, name, role):
+    kwargs_builder, expected = MATRIX[name]
+    url = reverse(name, kwargs=kwargs_builder(world) if kwargs_builder else None)
+    check(client, world, role, url, expected[role])
+
+
+ADMIN_SAMPLES = [
+    "admin:index",
+    "admin:members_organization_changelist",
+    "admin:members_membership_changelist",
+    "admin:members_organization_add",
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", ADMIN_SAMPLES)
+def test_admin_family(client, world, name, role):
+    check(client, world, role, reverse(name), FAMILIES["admin"][role])
+
+
+def test_tampered_hidden_fields_change_nothing(client, world):
+    """An org admin who posts another organization's id, a status or a star rating changes none of them."""
+    org_a, org_b = world["org_a"], world["org_b"]
+    client.force_login(world["users"]["org_a_admin"])
+    client.post(
+        reverse("members:manage-profile"),
+        {
+            "name": org_a.name,
+            "org_type": org_a.org_type,
+            "credit_code": org_a.credit_code,
+            "organization": org_b.pk,
+            "id": org_b.pk,
+            "pk": org_b.pk,
+            "star_rating": 5,
+            "status": "suspended",
+            "summary": "tampered",
+        },
+    )
+    org_a.refresh_from_db()
+    org_b.refresh_from_db()
+    assert org_a.summary == "tampered"
+    assert org_a.star_rating == 0
+    assert org_a.membership.status == "active"
+    assert org_b.summary == "Serving the community."
+    # An invitation posted with a role the form does not offer is refused.
+    response = client.post(reverse("members:manage-invite"), {"email": "x@example.org", "role": "superuser"})
+    assert response.status_code == 200
+    assert not org_a.invitations.filter(email="x@example.org").exists()
