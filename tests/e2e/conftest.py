@@ -21,9 +21,6 @@ from django.utils.text import capfirst
 
 from .pages import PAGES
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls of the tests are still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 HERE = Path(__file__).resolve().parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -97,25 +94,50 @@ def unavailable(reason):
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def browser():
-    if "browser" in missing_tools():
-        unavailable(missing_tools()["browser"])
-    from playwright.sync_api import sync_playwright
-    # Once Playwright runs, its event loop counts as running in this thread and Django keeps database
-    # connections per context rather than per thread: new connection objects. Hand them the test database's
-    # serialized rows (made by data migrations) that serialized_rollback restores after each live_server test.
-    serialized = {
+def serialized_test_databases():
+    return {
         alias: connections[alias]._test_serialized_contents
         for alias in connections
         if hasattr(connections[alias], "_test_serialized_contents")
     }
-    with sync_playwright() as playwright:
-        for alias, contents in serialized.items():
+
+
+def restore_serialized_test_databases(serialized):
+    for alias, contents in serialized.items():
+        if not hasattr(connections[alias], "_test_serialized_contents"):
             connections[alias]._test_serialized_contents = contents
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+
+
+@pytest.fixture(scope="package")
+def browser():
+    """Chromium, for the tests of this package only.
+
+    While Playwright's sync API runs, its event loop counts as running in this thread. Django then
+    (a) refuses synchronous ORM calls unless DJANGO_ALLOW_ASYNC_UNSAFE is set, and (b) keeps database
+    connections per context rather than per thread, i.e. new connection objects, which must be handed the
+    test database's serialized rows (made by data migrations) that serialized_rollback restores after each
+    live_server test. Both are undone when the package's tests are over, so other tests run as usual.
+    """
+    if "browser" in missing_tools():
+        unavailable(missing_tools()["browser"])
+    from playwright.sync_api import sync_playwright
+
+    serialized = serialized_test_databases()
+    async_unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            restore_serialized_test_databases(serialized)
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+            serialized = serialized_test_databases()
+        restore_serialized_test_databases(serialized)
+    finally:
+        if async_unsafe is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = async_unsafe
 
 
 @pytest.fixture(scope="session")
@@ -133,12 +155,13 @@ def demo_data(db):
 
 
 @pytest.fixture
-def demo(django_db_serialized_rollback, live_server, demo_data):
-    """The demo world behind a live server; returns the server's base URL.
+def demo(django_db_serialized_rollback, live_server, demo_data, settings):
+    """The demo world behind a live server, with login lockout on as in production; returns the base URL.
 
     serialized_rollback: live_server tests empty the tables afterwards, and rows made by data
     migrations (service fields) must be back for the next test.
     """
+    settings.AXES_ENABLED = True
     return live_server.url
 
 

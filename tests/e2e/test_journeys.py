@@ -33,8 +33,8 @@ def test_resident_on_a_phone_browses_filters_opens_an_organization_and_switches_
     assert tab.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
 
     # From the home page's menu to the directory.
-    tab.locator(".site-nav").get_by_role("link", name=say(language, "Organizations")).click()
-    tab.wait_for_url("**" + reverse("members:organization-list"))
+    with tab.expect_navigation(url="**" + reverse("members:organization-list")):
+        tab.locator(".site-nav").get_by_role("link", name=say(language, "Organizations")).click()
     assert tab.locator("h1").inner_text() == say(language, "Organization directory")
     everything = count_in(tab.get_by_role("status").inner_text())
     assert everything == Organization.objects.public().count()
@@ -43,8 +43,8 @@ def test_resident_on_a_phone_browses_filters_opens_an_organization_and_switches_
     elderly = say(language, "Elderly care")
     tab.get_by_label(say(language, "Service field")).select_option(label=elderly)
     tab.get_by_label(say(language, "Members only")).check()
-    tab.get_by_role("button", name=say(language, "Filter")).click()
-    tab.wait_for_url("**service_field=*")
+    with tab.expect_navigation(url="**service_field=*"):
+        tab.get_by_role("button", name=say(language, "Filter")).click()
     expected = Organization.objects.public().members().filter(service_fields__code="elderly").distinct()
     found = count_in(tab.get_by_role("status").inner_text())
     assert 0 < found == expected.count() < everything
@@ -58,24 +58,25 @@ def test_resident_on_a_phone_browses_filters_opens_an_organization_and_switches_
     # Open the first organization.
     first = cards.first.get_by_role("link")
     name = first.inner_text()
-    first.click()
-    tab.wait_for_url("**/organizations/*/")
+    with tab.expect_navigation(url="**/organizations/*/"):
+        first.click()
     assert tab.locator("h1").inner_text() == name
     assert elderly in tab.locator("main").inner_text()
 
     # Switch language: same page, the other language.
     other = OTHER_LANGUAGE[language]
     path = tab.evaluate("location.pathname")
-    tab.locator(".lang-switch").get_by_role("button", name=SWITCH_BUTTON[other]).click()
-    tab.wait_for_load_state()
+    with tab.expect_navigation():
+        tab.locator(".lang-switch").get_by_role("button", name=SWITCH_BUTTON[other]).click()
     assert tab.evaluate("location.pathname") == path
     assert tab.locator("html").get_attribute("lang") == {"zh-hans": "zh-Hans", "en": "en"}[other]
     assert tab.locator("h1").inner_text() == name
     assert tab.get_by_role("heading", name=say(other, "Details")).is_visible()
     assert say(other, "Elderly care") in tab.locator("main").inner_text()
-    assert tab.locator(".lang-switch").get_by_role("button", name=SWITCH_BUTTON[other]).get_attribute(
-        "aria-pressed"
-    ) == "true"
+    assert (
+        tab.locator(".lang-switch").get_by_role("button", name=SWITCH_BUTTON[other]).get_attribute("aria-pressed")
+        == "true"
+    )
     assert tab.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
 
 
@@ -96,26 +97,26 @@ def test_organization_signs_up_staff_approve_it_and_it_edits_its_profile_with_a_
     form.get_by_label("长寿居委会").check()
     form.get_by_label(say(zh, "short description")).fill("在社区开设邻里书屋,组织亲子阅读。")
     form.get_by_label(say(zh, "Why do you want to join?")).fill("希望参加项目对接会。")
-    form.get_by_role("button", name=say(zh, "Register and apply")).click()
-    tab.wait_for_url("**" + reverse("members:portal"))
+    with tab.expect_navigation(url="**" + reverse("members:portal")):
+        form.get_by_role("button", name=say(zh, "Register and apply")).click()
     main = tab.locator("main")
     assert name in tab.locator(".messages").inner_text()
     assert label(Membership.Status.APPLIED, zh) in main.inner_text()
-    tab.locator(".site-nav").get_by_role("button", name=say(zh, "Log out")).click()
-    tab.wait_for_url("**/")
+    with tab.expect_navigation(url="**/"):
+        tab.locator(".site-nav").get_by_role("button", name=say(zh, "Log out")).click()
 
     # 2. Street-office staff log into the admin and approve the application.
     admin = open_page(reverse("admin:index"), language=zh, viewport=DESKTOP)
     admin.locator("#id_username").fill("staff")
     admin.locator("#id_password").fill("Changshou-2026")
-    admin.locator("#login-form [type=submit]").click()
-    admin.wait_for_url("**" + reverse("admin:index"))
+    with admin.expect_navigation(url="**" + reverse("admin:index")):
+        admin.locator("#login-form [type=submit]").click()
     admin.goto(reverse("admin:members_membership_changelist") + "?status__exact=applied")
     row = admin.locator("#result_list tbody tr", has_text=name)
     row.locator("input.action-select").check()
     admin.locator("select[name=action]").select_option("approve")
-    admin.locator("button[name=index], input[name=index]").first.click()
-    admin.wait_for_load_state()
+    with admin.expect_navigation():
+        admin.locator("button[name=index], input[name=index]").first.click()
     assert admin.locator(".messagelist .success").is_visible()
     membership = Membership.objects.get(organization__name=name)
     assert membership.status == Membership.Status.ACTIVE
@@ -125,11 +126,11 @@ def test_organization_signs_up_staff_approve_it_and_it_edits_its_profile_with_a_
     tab.goto(reverse("login"))
     tab.locator("#id_username").fill(email)
     tab.locator("#id_password").fill(password)
-    tab.locator("main form").get_by_role("button", name=say(zh, "Log in")).click()
-    tab.wait_for_url("**" + reverse("members:portal"))
+    with tab.expect_navigation(url="**" + reverse("members:portal")):
+        tab.locator("main form").get_by_role("button", name=say(zh, "Log in")).click()
     assert label(Membership.Status.ACTIVE, zh) in tab.locator("main").inner_text()
-    tab.get_by_role("link", name=say(zh, "Edit profile")).click()
-    tab.wait_for_url("**" + reverse("members:manage-profile"))
+    with tab.expect_navigation(url="**" + reverse("members:manage-profile")):
+        tab.get_by_role("link", name=say(zh, "Edit profile")).click()
 
     # A file that is not an image: a clear error at the logo field, nothing saved.
     not_an_image = tmp_path / "logo.png"
@@ -137,8 +138,8 @@ def test_organization_signs_up_staff_approve_it_and_it_edits_its_profile_with_a_
     logo = tab.locator("#id_logo")
     logo.set_input_files(not_an_image)
     tab.get_by_label(say(zh, "short description")).fill("新的简介:每周六亲子阅读。")
-    tab.locator("main form").get_by_role("button", name=say(zh, "Save")).click()
-    tab.wait_for_load_state()
+    with tab.expect_navigation():
+        tab.locator("main form").get_by_role("button", name=say(zh, "Save")).click()
     not_readable = say(zh, "This file is not an image we can read. Please upload a JPEG, PNG, GIF or WebP picture.")
     assert say(zh, "Nothing was saved. Please correct the errors below.") in tab.locator(".messages").inner_text()
     assert logo.get_attribute("aria-invalid") == "true"
@@ -152,8 +153,8 @@ def test_organization_signs_up_staff_approve_it_and_it_edits_its_profile_with_a_
     picture = tmp_path / "books.png"
     Image.new("RGB", (300, 200), (179, 38, 30)).save(picture)
     tab.locator("#id_logo").set_input_files(picture)
-    tab.locator("main form").get_by_role("button", name=say(zh, "Save")).click()
-    tab.wait_for_load_state()
+    with tab.expect_navigation():
+        tab.locator("main form").get_by_role("button", name=say(zh, "Save")).click()
     assert say(zh, "Your organization's profile has been saved.") in tab.locator(".messages").inner_text()
     organization.refresh_from_db()
     assert organization.logo and organization.summary == "新的简介:每周六亲子阅读。"

@@ -92,16 +92,16 @@ def test_login_with_the_keyboard_and_errors_tied_to_the_fields(open_page, langua
 
     # Empty form: each field is marked invalid and names its error.
     assert is_focused(username)  # the login form starts in the user name field
-    tab.keyboard.press("Enter")
-    tab.wait_for_load_state()
+    with tab.expect_navigation():
+        tab.keyboard.press("Enter")
     assert_error_tied_to_field(username, required)
     assert_error_tied_to_field(password, required)
 
     # Wrong password: the error is announced as an alert.
     type_into(tab, username, ORG_ADMIN)
     type_into(tab, password, "not-the-password")
-    tab.keyboard.press("Enter")
-    tab.wait_for_load_state()
+    with tab.expect_navigation():
+        tab.keyboard.press("Enter")
     wrong = say(
         language, "Please enter a correct %(username)s and password. Note that both fields may be case-sensitive."
     )
@@ -110,8 +110,8 @@ def test_login_with_the_keyboard_and_errors_tied_to_the_fields(open_page, langua
     # Right password, keyboard only: the organization's portal opens.
     type_into(tab, username, ORG_ADMIN)
     type_into(tab, password, DEMO_PASSWORD)
-    tab.keyboard.press("Enter")
-    tab.wait_for_url("**/portal/")
+    with tab.expect_navigation(url="**/portal/"):
+        tab.keyboard.press("Enter")
     assert DEMO_ORGANIZATION in tab.locator("main").inner_text()
 
 
@@ -132,8 +132,8 @@ def test_sign_up_with_the_keyboard_only(open_page):
     type_into(tab, password1, "Changshou-2026-new")
     type_into(tab, password2, "Changshou-2026-typo")
     tab_to(tab, submit)
-    tab.keyboard.press("Enter")
-    tab.wait_for_load_state()
+    with tab.expect_navigation():
+        tab.keyboard.press("Enter")
     assert say(zh, "Please correct the errors below.") in tab.locator(".messages").inner_text()
     assert_error_tied_to_field(email, say(zh, "Enter a valid email address."))
     assert_error_tied_to_field(password2, say(zh, "The two passwords do not match."))
@@ -155,8 +155,8 @@ def test_sign_up_with_the_keyboard_only(open_page):
     assert elderly.is_checked()
     type_into(tab, form.get_by_label(say(zh, "short description")), "教社区老人使用智能手机。")
     tab_to(tab, submit)
-    tab.keyboard.press("Enter")
-    tab.wait_for_url("**/portal/")
+    with tab.expect_navigation(url="**/portal/"):
+        tab.keyboard.press("Enter")
 
     assert "长寿银发智慧课堂服务社" in tab.locator(".messages").inner_text()
     organization = Organization.objects.get(name="长寿银发智慧课堂服务社")
