@@ -6,7 +6,7 @@ PORT ?= 8000
 # XStatic-Bootstrap is an sdist whose build needs pkg_resources (setuptools < 81).
 PIP_ENV := PIP_CONSTRAINT=$(CURDIR)/constraints-build.txt PIP_DISABLE_PIP_VERSION_CHECK=1
 
-.PHONY: install run test e2e screenshots lint messages migrate seed clean backup restore
+.PHONY: install install-runtime run test e2e screenshots lint messages migrate seed clean backup restore serve
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints-build.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,14 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints-build.txt
 	touch $@
 
 install: $(VENV)/.installed
+
+# Production servers need only the runtime requirements (no test tools).
+$(VENV)/.installed-runtime: requirements.txt constraints-build.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP_ENV) $(VENV)/bin/pip install -q -r requirements.txt
+	touch $@
+
+install-runtime: $(VENV)/.installed-runtime
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -69,3 +77,13 @@ restore: install
 
 clean:
 	rm -rf $(VENV) staticfiles node_modules
+
+# Production mode (docs/deploy.md): DEBUG off, settings from the environment (deploy/federation-portal.env.example);
+# collects static files, applies migrations, then runs gunicorn with gunicorn.conf.py (127.0.0.1:8000 by default).
+serve: export ENVIRONMENT = production
+serve: $(VENV)/.installed-runtime
+	@test -n "$$SECRET_KEY" || { echo "make serve: set SECRET_KEY (see deploy/federation-portal.env.example)"; exit 2; }
+	@test -n "$$ALLOWED_HOSTS" || { echo "make serve: set ALLOWED_HOSTS, e.g. portal.example.cn"; exit 2; }
+	$(PY) manage.py collectstatic --noinput -v0
+	DB_STATEMENT_TIMEOUT=0 $(PY) manage.py migrate --noinput
+	exec $(VENV)/bin/gunicorn --config gunicorn.conf.py

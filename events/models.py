@@ -1,0 +1,374 @@
+import secrets
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Community, Organization
+from members.uploads import upload_path
+from members.validators import validate_mobile
+
+# The monthly activity duty is counted in the street's own time, whatever the server's time zone.
+DUTY_TIME_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def month_bounds(year, month):
+    """The first instant of a month and of the next one, in Shanghai time (aware datetimes)."""
+    start = datetime(year, month, 1, tzinfo=DUTY_TIME_ZONE)
+    end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=DUTY_TIME_ZONE)
+    return start, end
+
+
+def new_token():
+    return secrets.token_urlsafe(24)
+
+
+class EventQuerySet(models.QuerySet):
+    def public(self):
+        """What residents may open: every event that has been published, including cancelled and completed ones."""
+        return self.filter(state__in=[Event.State.PUBLISHED, Event.State.COMPLETED, Event.State.CANCELLED])
+
+    def listed(self):
+        """What the public calendar lists: published and completed events (cancelled ones only on their page)."""
+        return self.filter(state__in=[Event.State.PUBLISHED, Event.State.COMPLETED])
+
+    def upcoming(self, now=None):
+        """Events that have not ended yet."""
+        return self.filter(ends_at__gte=now or timezone.now())
+
+    def past(self, now=None):
+        return self.filter(ends_at__lt=now or timezone.now())
+
+    def for_organization(self, organization):
+        """Events an organization organizes."""
+        return self.filter(organization=organization)
+
+    def federation(self):
+        """Events of the federation itself (no organizer organization), managed by street-office staff."""
+        return self.filter(organization__isnull=True)
+
+    def in_month(self, year, month):
+        """Events starting in a calendar month, Shanghai time."""
+        start, end = month_bounds(year, month)
+        return self.filter(starts_at__gte=start, starts_at__lt=end)
+
+    def counting_for_duty(self):
+        """Events that fulfil the monthly activity duty: completed community public-benefit activities with a report."""
+        return self.filter(
+            kind=Event.Kind.COMMUNITY_ACTIVITY,
+            state=Event.State.COMPLETED,
+            organization__isnull=False,
+        ).filter(Exists(EventReport.objects.filter(event=OuterRef("pk"))))
+
+    def search(self, term):
+        """Title, description or place contains the term."""
+        term = (term or "").replace("\x00", "").strip()
+        if not term:
+            return self
+        return self.filter(Q(title__icontains=term) | Q(description__icontains=term) | Q(place__icontains=term))
+
+    def with_place_counts(self):
+        """Each event with `taken_count` (confirmed or attended) and `waitlist_count`, in the same query."""
+        return self.annotate(
+            taken_count=Count("registrations", filter=Q(registrations__status__in=Registration.HOLDING_PLACE)),
+            waitlist_count=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
+        )
+
+    def for_cards(self):
+        """What an event card shows, in a fixed number of queries."""
+        return self.select_related("organization", "community").with_place_counts().order_by("starts_at", "pk")
+
+
+class Event(models.Model):
+    """An activity organized by a member organization or by the federation itself."""
+
+    class Kind(models.TextChoices):
+        COMMUNITY_ACTIVITY = "community_activity", _("Community public-benefit activity")
+        MATCHING_MEETING = "matching_meeting", _("Project matching meeting")
+        PROMOTION_MEETING = "promotion_meeting", _("Promotion meeting")
+        PARTNER_DAY = "partner_day", _("Public-benefit partner day")
+        TRAINING = "training", _("Training")
+        PARTY_BUILDING = "party_building", _("Party-building activity")
+        OTHER = "other", _("Other")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        CANCELLED = "cancelled", _("Cancelled")
+        COMPLETED = "completed", _("Completed")
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organizer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        help_text=_("Leave empty for an event of the federation itself."),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.COMMUNITY_ACTIVITY)
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    place = models.CharField(_("place"), max_length=200)
+    community = models.ForeignKey(
+        Community, verbose_name=_("community"), on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+    capacity = models.PositiveIntegerField(
+        _("places"), validators=[MinValueValidator(1)], help_text=_("How many residents can take part.")
+    )
+    registration_opens_at = models.DateTimeField(
+        _("sign-up opens"), null=True, blank=True, help_text=_("Empty: as soon as the event is published.")
+    )
+    registration_closes_at = models.DateTimeField(
+        _("sign-up closes"), null=True, blank=True, help_text=_("Empty: when the event starts.")
+    )
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+    cover = models.ImageField(_("cover image"), upload_to=upload_path("events"), blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        indexes = [
+            models.Index(fields=["state", "starts_at"]),
+            models.Index(fields=["organization", "starts_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gte=models.F("starts_at")), name="event_ends_after_start"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="event_capacity_positive"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("events:detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
+            errors["ends_at"] = _("An event cannot end before it starts.")
+        opens, closes = self.registration_opens_at, self.registration_closes_at
+        if opens and closes and closes <= opens:
+            errors["registration_closes_at"] = _("Sign-up must close after it opens.")
+        if closes and self.ends_at and closes > self.ends_at:
+            errors["registration_closes_at"] = _("Sign-up cannot close after the event has ended.")
+        if opens and self.starts_at and opens >= self.starts_at:
+            errors["registration_opens_at"] = _("Sign-up must open before the event starts.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def organizer_name(self):
+        return self.organization.name if self.organization_id else _("Changshou Social Organization Federation")
+
+    @property
+    def signup_closes_at(self):
+        return self.registration_closes_at or self.starts_at
+
+    def signup_state(self, now=None):
+        """'open', 'not_yet', 'closed' or 'unavailable' (not published): whether residents may sign up now."""
+        now = now or timezone.now()
+        if self.state != self.State.PUBLISHED:
+            return "unavailable"
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return "not_yet"
+        if now >= self.signup_closes_at:
+            return "closed"
+        return "open"
+
+    @property
+    def is_signup_open(self):
+        return self.signup_state() == "open"
+
+    @property
+    def is_editable(self):
+        return self.state in (self.State.DRAFT, self.State.PUBLISHED)
+
+    @property
+    def has_started(self):
+        return self.starts_at <= timezone.now()
+
+    @property
+    def can_file_report(self):
+        return self.state == self.State.PUBLISHED and self.has_started
+
+    @property
+    def places_left(self):
+        """Needs `taken_count` from `with_place_counts()`."""
+        return max(self.capacity - self.taken_count, 0)
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def holding_place(self):
+        """Registrations that take one of the event's places."""
+        return self.filter(status__in=Registration.HOLDING_PLACE)
+
+    def waitlisted(self):
+        """The waitlist, first come first served."""
+        return self.filter(status=Registration.Status.WAITLISTED).order_by("created_at", "pk")
+
+    def active(self):
+        return self.exclude(status=Registration.Status.CANCELLED)
+
+    def for_organization(self, organization):
+        return self.filter(event__organization=organization)
+
+
+class Registration(models.Model):
+    """A resident's sign-up for an event; no account needed, the token in the link lets them cancel."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITLISTED = "waitlisted", _("On the waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+        ATTENDED = "attended", _("Attended")
+
+    HOLDING_PLACE = [Status.CONFIRMED, Status.ATTENDED]
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations")
+    name = models.CharField(_("name"), max_length=50)
+    mobile = models.CharField(_("mobile number"), max_length=11, validators=[validate_mobile])
+    email = models.EmailField(_("email"), blank=True)
+    consent = models.BooleanField(_("agreed to the privacy notice"), default=False)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.CONFIRMED)
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    created_at = models.DateTimeField(_("signed up at"), default=timezone.now)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    promoted_at = models.DateTimeField(_("moved up from the waiting list at"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    purged_at = models.DateTimeField(
+        _("personal data removed at"),
+        null=True,
+        blank=True,
+        help_text=_("Name, mobile and email are removed after the retention period; the sign-up still counts."),
+    )
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        indexes = [models.Index(fields=["event", "status", "created_at"])]
+        constraints = [
+            # One place (or waiting-list spot) per mobile number and event; a cancelled sign-up frees it.
+            models.UniqueConstraint(
+                fields=["event", "mobile"],
+                condition=~Q(status="cancelled") & Q(purged_at__isnull=True),
+                name="one_active_registration_per_mobile",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} · {self.event}"
+
+    def get_absolute_url(self):
+        return reverse("events:registration", args=[self.token])
+
+    @property
+    def holds_place(self):
+        return self.status in self.HOLDING_PLACE
+
+    @property
+    def waitlist_position(self):
+        if self.status != self.Status.WAITLISTED:
+            return None
+        return (
+            Registration.objects.filter(event=self.event_id, status=self.Status.WAITLISTED)
+            .filter(Q(created_at__lt=self.created_at) | Q(created_at=self.created_at, pk__lt=self.pk))
+            .count()
+            + 1
+        )
+
+
+class EventReport(models.Model):
+    """The after-event report: filing it completes the event."""
+
+    event = models.OneToOneField(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="report")
+    attendance = models.PositiveIntegerField(_("attendance"), help_text=_("How many people took part."))
+    volunteers = models.PositiveIntegerField(_("volunteers"), default=0)
+    beneficiaries_served = models.PositiveIntegerField(
+        _("beneficiaries served"), default=0, help_text=_("Residents who received a service.")
+    )
+    summary = models.TextField(_("summary"))
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("filed by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    filed_at = models.DateTimeField(_("filed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("after-event report")
+        verbose_name_plural = _("after-event reports")
+
+    def __str__(self):
+        return str(self.event)
+
+
+class ReportPhoto(models.Model):
+    report = models.ForeignKey(EventReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to=upload_path("event-reports"))
+    caption = models.CharField(_("caption"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("report photo")
+        verbose_name_plural = _("report photos")
+
+    def __str__(self):
+        return self.caption or self.image.name
+
+
+class EventChange(models.Model):
+    """Audit trail of an event: who did what, when."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        EDITED = "edited", _("Edited")
+        PUBLISHED = "published", _("Published")
+        CANCELLED = "cancelled", _("Cancelled")
+        COMPLETED = "completed", _("Completed with report")
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="changes")
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("event change")
+        verbose_name_plural = _("event history")
+
+    def __str__(self):
+        return f"{self.event} · {self.get_action_display()}"

@@ -1,3 +1,41 @@
+from django.urls import path
+
+from . import views
+
 app_name = "events"
 
-urlpatterns = []
+urlpatterns = [
+    path("events/", views.EventListView.as_view(), name="list"),
+    path("events/feed.ics", views.CalendarFeedView.as_view(), name="feed"),
+    path("events/feed/<str:slug>.ics", views.OrganizationFeedView.as_view(), name="organization-feed"),
+    path("events/calendar/", views.EventMonthView.as_view(), name="month"),
+    path("events/calendar/<int:year>/<int:month>/", views.EventMonthView.as_view(), name="month"),
+    path("events/<int:pk>/", views.EventDetailView.as_view(), name="detail"),
+    path("events/<int:pk>/sign-up/", views.EventSignUpView.as_view(), name="sign-up"),
+    path("events/sign-ups/<str:token>/", views.RegistrationView.as_view(), name="registration"),
+    path("events/sign-ups/<str:token>/cancel/", views.RegistrationCancelView.as_view(), name="registration-cancel"),
+    path("portal/events/", views.ManageEventListView.as_view(), name="manage-list"),
+    path("portal/events/new/", views.ManageEventCreateView.as_view(), name="manage-create"),
+    path("portal/events/registrations/", views.ManageRegistrationListView.as_view(), name="manage-registrations"),
+    path("portal/events/<int:pk>/", views.ManageEventDetailView.as_view(), name="manage-detail"),
+    path("portal/events/<int:pk>/edit/", views.ManageEventUpdateView.as_view(), name="manage-edit"),
+    path("portal/events/<int:pk>/publish/", views.ManageEventPublishView.as_view(), name="manage-publish"),
+    path("portal/events/<int:pk>/cancel/", views.ManageEventCancelView.as_view(), name="manage-cancel"),
+    path("portal/events/<int:pk>/report/", views.ManageEventReportView.as_view(), name="manage-report"),
+    path(
+        "portal/events/<int:pk>/registrations.<str:file_format>",
+        views.ManageEventExportView.as_view(),
+        name="manage-export",
+    ),
+    path(
+        "portal/events/<int:pk>/registrations/<int:registration_pk>/<str:action>/",
+        views.ManageRegistrationActionView.as_view(),
+        name="manage-registration-action",
+    ),
+    path("staff/monthly-activity/", views.ComplianceView.as_view(), name="compliance"),
+    path(
+        "staff/monthly-activity/export.<str:file_format>",
+        views.ComplianceExportView.as_view(),
+        name="compliance-export",
+    ),
+]

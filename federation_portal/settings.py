@@ -7,6 +7,7 @@ without a real SECRET_KEY.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import xstatic.pkg.bootstrap
@@ -71,6 +72,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "federation_portal.middleware.RequestIDMiddleware",
+    "federation_portal.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -78,11 +81,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "federation_portal.middleware.ReplicaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "federation_portal.middleware.StaffSessionTimeoutMiddleware",
+    "federation_portal.middleware.PrivatePagesNoStoreMiddleware",
     # Last, so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -109,15 +114,39 @@ TEMPLATES = [
 ]
 
 # Database: a SQLite file by default, PostgreSQL when DATABASE_URL says postgres://
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
-    )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a writer instead of failing at once with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+DB_CONN_MAX_AGE = int(os.environ.get("DB_CONN_MAX_AGE", "0"))  # seconds a connection is reused; 60 in production
+DB_CONN_HEALTH_CHECKS = env_bool("DB_CONN_HEALTH_CHECKS", default=True)
+
+
+def database_from_url(url):
+    """One DATABASES entry: persistent connections, and PostgreSQL time limits from the environment."""
+    database = dj_database_url.parse(url, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=DB_CONN_HEALTH_CHECKS)
+    options = database.setdefault("OPTIONS", {})
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        # SQLite serializes writers. Transactions take the write lock when they begin (IMMEDIATE) and
+        # wait up to 20 s for it, so a burst of sign-ups queues up instead of failing with
+        # "database is locked"; WAL lets readers continue meanwhile.
+        options.update(
+            {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            }
+        )
+    elif database["ENGINE"] == "django.db.backends.postgresql":
+        options["connect_timeout"] = int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
+        # Milliseconds (or "30s"); a query or lock wait beyond them fails instead of tying up a worker.
+        server_limits = {
+            "statement_timeout": os.environ.get("DB_STATEMENT_TIMEOUT", ""),
+            "lock_timeout": os.environ.get("DB_LOCK_TIMEOUT", ""),
+        }
+        limits = " ".join(f"-c {name}={value}" for name, value in server_limits.items() if value.strip())
+        if limits:
+            options["options"] = limits
+    return database
+
+
+DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Accounts
@@ -210,11 +239,48 @@ UPLOAD_IMAGE_MAX_BYTES = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Media storage: uploads on this machine's disk (MEDIA_ROOT) by default; in S3-compatible object storage
+# (MinIO, Aliyun OSS, Tencent COS, ...) when AWS_STORAGE_BUCKET_NAME is set, so every app server sees them.
+# django-storages reads AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from the environment itself.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,  # "virtual" for OSS/COS
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,  # a CDN or public bucket domain
+            "location": os.environ.get("AWS_LOCATION", "media"),
+            # Signed, expiring links by default: the bucket can stay private.
+            "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", default=True),
+            "querystring_expire": int(os.environ.get("AWS_QUERYSTRING_EXPIRE", "3600")),
+            "default_acl": os.environ.get("AWS_DEFAULT_ACL") or None,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "max-age=2592000"},  # file names are random: cache 30 days
+        },
+    }
+    # Pages show the pictures from the bucket (or its CDN domain): the content security policy must allow it.
+    _media = STORAGES["default"]["OPTIONS"]
+    if _media["custom_domain"]:
+        _media_origin = f"https://{_media['custom_domain']}"
+    elif _media["endpoint_url"]:
+        _endpoint = urlsplit(_media["endpoint_url"])
+        _bucket_host = f"{AWS_STORAGE_BUCKET_NAME}." if _media["addressing_style"] == "virtual" else ""
+        _media_origin = f"{_endpoint.scheme}://{_bucket_host}{_endpoint.netloc}"
+    else:
+        _media_origin = f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_media_origin)
+
 # Spreadsheets: admin exports/imports (django-import-export); formats in members/exports.py
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+
+# Personal data: residents' names and mobiles are erased this many days after their event.
+PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "180"))
 
 # Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -227,6 +293,8 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")  # port 465, as many mainland mail services require
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))  # mail is sent during the request: never hang a worker
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "长寿社会组织联合会 <noreply@changshou.example>")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
@@ -235,9 +303,60 @@ from django.contrib.messages import constants as message_constants  # noqa: E402
 
 MESSAGE_TAGS = {message_constants.ERROR: "danger"}
 
+# Database replica: public pages of visitors who are not logged in read from a streaming replica when
+# DATABASE_REPLICA_URL is set (rules and trade-off: federation_portal/db_router.py, docs/deploy.md).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+DATABASE_REPLICA_PIN_SECONDS = int(os.environ.get("DATABASE_REPLICA_PIN_SECONDS", "10"))
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {**database_from_url(DATABASE_REPLICA_URL), "TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS = ["federation_portal.db_router.ReplicaRouter"]
+
+# Cache: Redis when REDIS_URL is set (shared by every app server), otherwise this process's own memory
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "fp"),
+            # Fail fast when Redis is down (health check, pages) instead of waiting for the worker timeout.
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("REDIS_TIMEOUT", "2")),
+                "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", "2")),
+            },
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "federation-portal"}}
+
+# Sessions: in the database by default; SESSION_ENGINE=cache (Redis only) or cached_db (Redis in front of
+# the database, survives a Redis restart). Any gunicorn worker or app server can serve any request.
+SESSION_ENGINES = {
+    "db": "django.contrib.sessions.backends.db",
+    "cache": "django.contrib.sessions.backends.cache",
+    "cached_db": "django.contrib.sessions.backends.cached_db",
+}
+SESSION_ENGINE = os.environ.get("SESSION_ENGINE") or "db"
+SESSION_ENGINE = SESSION_ENGINES.get(SESSION_ENGINE, SESSION_ENGINE)
+if "backends.cache" in SESSION_ENGINE and not REDIS_URL:
+    # Each process would keep its own sessions: people would be logged out at random.
+    raise ImproperlyConfigured("SESSION_ENGINE=cache or cached_db needs a shared cache: set REDIS_URL.")
+
+# Logging: to stderr, one JSON object per line (LOG_FORMAT=json, the default when DEBUG is off) with the
+# request id; readable text in development. No request bodies, no query strings, masked phone numbers.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "federation_portal.logs.RequestIDFilter"}},
+    "formatters": {
+        "json": {"()": "federation_portal.logs.JSONFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Django's own handlers go: its console one would print twice, and mail_admins would mail request bodies.
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }

@@ -16,6 +16,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Same path and view as members:organization-detail, plus the sections of the other apps.
+    path("organizations/<str:slug>/", views.OrganizationDetailView.as_view(), name="organization-page"),
     path("", include("members.urls")),
     path("", include("projects.urls")),
     path("", include("events.urls")),

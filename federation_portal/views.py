@@ -1,8 +1,12 @@
-from django.db import connection
+from django.core.cache import cache
+from django.db import connections
 from django.http import HttpResponse
+from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from events import sections as event_sections
 from members.models import Community, Organization
+from members.views import OrganizationDetailView as MembersOrganizationDetailView
 
 
 class HomeView(TemplateView):
@@ -15,6 +19,8 @@ class HomeView(TemplateView):
             organization_count=organizations.count(),
             community_count=Community.objects.count(),
             featured_organizations=Organization.objects.for_directory().filter(star_rating__gte=4)[:6],
+            home_sections=[event_sections.home_section()],
+            extra_figures=event_sections.home_figures(),
             **kwargs,
         )
 
@@ -24,16 +30,42 @@ class SearchView(TemplateView):
     limit = 20
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.get("q", "").strip()[:100]
+        # PostgreSQL refuses NUL characters in a query; they never belong in a search.
+        query = self.request.GET.get("q", "").replace("\x00", "").strip()[:100]
         organizations = Organization.objects.for_directory().search(query)[: self.limit] if query else []
-        return super().get_context_data(query=query, organizations=organizations, **kwargs)
+        result_groups = [event_sections.search_group(query)] if query else []
+        return super().get_context_data(
+            query=query, organizations=organizations, result_groups=result_groups, **kwargs
+        )
 
 
+class OrganizationDetailView(MembersOrganizationDetailView):
+    """The organization page with the sections other apps add (members cannot import them)."""
+
+    def get_context_data(self, **kwargs):
+        detail_sections = [event_sections.organization_section(self.object)]
+        return super().get_context_data(detail_sections=detail_sections, **kwargs)
+
+
+@never_cache
 def healthz(request):
-    """200 when the database answers, 503 otherwise: for load balancers and monitoring."""
+    """200 when every database and the cache answer, 503 otherwise: for load balancers and monitoring.
+
+    A probe addressed to the server itself is answered by HealthCheckMiddleware (see middleware.py).
+    """
+    failing = []
+    for alias in connections:
+        try:
+            with connections[alias].cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except Exception:  # noqa: BLE001 - any database failure means unhealthy
+            failing.append("database")
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:  # noqa: BLE001 - any database failure means unhealthy
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+        cache.set("healthz", "ok", timeout=10)
+        cache.get("healthz")
+    except Exception:  # noqa: BLE001 - a configured cache (Redis) that does not answer means unhealthy
+        failing.append("cache")
+    if failing:
+        message = "unavailable: " + ", ".join(sorted(set(failing))) + "\n"
+        return HttpResponse(message, status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")

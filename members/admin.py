@@ -19,6 +19,7 @@ from .models import (
     Notification,
     Organization,
     OrganizationAccount,
+    PersonalDataAccess,
     RotatingChair,
     ServiceField,
 )
@@ -261,4 +262,22 @@ class NotificationAdmin(admin.ModelAdmin):
     readonly_fields = ["recipient", "kind", "subject", "body", "url", "created_at", "read_at"]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "action", "subject", "records"]
+    list_filter = ["action", "at"]
+    search_fields = ["user__username", "subject"]
+    list_select_related = ["user"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

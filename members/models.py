@@ -498,3 +498,27 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class PersonalDataAccess(models.Model):
+    """Who looked at or exported residents' personal data, and when (itself never holds that data)."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Viewed")
+        EXPORT = "export", _("Exported")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    subject = models.CharField(_("what"), max_length=200)
+    records = models.PositiveIntegerField(_("records"), default=1)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data access log")
+
+    def __str__(self):
+        return f"{self.user} · {self.get_action_display()} · {self.subject}"

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Invitation, Membership, MembershipChange, OrganizationAccount
+from .models import Invitation, Membership, MembershipChange, OrganizationAccount, PersonalDataAccess
 from .notifications import notify
 
 INVITATION_DAYS = 14
@@ -210,3 +210,13 @@ def remove_colleague(account, *, acting_user):
         if admins.count() <= 1:
             raise ValidationError(_("The last administrator cannot be removed. Make someone else administrator first."))
     account.delete()
+
+
+def record_personal_data_access(*, user, action, subject, records=1):
+    """Every view of full mobile numbers and every export of sign-up lists leaves a trace."""
+    return PersonalDataAccess.objects.create(
+        user=user if user is not None and user.is_authenticated else None,
+        action=action,
+        subject=str(subject)[:200],
+        records=records,
+    )

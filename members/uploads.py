@@ -51,6 +51,11 @@ def reencode_image(uploaded, *, max_bytes=None):
         _("This file is not an image we can read. Please upload a JPEG, PNG, GIF or WebP picture."),
         code="invalid_image",
     )
+    too_many_pixels = forms.ValidationError(
+        _("The image is too large: at most %(megapixels)d megapixels, e.g. 6000 × 6000."),
+        code="image_too_many_pixels",
+        params={"megapixels": MAX_PIXELS // 1_000_000},
+    )
     try:
         uploaded.seek(0)
         with Image.open(uploaded) as probe:
@@ -58,11 +63,7 @@ def reencode_image(uploaded, *, max_bytes=None):
                 raise not_an_image
             width, height = probe.size
             if width * height > MAX_PIXELS:
-                raise forms.ValidationError(
-                    _("The image is too large (%(width)d × %(height)d pixels)."),
-                    code="image_too_many_pixels",
-                    params={"width": width, "height": height},
-                )
+                raise too_many_pixels
             probe.verify()
         uploaded.seek(0)
         with Image.open(uploaded) as image:
@@ -82,7 +83,9 @@ def reencode_image(uploaded, *, max_bytes=None):
                 extension, content_type = "jpg", "image/jpeg"
     except forms.ValidationError:
         raise
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError as exc:
+        raise too_many_pixels from exc
+    except (OSError, SyntaxError, ValueError) as exc:
         raise not_an_image from exc
     return SimpleUploadedFile(f"{uuid.uuid4().hex}.{extension}", output.getvalue(), content_type)
 

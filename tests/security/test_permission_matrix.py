@@ -62,6 +62,50 @@ MATRIX = {
         ORG_A_ADMIN_ONLY | {"org_a_admin": 405, "org_b_admin": 405},
     ),
     "members:manage-membership": (None, PORTAL),
+    "organization-page": (lambda w: {"slug": w["org_a"].slug}, PUBLIC),
+}
+
+# Events: public pages, the organizer's tools (staff without an organization manage federation events), staff pages.
+EVENT_PORTAL = outcomes("login", 200, reviewer="join", staff=200)
+EVENT_OF_ORG_A = outcomes("login", 200, org_b_admin=404, reviewer="join", staff=404)
+POST_ONLY_PORTAL = outcomes("login", 405, reviewer="join", staff=405)
+STAFF_PAGE = outcomes("login", 403, reviewer=403, staff=200)
+
+
+def _event(world):
+    """A published event of org A with one sign-up, made on first use."""
+    if "event" not in world:
+        from tests.events.factories import EventFactory, RegistrationFactory
+
+        world["event"] = EventFactory(organization=world["org_a"])
+        world["registration"] = RegistrationFactory(event=world["event"])
+    return world["event"]
+
+
+MATRIX |= {
+    "events:list": (None, PUBLIC),
+    "events:feed": (None, PUBLIC),
+    "events:organization-feed": (lambda w: {"slug": w["org_a"].slug}, PUBLIC),
+    "events:month": (None, PUBLIC),
+    "events:detail": (lambda w: {"pk": _event(w).pk}, PUBLIC),
+    "events:sign-up": (lambda w: {"pk": _event(w).pk}, outcomes(405, 405)),  # POST only
+    "events:registration": (lambda w: {"token": _event(w).registrations.get().token}, PUBLIC),
+    "events:registration-cancel": (lambda w: {"token": _event(w).registrations.get().token}, outcomes(405, 405)),
+    "events:manage-list": (None, EVENT_PORTAL),
+    "events:manage-create": (None, EVENT_PORTAL),
+    "events:manage-registrations": (None, EVENT_PORTAL),
+    "events:manage-detail": (lambda w: {"pk": _event(w).pk}, EVENT_OF_ORG_A),
+    "events:manage-edit": (lambda w: {"pk": _event(w).pk}, EVENT_OF_ORG_A),
+    "events:manage-cancel": (lambda w: {"pk": _event(w).pk}, EVENT_OF_ORG_A),
+    "events:manage-report": (lambda w: {"pk": _event(w).pk}, EVENT_OF_ORG_A),
+    "events:manage-export": (lambda w: {"pk": _event(w).pk, "file_format": "xlsx"}, EVENT_OF_ORG_A),
+    "events:manage-publish": (lambda w: {"pk": _event(w).pk}, POST_ONLY_PORTAL),
+    "events:manage-registration-action": (
+        lambda w: {"pk": _event(w).pk, "registration_pk": w["registration"].pk, "action": "check-in"},
+        POST_ONLY_PORTAL,
+    ),
+    "events:compliance": (None, STAFF_PAGE),
+    "events:compliance-export": (lambda w: {"file_format": "csv"}, STAFF_PAGE),
 }
 
 # Patterns covered as a family: every admin page needs a staff login.

@@ -1,0 +1,100 @@
+"""The monthly activity duty (每月不少于一次): every member organization holds at least one community
+public-benefit activity a month. A month is met by a completed community activity with a report,
+starting within that month in Shanghai time.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from members.models import Organization
+
+from .models import DUTY_TIME_ZONE, Event, month_bounds
+
+DUTY_PER_MONTH = 1
+
+
+@dataclass(frozen=True)
+class MonthStatus:
+    month: date  # the first day of the month
+    count: int
+    is_current: bool
+
+    @property
+    def is_met(self):
+        return self.count >= DUTY_PER_MONTH
+
+
+def this_month(now=None):
+    """The first day of the current month in Shanghai time."""
+    local = (now or timezone.now()).astimezone(DUTY_TIME_ZONE)
+    return date(local.year, local.month, 1)
+
+
+def shift_month(month, delta):
+    index = month.year * 12 + month.month - 1 + delta
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def parse_month(value, default=None):
+    """'2026-05' → date(2026, 5, 1); anything unreadable gives the default."""
+    try:
+        parsed = datetime.strptime((value or "").strip(), "%Y-%m")
+    except ValueError:
+        return default
+    return date(parsed.year, parsed.month, 1)
+
+
+def compliance_for_month(month):
+    """Every organization that was an active member by the end of the month, with `activity_count`
+    for that month; those below the duty first, then by name.
+    """
+    start, end = month_bounds(month.year, month.month)
+    counted = Q(
+        events__kind=Event.Kind.COMMUNITY_ACTIVITY,
+        events__state=Event.State.COMPLETED,
+        events__starts_at__gte=start,
+        events__starts_at__lt=end,
+        events__report__isnull=False,
+    )
+    return (
+        Organization.objects.members()
+        .filter(Q(membership__joined_on__lt=end.date()) | Q(membership__joined_on__isnull=True))
+        .annotate(activity_count=Count("events", filter=counted, distinct=True))
+        .order_by("activity_count", "name")
+    )
+
+
+def organization_history(organization, *, months=12, now=None):
+    """The organization's last `months` months, oldest first, the current month included."""
+    current = this_month(now)
+    first = shift_month(current, -(months - 1))
+    start, _ = month_bounds(first.year, first.month)
+    _, end = month_bounds(current.year, current.month)
+    counts = {}
+    starts = (
+        Event.objects.counting_for_duty()
+        .for_organization(organization)
+        .filter(starts_at__gte=start, starts_at__lt=end)
+        .values_list("starts_at", flat=True)
+    )
+    for starts_at in starts:
+        local = starts_at.astimezone(DUTY_TIME_ZONE)
+        key = date(local.year, local.month, 1)
+        counts[key] = counts.get(key, 0) + 1
+    return [
+        MonthStatus(month=month, count=counts.get(month, 0), is_current=month == current)
+        for month in (shift_month(first, offset) for offset in range(months))
+    ]
+
+
+def organizations_to_remind(month):
+    """Active members with no community activity published (or already completed) in the month."""
+    planned = Event.objects.filter(
+        organization=OuterRef("pk"),
+        kind=Event.Kind.COMMUNITY_ACTIVITY,
+        state__in=[Event.State.PUBLISHED, Event.State.COMPLETED],
+    ).in_month(month.year, month.month)
+    return Organization.objects.members().filter(~Exists(planned)).order_by("name")

@@ -1,0 +1,88 @@
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Community, Organization
+
+from .models import Event, Registration
+
+
+class EventFilter(django_filters.FilterSet):
+    """The public calendar's filters. Without a date range only events that have not ended are listed.
+
+    django-filter has no Chinese catalog, so every label is ours.
+    """
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Event.Kind.choices, empty_label=_("All kinds"))
+    community = django_filters.ModelChoiceFilter(
+        label=_("Community"), queryset=Community.objects.all(), empty_label=_("All communities")
+    )
+    organization = django_filters.ModelChoiceFilter(
+        label=_("Organizer"),
+        queryset=Organization.objects.public().filter(events__state__in=["published", "completed"]).distinct(),
+        empty_label=_("All organizers"),
+    )
+    date_from = django_filters.DateFilter(
+        label=_("From"),
+        field_name="starts_at",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = django_filters.DateFilter(
+        label=_("To"),
+        field_name="starts_at",
+        lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = Event
+        fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        # Always bound, so that the "upcoming only" default applies to the plain /events/ page too.
+        super().__init__(data if data is not None else {}, *args, **kwargs)
+
+    def search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_queryset(self, queryset):
+        cleaned = self.form.cleaned_data
+        if not cleaned.get("date_from") and not cleaned.get("date_to"):
+            queryset = queryset.upcoming()
+        return super().filter_queryset(queryset)
+
+    @property
+    def is_filtered(self):
+        return any(self.form.cleaned_data.get(name) for name in self.filters) if self.is_valid() else False
+
+
+class ManageRegistrationFilter(django_filters.FilterSet):
+    """Filters of an organizer's list of sign-ups across its events."""
+
+    event = django_filters.ModelChoiceFilter(
+        label=_("Event"), queryset=Event.objects.none(), empty_label=_("All events")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Registration.Status.choices, empty_label=_("Any status")
+    )
+    upcoming = django_filters.BooleanFilter(
+        label=_("Upcoming events only"),
+        method="filter_upcoming",
+        widget=django_filters.widgets.forms.CheckboxInput,
+    )
+
+    class Meta:
+        model = Registration
+        fields = []
+
+    def __init__(self, *args, events=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if events is not None:
+            self.filters["event"].queryset = events
+            self.form.fields["event"].queryset = events
+
+    def filter_upcoming(self, queryset, name, value):
+        return queryset.filter(event__ends_at__gte=timezone.now()) if value else queryset

@@ -1,0 +1,132 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Community
+from members.uploads import SafeImageField, reencode_image
+from members.validators import normalize_mobile, validate_mobile
+
+from .models import Event, EventReport
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+MAX_REPORT_PHOTOS = 10
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format=DATETIME_FORMAT)
+
+
+class EventForm(forms.ModelForm):
+    """What an organizer fills in to create or edit an event."""
+
+    cover = SafeImageField(label=_("Cover image"), required=False)
+
+    class Meta:
+        model = Event
+        fields = [
+            "kind",
+            "title",
+            "description",
+            "starts_at",
+            "ends_at",
+            "place",
+            "community",
+            "capacity",
+            "registration_opens_at",
+            "registration_closes_at",
+            "cover",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "starts_at": DateTimeInput(),
+            "ends_at": DateTimeInput(),
+            "registration_opens_at": DateTimeInput(),
+            "registration_closes_at": DateTimeInput(),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = Community.objects.all()
+        self.fields["community"].empty_label = _("Street-wide / not in one community")
+        for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+            self.fields[name].input_formats = [DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+        self.fields["capacity"].widget.attrs.update({"min": 1, "inputmode": "numeric"})
+
+
+class RegistrationForm(forms.Form):
+    """A resident's sign-up. The consent box starts unticked: agreeing has to be a choice."""
+
+    name = forms.CharField(label=_("Your name"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    mobile = forms.CharField(
+        label=_("Mobile number"),
+        max_length=20,
+        validators=[validate_mobile],
+        help_text=_("Mainland China mobile number. The organizer may call you about the event."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    email = forms.EmailField(
+        label=_("Email (optional)"),
+        required=False,
+        help_text=_("We send your confirmation and any change to this address."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    consent = forms.BooleanField(
+        label=_("I have read the privacy notice above and agree that my name and number are used for this event."),
+        required=True,
+        error_messages={"required": _("Please agree to the privacy notice to sign up.")},
+    )
+
+    def clean_mobile(self):
+        return normalize_mobile(self.cleaned_data["mobile"])
+
+
+class CancelEventForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Everyone who signed up with an email address receives it."),
+    )
+
+
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    """Several pictures in one field, each checked and re-encoded like `SafeImageField`."""
+
+    def __init__(self, *args, max_files=MAX_REPORT_PHOTOS, **kwargs):
+        self.max_files = max_files
+        kwargs.setdefault("widget", MultipleImageInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
+        if not files:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return []
+        if len(files) > self.max_files:
+            raise forms.ValidationError(
+                _("At most %(count)d photos, please."), code="too_many_photos", params={"count": self.max_files}
+            )
+        return [reencode_image(super(MultipleImageField, self).clean(item, initial)) for item in files]
+
+
+class EventReportForm(forms.ModelForm):
+    photos = MultipleImageField(
+        label=_("Photos"), help_text=_("Up to 10 pictures: JPEG, PNG, GIF or WebP, at most 2 MB each.")
+    )
+
+    class Meta:
+        model = EventReport
+        fields = ["attendance", "volunteers", "beneficiaries_served", "summary"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, event=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if event is not None and "attendance" not in self.initial:
+            self.initial["attendance"] = event.registrations.filter(status="attended").count() or None

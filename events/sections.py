@@ -1,0 +1,54 @@
+"""What the events app adds to pages it does not own: the home page, organization pages, search,
+and the portal dashboard. federation_portal calls these; members calls `duty_panel` through its registry.
+"""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import compliance
+from .models import Event
+
+HOME_EVENTS = 3
+ORGANIZATION_EVENTS = 5
+SEARCH_LIMIT = 20
+
+
+def home_section():
+    """The next upcoming events for the home page (`home_sections`)."""
+    events = list(Event.objects.listed().upcoming().for_cards()[:HOME_EVENTS])
+    return {"template_name": "events/includes/_home_section.html", "events": events}
+
+
+def home_figures():
+    """Headline figure for the home page (`extra_figures`): community activities held this year."""
+    year = timezone.localdate().year
+    held = Event.objects.counting_for_duty().filter(starts_at__year=year).count()
+    return [{"value": held, "label": _("community activities held this year")}]
+
+
+def organization_section(organization):
+    """An organization page's events (`detail_sections`): what is coming and the latest held."""
+    events = Event.objects.listed().for_organization(organization).for_cards()
+    return {
+        "template_name": "events/includes/_organization_section.html",
+        "organization": organization,
+        "upcoming": list(events.upcoming()[:ORGANIZATION_EVENTS]),
+        "recent": list(events.past().order_by("-starts_at")[:ORGANIZATION_EVENTS]),
+    }
+
+
+def search_group(query):
+    """Public events matching a search (`result_groups`)."""
+    return {
+        "label": _("Events"),
+        "items": list(Event.objects.public().search(query).order_by("-starts_at")[:SEARCH_LIMIT]),
+        "empty": _("No events match."),
+    }
+
+
+def duty_panel(request, organization):
+    """Dashboard panel: the organization's monthly activity duty over the last 12 months, and what is next."""
+    return {
+        "history": compliance.organization_history(organization),
+        "upcoming": list(Event.objects.for_organization(organization).listed().upcoming().order_by("starts_at")[:3]),
+    }

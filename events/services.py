@@ -1,0 +1,276 @@
+"""State changes of the events app: publishing, sign-up with capacity and waiting list, check-in, reports."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from members.notifications import notify
+from members.validators import normalize_mobile
+
+from .models import Event, EventChange, EventReport, Registration, ReportPhoto
+
+# How long residents' personal data is kept after an event (the privacy notice says so).
+
+
+def _record(event, action, *, acting_user, note=""):
+    EventChange.objects.create(
+        event=event,
+        action=action,
+        changed_by=acting_user if acting_user is not None and acting_user.is_authenticated else None,
+        note=note,
+    )
+
+
+def _when(value):
+    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+
+
+@transaction.atomic
+def create_event(event, *, acting_user):
+    """A new event is saved as a draft."""
+    event.state = Event.State.DRAFT
+    event.created_by = acting_user
+    event.save()
+    _record(event, EventChange.Action.CREATED, acting_user=acting_user)
+    return event
+
+
+@transaction.atomic
+def update_event(event, *, acting_user):
+    """An organizer's edit: saved, recorded, and when places were added the waiting list moves up."""
+    locked = Event.objects.select_for_update().get(pk=event.pk)
+    if not locked.is_editable:
+        raise ValidationError(_("Cancelled and completed events cannot be edited."))
+    taken = locked.registrations.holding_place().count()
+    if event.capacity < taken:
+        raise ValidationError(
+            _("%(taken)d people already hold a place: the event needs at least that many places.") % {"taken": taken},
+            code="capacity",
+        )
+    event.save()
+    _record(event, EventChange.Action.EDITED, acting_user=acting_user)
+    if event.state == Event.State.PUBLISHED:
+        _promote_waitlisted(event, free=event.capacity - taken)
+    return event
+
+
+@transaction.atomic
+def publish_event(event, *, acting_user):
+    """A draft becomes visible on the public calendar; only active members (or the federation) publish."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.state != Event.State.DRAFT:
+        raise ValidationError(_("Only drafts can be published."))
+    if event.organization_id and not event.organization.is_member:
+        raise ValidationError(_("Only active member organizations can publish events."))
+    if event.ends_at < timezone.now():
+        raise ValidationError(_("This event is already over: change its dates before publishing it."))
+    event.state = Event.State.PUBLISHED
+    event.published_at = timezone.now()
+    event.save(update_fields=["state", "published_at", "updated_at"])
+    _record(event, EventChange.Action.PUBLISHED, acting_user=acting_user)
+    return event
+
+
+@transaction.atomic
+def cancel_event(event, *, acting_user, reason):
+    """A draft or published event is called off; everyone signed up who left an email is told."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.state not in (Event.State.DRAFT, Event.State.PUBLISHED):
+        raise ValidationError(_("Only drafts and published events can be cancelled."))
+    reason = (reason or "").strip()
+    if event.state == Event.State.PUBLISHED and not reason:
+        raise ValidationError(_("Please give a reason: the people who signed up will read it."))
+    event.state = Event.State.CANCELLED
+    event.cancel_reason = reason
+    event.save(update_fields=["state", "cancel_reason", "updated_at"])
+    _record(event, EventChange.Action.CANCELLED, acting_user=acting_user, note=reason)
+    recipients = list(event.registrations.active().exclude(email="").values_list("email", flat=True))
+    transaction.on_commit(lambda: notify_event_cancelled(event, recipients))
+    return event
+
+
+@transaction.atomic
+def register_for_event(event, *, name, mobile, email="", consent):
+    """A resident signs up: a place while there is one, otherwise the waiting list.
+
+    The event row is locked for the whole decision, so concurrent sign-ups are served one after
+    another and the capacity is never exceeded. One mobile number holds at most one place or
+    waiting-list spot per event; sign-up is possible only while the event's window is open.
+    """
+    if not consent:
+        raise ValidationError(_("Please agree to the privacy notice to sign up."))
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    now = timezone.now()
+    state = event.signup_state(now)
+    if state == "unavailable":
+        raise ValidationError(_("This event does not take sign-ups."))
+    if state == "not_yet":
+        raise ValidationError(
+            _("Sign-up for this event opens on %(when)s.") % {"when": _when(event.registration_opens_at)}
+        )
+    if state == "closed":
+        raise ValidationError(_("Sign-up for this event closed on %(when)s.") % {"when": _when(event.signup_closes_at)})
+    mobile = normalize_mobile(mobile)
+    duplicate = ValidationError(
+        _("This mobile number is already signed up for this event. Use the link in your confirmation to see or "
+          "cancel that sign-up."),
+        code="duplicate",
+    )
+    registrations = event.registrations.all()
+    if registrations.active().filter(mobile=mobile).exists():
+        raise duplicate
+    has_place = registrations.holding_place().count() < event.capacity
+    try:
+        with transaction.atomic():
+            registration = Registration.objects.create(
+                event=event,
+                name=name.strip(),
+                mobile=mobile,
+                email=(email or "").strip(),
+                consent=True,
+                status=Registration.Status.CONFIRMED if has_place else Registration.Status.WAITLISTED,
+                created_at=now,
+            )
+    except IntegrityError as error:  # the database constraint backs the check above
+        raise duplicate from error
+    transaction.on_commit(lambda: notify_registration(registration, "event_registration_received"))
+    return registration
+
+
+@transaction.atomic
+def cancel_registration(registration, *, acting_user=None):
+    """A sign-up is cancelled (by the resident's link or the organizer).
+
+    A freed place goes to the first person on the waiting list, as long as the event has not started.
+    """
+    event = Event.objects.select_for_update().get(pk=registration.event_id)
+    registration = Registration.objects.get(pk=registration.pk)
+    if registration.status == Registration.Status.CANCELLED:
+        raise ValidationError(_("This sign-up has already been cancelled."))
+    if registration.status == Registration.Status.ATTENDED or event.state == Event.State.COMPLETED:
+        raise ValidationError(_("This event has already taken place."))
+    held_place = registration.holds_place
+    registration.status = Registration.Status.CANCELLED
+    registration.cancelled_at = timezone.now()
+    registration.save(update_fields=["status", "cancelled_at"])
+    if held_place and event.state == Event.State.PUBLISHED and not event.has_started:
+        _promote_waitlisted(event, free=1)
+    return registration
+
+
+def _promote_waitlisted(event, *, free):
+    """Give up to `free` places to the waiting list, first come first served, and tell them. Needs the event lock."""
+    if free <= 0 or event.has_started:
+        return []
+    promoted = list(event.registrations.waitlisted()[:free])
+    now = timezone.now()
+    for registration in promoted:
+        registration.status = Registration.Status.CONFIRMED
+        registration.promoted_at = now
+        registration.save(update_fields=["status", "promoted_at"])
+        transaction.on_commit(lambda r=registration: notify_registration(r, "event_registration_promoted"))
+    return promoted
+
+
+@transaction.atomic
+def check_in_registration(registration, *, acting_user):
+    """The organizer marks a person with a place as attended."""
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status != Registration.Status.CONFIRMED:
+        raise ValidationError(_("Only people with a confirmed place can be checked in."))
+    registration.status = Registration.Status.ATTENDED
+    registration.checked_in_at = timezone.now()
+    registration.save(update_fields=["status", "checked_in_at"])
+    return registration
+
+
+@transaction.atomic
+def undo_check_in(registration, *, acting_user):
+    """A check-in made by mistake is taken back; the person keeps the place."""
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status != Registration.Status.ATTENDED:
+        raise ValidationError(_("This person has not been checked in."))
+    if registration.event.state != Event.State.PUBLISHED:
+        raise ValidationError(_("Check-ins can no longer be changed for this event."))
+    registration.status = Registration.Status.CONFIRMED
+    registration.checked_in_at = None
+    registration.save(update_fields=["status", "checked_in_at"])
+    return registration
+
+
+@transaction.atomic
+def file_event_report(event, *, acting_user, attendance, volunteers, beneficiaries_served, summary, photos=()):
+    """The organizer reports on an event that has taken place; the event becomes completed.
+
+    Completed community public-benefit activities with a report count toward the monthly duty.
+    """
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.state != Event.State.PUBLISHED:
+        raise ValidationError(_("Only published events can be reported on."))
+    if not event.has_started:
+        raise ValidationError(_("The report can be filed once the event has started."))
+    report = EventReport.objects.create(
+        event=event,
+        attendance=attendance,
+        volunteers=volunteers,
+        beneficiaries_served=beneficiaries_served,
+        summary=summary,
+        filed_by=acting_user,
+    )
+    for photo in photos:
+        ReportPhoto.objects.create(report=report, image=photo)
+    event.state = Event.State.COMPLETED
+    event.save(update_fields=["state", "updated_at"])
+    _record(event, EventChange.Action.COMPLETED, acting_user=acting_user)
+    return report
+
+
+@transaction.atomic
+def purge_personal_data(*, now=None, retention_days=None):
+    """Residents' names, mobiles and emails are erased PERSONAL_DATA_RETENTION_DAYS after their event ended.
+
+    The sign-ups themselves stay (status, times), so attendance counts and statistics are unchanged.
+    Returns the number of sign-ups erased.
+    """
+    days = settings.PERSONAL_DATA_RETENTION_DAYS if retention_days is None else retention_days
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    return Registration.objects.filter(event__ends_at__lt=cutoff, purged_at__isnull=True).update(
+        name="", mobile="", email="", purged_at=now or timezone.now()
+    )
+
+
+# Notifications (rules in events.notifications, registered from EventsConfig.ready)
+
+
+def notify_registration(registration, kind):
+    """Tell a resident who left an email about their sign-up (received, or moved up from the waiting list)."""
+    if not registration.email:
+        return
+    event = registration.event
+    notify(
+        kind,
+        registration=registration,
+        event=event,
+        event_url=event.get_absolute_url(),
+        registration_url=registration.get_absolute_url(),
+    )
+
+
+def notify_event_cancelled(event, recipients):
+    for address in recipients:
+        notify("event_cancelled", event=event, email=address, event_url=event.get_absolute_url())
+
+
+def send_duty_reminder(organization, *, month):
+    """Remind an organization that it has no community activity planned in `month` (a date on its first day)."""
+    notify(
+        "monthly_duty_reminder",
+        organization=organization,
+        month_label=f"{month:%Y-%m}",
+        create_url=reverse("events:manage-create"),
+    )

@@ -1,0 +1,384 @@
+import calendar
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
+from django_filters.views import FilterView
+
+from members.models import Organization
+from members.permissions import StaffRequiredMixin
+from members.services import record_personal_data_access
+
+from . import compliance, services
+from .exports import EXPORT_FORMATS, spreadsheet_response
+from .filters import EventFilter, ManageRegistrationFilter
+from .forms import CancelEventForm, EventForm, EventReportForm, RegistrationForm
+from .ical import build_calendar
+from .models import DUTY_TIME_ZONE, Event, Registration
+from .permissions import EventManagerMixin
+
+# Public pages
+
+
+class EventListView(FilterView):
+    filterset_class = EventFilter
+    queryset = Event.objects.listed().for_cards()
+    paginate_by = 20
+    template_name = "events/event_list.html"
+
+
+class EventMonthView(TemplateView):
+    """A month of public events, as a calendar grid on wide screens and a day-by-day list on phones."""
+
+    template_name = "events/event_month.html"
+
+    def get_month(self):
+        if "year" not in self.kwargs:
+            today = timezone.localdate()
+            return date(today.year, today.month, 1)
+        if not 1 <= self.kwargs["month"] <= 12 or not 2000 <= self.kwargs["year"] <= 2100:
+            raise Http404
+        return date(self.kwargs["year"], self.kwargs["month"], 1)
+
+    def get_context_data(self, **kwargs):
+        month = self.get_month()
+        kwargs.pop("year", None)
+        kwargs.pop("month", None)
+        events = list(Event.objects.public().in_month(month.year, month.month).for_cards())
+        by_day = {}
+        for event in events:
+            by_day.setdefault(timezone.localtime(event.starts_at, DUTY_TIME_ZONE).date(), []).append(event)
+        weeks = [
+            [{"date": day, "in_month": day.month == month.month, "events": by_day.get(day, [])} for day in week]
+            for week in calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
+        ]
+        return super().get_context_data(
+            month=month,
+            weeks=weeks,
+            days=sorted(by_day.items()),
+            previous_month=compliance.shift_month(month, -1),
+            next_month=compliance.shift_month(month, 1),
+            **kwargs,
+        )
+
+
+class EventDetailView(DetailView):
+    queryset = Event.objects.public().select_related("organization", "community", "report").with_place_counts()
+    template_name = "events/event_detail.html"
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", RegistrationForm())
+        photos = self.object.report.photos.all() if hasattr(self.object, "report") else []
+        return super().get_context_data(
+            photos=photos, retention_days=settings.PERSONAL_DATA_RETENTION_DAYS, **kwargs
+        )
+
+
+class EventSignUpView(EventDetailView):
+    """The sign-up form of an event page: a place, or the waiting list, then the confirmation page."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = RegistrationForm(request.POST)
+        if form.is_valid():
+            try:
+                registration = services.register_for_event(self.object, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error("mobile" if error.code == "duplicate" else None, error)
+            else:
+                return redirect(registration)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class RegistrationView(DetailView):
+    """The resident's confirmation page, reached only through the private link."""
+
+    queryset = Registration.objects.select_related("event", "event__organization")
+    slug_field = slug_url_kwarg = "token"
+    template_name = "events/registration_detail.html"
+
+
+class RegistrationCancelView(View):
+    def post(self, request, token):
+        registration = get_object_or_404(Registration, token=token)
+        try:
+            services.cancel_registration(registration)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your sign-up has been cancelled. Thank you for letting us know."))
+        return redirect(registration)
+
+
+class CalendarFeedView(View):
+    """All public events of the last 90 days and the future, as iCalendar."""
+
+    def get_events(self):
+        since = timezone.now() - timedelta(days=90)
+        return Event.objects.public().filter(ends_at__gte=since).select_related("organization")
+
+    def get_name(self):
+        return _("Changshou Social Organization Federation · events")
+
+    def get(self, request, *args, **kwargs):
+        response = HttpResponse(
+            build_calendar(self.get_events(), name=self.get_name()), content_type="text/calendar; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'inline; filename="events.ics"'
+        return response
+
+
+class OrganizationFeedView(CalendarFeedView):
+    def get(self, request, *args, **kwargs):
+        self.organization = get_object_or_404(Organization.objects.public(), slug=kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def get_events(self):
+        return super().get_events().for_organization(self.organization)
+
+    def get_name(self):
+        return _("%(organization)s · events") % {"organization": self.organization.name}
+
+
+# Portal: the organizer's tools
+
+
+class ManageEventListView(EventManagerMixin, ListView):
+    template_name = "events/manage/event_list.html"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return self.managed_events().select_related("community").with_place_counts().order_by("-starts_at", "-pk")
+
+
+class ManageEventCreateView(EventManagerMixin, CreateView):
+    form_class = EventForm
+    template_name = "events/manage/event_form.html"
+
+    def form_valid(self, form):
+        form.instance.organization = self.organization
+        self.object = services.create_event(form.instance, acting_user=self.request.user)
+        messages.success(self.request, _("The event has been saved as a draft. Publish it when it is ready."))
+        return redirect("events:manage-detail", pk=self.object.pk)
+
+
+class ManageEventMixin(EventManagerMixin):
+    """Views of one of the organizer's own events: another organization's event is a 404."""
+
+    def get_event(self):
+        if not hasattr(self, "_event"):
+            self._event = get_object_or_404(
+                self.managed_events().select_related("organization", "community"), pk=self.kwargs["pk"]
+            )
+        return self._event
+
+    def get_object(self, queryset=None):
+        return self.get_event()
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("event", self.get_event())
+        return super().get_context_data(**kwargs)
+
+
+class ManageEventUpdateView(ManageEventMixin, UpdateView):
+    form_class = EventForm
+    template_name = "events/manage/event_form.html"
+
+    def get(self, request, *args, **kwargs):
+        if not self.get_event().is_editable:
+            messages.info(request, _("Cancelled and completed events cannot be edited."))
+            return redirect("events:manage-detail", pk=self.get_event().pk)
+        return super().get(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.update_event(form.instance, acting_user=self.request.user)
+        except ValidationError as error:
+            form.add_error("capacity" if error.code == "capacity" else None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The event has been saved."))
+        return redirect("events:manage-detail", pk=form.instance.pk)
+
+
+class ManageEventDetailView(ManageEventMixin, DetailView):
+    """The organizer's own event: full mobile numbers of its sign-ups (and nowhere else), check-in, actions."""
+
+    template_name = "events/manage/event_detail.html"
+
+    def get_context_data(self, **kwargs):
+        registrations = self.object.registrations.order_by("status", "created_at", "pk")
+        record_personal_data_access(user=self.request.user, action="view", subject=self.object, records=0)
+        return super().get_context_data(
+            registrations=registrations,
+            counts={status: 0 for status in Registration.Status} | {
+                row["status"]: row["n"] for row in _status_counts(self.object)
+            },
+            changes=self.object.changes.select_related("changed_by")[:10],
+            **kwargs,
+        )
+
+
+def _status_counts(event):
+    return event.registrations.values("status").annotate(n=Count("pk")).order_by()
+
+
+class ManageEventActionView(ManageEventMixin, View):
+    """POST-only actions on an event; the service decides whether they are allowed."""
+
+    def post(self, request, *args, **kwargs):
+        try:
+            self.act(self.get_event())
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("events:manage-detail", pk=self.get_event().pk)
+
+
+class ManageEventPublishView(ManageEventActionView):
+    def act(self, event):
+        services.publish_event(event, acting_user=self.request.user)
+        messages.success(self.request, _("The event is now on the public calendar."))
+
+
+class ManageEventCancelView(ManageEventMixin, FormView):
+    form_class = CancelEventForm
+    template_name = "events/manage/event_cancel.html"
+
+    def form_valid(self, form):
+        try:
+            services.cancel_event(self.get_event(), acting_user=self.request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+        else:
+            messages.success(self.request, _("The event has been cancelled. Those who left an email have been told."))
+        return redirect("events:manage-detail", pk=self.get_event().pk)
+
+
+class ManageRegistrationActionView(ManageEventMixin, View):
+    """Check in, undo a check-in, or cancel one sign-up of the organizer's own event."""
+
+    actions = {
+        "check-in": (services.check_in_registration, gettext_lazy("%(name)s is checked in.")),
+        "undo-check-in": (services.undo_check_in, gettext_lazy("The check-in of %(name)s has been undone.")),
+        "cancel": (services.cancel_registration, gettext_lazy("The sign-up of %(name)s has been cancelled.")),
+    }
+
+    def post(self, request, pk, registration_pk, action):
+        event = self.get_event()
+        registration = get_object_or_404(event.registrations, pk=registration_pk)
+        if action not in self.actions:
+            raise Http404
+        service, message = self.actions[action]
+        try:
+            service(registration, acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, message % {"name": registration.name})
+        return redirect(reverse("events:manage-detail", args=[event.pk]) + f"#registration-{registration.pk}")
+
+
+class ManageEventExportView(ManageEventMixin, View):
+    """The sign-up list of one of the organizer's own events, as CSV or Excel."""
+
+    def get(self, request, pk, file_format):
+        if file_format not in EXPORT_FORMATS:
+            raise Http404
+        event = self.get_event()
+        header = [_("Name"), _("Mobile number"), _("Email"), _("Status"), _("Signed up at"), _("Checked in at")]
+        rows = [
+            [r.name, r.mobile, r.email, r.get_status_display(), r.created_at, r.checked_in_at]
+            for r in event.registrations.order_by("created_at", "pk")
+        ]
+        record_personal_data_access(
+            user=request.user, action="export", subject=f"{event} ({file_format})", records=len(rows)
+        )
+        return spreadsheet_response(file_format, f"event-{event.pk}-registrations", _("Registrations"), header, rows)
+
+
+class ManageEventReportView(ManageEventMixin, FormView):
+    form_class = EventReportForm
+    template_name = "events/manage/event_report.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "event": self.get_event()}
+
+    def form_valid(self, form):
+        try:
+            services.file_event_report(
+                self.get_event(), acting_user=self.request.user, photos=form.cleaned_data["photos"],
+                **{name: form.cleaned_data[name] for name in form.Meta.fields},
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Thank you: the report is filed and the event is completed."))
+        return redirect("events:manage-detail", pk=self.get_event().pk)
+
+
+class ManageRegistrationListView(EventManagerMixin, FilterView):
+    """Sign-ups across the organizer's events. Mobile numbers are masked here; the event's own page shows them."""
+
+    filterset_class = ManageRegistrationFilter
+    template_name = "events/manage/registration_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return self.managed_registrations().select_related("event").order_by("-event__starts_at", "created_at", "pk")
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "events": self.managed_events().order_by("-starts_at")}
+
+
+# Staff: the monthly activity duty
+
+
+class ComplianceMixin(StaffRequiredMixin):
+    def get_month(self):
+        current = compliance.this_month()
+        month = compliance.parse_month(self.request.GET.get("month"), default=current)
+        return min(month, current)
+
+
+class ComplianceView(ComplianceMixin, TemplateView):
+    template_name = "events/compliance.html"
+
+    def get_context_data(self, **kwargs):
+        month = self.get_month()
+        rows = list(compliance.compliance_for_month(month))
+        current = compliance.this_month()
+        return super().get_context_data(
+            month=month,
+            rows=rows,
+            below_count=sum(1 for row in rows if row.activity_count < compliance.DUTY_PER_MONTH),
+            is_current=month == current,
+            previous_month=compliance.shift_month(month, -1),
+            next_month=compliance.shift_month(month, 1) if month < current else None,
+            recent_months=[compliance.shift_month(current, -offset) for offset in range(12)],
+            **kwargs,
+        )
+
+
+class ComplianceExportView(ComplianceMixin, View):
+    def get(self, request, file_format):
+        if file_format not in EXPORT_FORMATS:
+            raise Http404
+        month = self.get_month()
+        header = [_("Organization"), _("Community activities"), _("Duty met")]
+        rows = [
+            [row.name, row.activity_count, _("yes") if row.activity_count >= compliance.DUTY_PER_MONTH else _("no")]
+            for row in compliance.compliance_for_month(month)
+        ]
+        name = f"monthly-activity-{month:%Y-%m}"
+        return spreadsheet_response(file_format, name, month.strftime("%Y-%m"), header, rows)

@@ -1,0 +1,142 @@
+"""Two gunicorn app servers on one database (and one Redis) behave as one site.
+
+A session made through one server is valid on the other, and a logout (the session's deletion from
+the database or from the Redis cache) through one is seen at once by the other. This is what lets
+nginx or a load balancer send any request to any app server. On PostgreSQL the servers use the test
+database; on SQLite, one migrated file.
+"""
+
+import json
+import secrets
+import shutil
+import subprocess
+import sys
+from urllib.parse import quote
+
+import pytest
+import redis
+from django.db import connection
+
+from tests.deploy.helpers import ROOT, AppServer, Browser, clean_env, production_env, require_redis
+
+USERNAME = "street-office"
+PASSWORD = secrets.token_urlsafe(16)
+
+
+@pytest.fixture(scope="session")
+def static_root(tmp_path_factory):
+    """Static files collected once: production pages need the hashed-name manifest."""
+    root = tmp_path_factory.mktemp("static")
+    env = production_env(tmp_path_factory.mktemp("collect"), STATIC_ROOT=root)
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+                   cwd=ROOT, env=env, check=True, timeout=300)
+    return root
+
+
+@pytest.fixture
+def database_url(transactional_db, request, tmp_path):
+    """The database both servers share, with a superuser in it (committed, so other processes see it)."""
+    if connection.vendor == "postgresql":
+        db = connection.settings_dict
+        credentials = quote(db["USER"] or "", safe="")
+        if db["PASSWORD"]:
+            credentials += ":" + quote(db["PASSWORD"], safe="")
+        url = f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    else:
+        shared = tmp_path / "shared.sqlite3"
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite"), shared)
+        url = f"sqlite:///{shared}"
+    subprocess.run(
+        [sys.executable, "manage.py", "createsuperuser", "--noinput", "--username", USERNAME,
+         "--email", "office@changshou.example"],
+        cwd=ROOT, env=clean_env(DATABASE_URL=url, DJANGO_SUPERUSER_PASSWORD=PASSWORD), check=True, timeout=120,
+        capture_output=True,
+    )
+    return url
+
+
+@pytest.fixture
+def app_servers(database_url, static_root, tmp_path):
+    """start(**env) → two running servers A and B with the same settings; always stopped afterwards."""
+    servers = []
+    redis_prefixes = []
+
+    def start(**settings_env):
+        if "REDIS_URL" in settings_env:
+            prefix = f"fp-test-{secrets.token_hex(6)}"
+            settings_env["CACHE_KEY_PREFIX"] = prefix
+            redis_prefixes.append((settings_env["REDIS_URL"], prefix))
+        env = production_env(tmp_path, DATABASE_URL=database_url, STATIC_ROOT=static_root, **settings_env)
+        pair = [AppServer(name, env, tmp_path) for name in ("a", "b")]
+        servers.extend(pair)
+        for server in pair:
+            server.wait_until_healthy()
+        return pair
+
+    yield start
+    for server in servers:
+        server.stop()
+    for url, prefix in redis_prefixes:
+        client = redis.Redis.from_url(url)
+        for key in client.scan_iter(f"{prefix}*"):
+            client.delete(key)
+        client.close()
+
+
+def log_in(browser, server):
+    token = browser.csrf_token(server, "/admin/login/")
+    status, headers, page = browser.request(
+        server, "POST", "/admin/login/",
+        {"username": USERNAME, "password": PASSWORD, "csrfmiddlewaretoken": token, "next": "/admin/"},
+    )
+    assert status == 302, page[:2000]
+    assert headers["Location"] == "/admin/"
+    return headers["X-Request-ID"]
+
+
+def admin_index(browser, server):
+    status, headers, page = browser.request(server, "GET", "/admin/")
+    return status, headers.get("Location"), page
+
+
+@pytest.mark.parametrize(
+    "sessions",
+    [
+        pytest.param({}, id="database-sessions"),
+        pytest.param({"SESSION_ENGINE": "cache"}, id="redis-sessions"),
+        pytest.param({"SESSION_ENGINE": "cached_db"}, id="redis-cached-database-sessions"),
+    ],
+)
+def test_two_app_servers_share_sessions_and_see_each_others_logout(app_servers, sessions):
+    if sessions:
+        sessions["REDIS_URL"] = require_redis()
+    a, b = app_servers(**sessions)
+    browser = Browser()
+
+    login_request_id = log_in(browser, a)
+    session = browser.cookies["sessionid"]
+
+    # The session made through A is valid on B, and on A.
+    status, _, page = admin_index(browser, b)
+    assert status == 200
+    assert USERNAME in page
+    assert admin_index(browser, a)[0] == 200
+
+    # Logging out through B deletes the session (row and/or cache entry) ...
+    token = browser.csrf_token(b, "/admin/password_change/")
+    status, headers, _ = browser.request(b, "POST", "/admin/logout/", {"csrfmiddlewaretoken": token})
+    assert (status, headers["Location"]) == (302, "/")
+    assert "sessionid" not in browser.cookies
+
+    # ... and A no longer accepts the old session cookie: no stale copy anywhere.
+    browser.cookies["sessionid"] = session
+    status, location, _ = admin_index(browser, a)
+    assert status == 302
+    assert location.startswith("/admin/login/")
+
+    # Both servers wrote JSON access lines; the login is traceable by its request id; no password anywhere.
+    logs = a.log() + b.log()
+    assert PASSWORD not in logs
+    access = [json.loads(line) for line in a.log().splitlines() if '"gunicorn.access"' in line]
+    [login] = [entry for entry in access if entry["request_id"] == login_request_id]
+    assert (login["method"], login["path"], login["status"]) == ("POST", "/admin/login/", "302")

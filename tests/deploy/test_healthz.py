@@ -1,0 +1,68 @@
+"""/healthz: 200 only when every database and the cache answer; load balancers get the real answer."""
+
+import pytest
+from django.core.cache import caches
+
+from tests.deploy.helpers import production_env, require_redis, run_probe
+
+NOBODY_LISTENS = "127.0.0.1:9"  # the discard port: connection refused at once
+
+
+def healthz(tmp_path, **settings_env):
+    """The answer to a load balancer's probe: plain HTTP, addressed to the server (Host: 10.0.0.5:8000)."""
+    return run_probe("healthz_probe", production_env(tmp_path, **settings_env))["10.0.0.5:8000"]
+
+
+@pytest.mark.django_db
+def test_healthz_answers_ok_and_is_never_cached(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_healthz_fails_when_the_configured_cache_is_down(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://{NOBODY_LISTENS}/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.content == b"unavailable: cache\n"
+    caches["default"].close()
+
+
+def test_a_probe_addressed_to_the_server_gets_the_health_not_a_host_error_or_redirect(tmp_path):
+    """Otherwise a balancer would get 400 (unknown host) or 301 (to HTTPS) whatever the health."""
+    result = run_probe("healthz_probe", production_env(tmp_path))
+    assert result["10.0.0.5:8000"] == {"status": 200, "body": "ok\n", "location": None}
+    # Under the site's name it is an ordinary page: plain HTTP is sent to HTTPS.
+    assert result["portal.example.cn"] == {"status": 301, "body": "", "location": "https://portal.example.cn/healthz"}
+
+
+def test_healthz_fails_when_the_database_is_down(tmp_path):
+    result = healthz(tmp_path, DATABASE_URL=f"postgres://postgres@{NOBODY_LISTENS}/portal", DB_CONNECT_TIMEOUT="2")
+    assert result["status"] == 503
+    assert result["body"] == "unavailable: database\n"
+
+
+def test_healthz_fails_when_the_replica_is_down(tmp_path):
+    result = healthz(tmp_path, DATABASE_REPLICA_URL=f"postgres://postgres@{NOBODY_LISTENS}/portal")
+    assert result["status"] == 503
+    assert result["body"] == "unavailable: database\n"
+
+
+def test_healthz_fails_when_redis_is_down(tmp_path):
+    result = healthz(tmp_path, REDIS_URL=f"redis://{NOBODY_LISTENS}/0")
+    assert result["status"] == 503
+    assert result["body"] == "unavailable: cache\n"
+
+
+def test_healthz_is_ok_with_redis_up(tmp_path):
+    redis_url = require_redis()
+    result = healthz(tmp_path, REDIS_URL=redis_url, CACHE_KEY_PREFIX=f"fp-test-{tmp_path.name}")
+    assert result["status"] == 200, result

@@ -1,0 +1,28 @@
+import pytest
+
+from events import demo as events_demo
+from events.compliance import compliance_for_month, shift_month, this_month
+from events.models import Event, EventReport, Registration
+from members import demo as members_demo
+
+
+@pytest.mark.django_db
+def test_demo_builds_a_year_of_events_and_is_safe_to_run_twice():
+    members_demo.seed()
+    events_demo.seed()
+    counts = (Event.objects.count(), Registration.objects.count(), EventReport.objects.count())
+    events_demo.seed()
+    assert (Event.objects.count(), Registration.objects.count(), EventReport.objects.count()) == counts
+
+    assert Event.objects.filter(title__startswith="跟随革命先辈的足迹庆祝祖国生日").exists()
+    for kind in Event.Kind.values:
+        if kind != "other":
+            assert Event.objects.filter(kind=kind).exists(), kind
+    last_month = shift_month(this_month(), -1)
+    rows = list(compliance_for_month(last_month))
+    below = [row for row in rows if row.activity_count == 0]
+    assert 0 < len(below) <= 10
+    assert len(rows) - len(below) > 80
+    # Capacity holds in the demo too.
+    for event in Event.objects.with_place_counts().filter(state="published"):
+        assert event.taken_count <= event.capacity

@@ -1,0 +1,467 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from events.models import Event, Registration
+from tests.events.factories import EventFactory, RegistrationFactory
+from tests.members.factories import CommunityFactory
+
+pytestmark = pytest.mark.django_db
+
+MOBILE = "13812345678"
+MASKED = "138****5678"
+SIGN_UP = {"name": "Li", "mobile": MOBILE, "consent": "on"}
+
+
+# Public pages
+
+
+def test_list_shows_upcoming_published_events_only(client, org):
+    upcoming = EventFactory(organization=org, title="Free haircuts")
+    EventFactory(organization=org, title="Secret draft", state=Event.State.DRAFT)
+    EventFactory(organization=org, title="Called off", state=Event.State.CANCELLED)
+    EventFactory(organization=org, title="Last month", starts_at=timezone.now() - timedelta(days=30))
+    response = client.get(reverse("events:list"))
+    assert response.status_code == 200
+    assert list(response.context["object_list"]) == [upcoming]
+    assert b"Secret draft" not in response.content
+
+
+def test_list_with_a_date_range_includes_past_events(client, org):
+    past = EventFactory(organization=org, starts_at=timezone.now() - timedelta(days=30), state=Event.State.COMPLETED)
+    since = (timezone.localdate() - timedelta(days=40)).isoformat()
+    response = client.get(reverse("events:list"), {"date_from": since})
+    assert past in response.context["object_list"]
+
+
+def _list_queries(client, django_assert_num_queries, count):
+    community = CommunityFactory()
+    for _ in range(count):
+        event = EventFactory(community=community)
+        RegistrationFactory(event=event)
+    with django_assert_num_queries(4):
+        # count, page of events with their place counts, communities and organizers for the filter form
+        response = client.get(reverse("events:list"))
+    assert len(response.context["object_list"]) == count
+
+
+@pytest.mark.parametrize("count", [2, 15])
+def test_list_query_count_does_not_grow_with_data(client, django_assert_num_queries, count):
+    _list_queries(client, django_assert_num_queries, count)
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_month_view_query_count_does_not_grow(client, django_assert_num_queries, count):
+    today = timezone.localdate()
+    for n in range(count):
+        EventFactory(starts_at=timezone.now().replace(day=1) + timedelta(hours=n + 1))
+    with django_assert_num_queries(1):
+        response = client.get(reverse("events:month", args=[today.year, today.month]))
+    assert response.status_code == 200
+    assert sum(len(day["events"]) for week in response.context["weeks"] for day in week) == count
+
+
+def test_month_view_refuses_impossible_months(client, db):
+    assert client.get(reverse("events:month", args=[2026, 13])).status_code == 404
+    assert client.get(reverse("events:month")).status_code == 200
+
+
+def test_detail_of_a_published_event_with_sign_up_form(client):
+    event = EventFactory(title="Orienteering")
+    response = client.get(event.get_absolute_url())
+    assert response.status_code == 200
+    assert b"Orienteering" in response.content
+    assert b"Privacy notice" in response.content
+    content = response.content.decode()
+    assert 'name="consent"' in content and "checked" not in content.split('name="consent"')[1].split(">")[0]
+
+
+def test_draft_events_are_not_public(client):
+    assert client.get(EventFactory(state=Event.State.DRAFT).get_absolute_url()).status_code == 404
+
+
+def test_sign_up_then_confirmation_then_cancel(client, django_capture_on_commit_callbacks):
+    event = EventFactory(capacity=1)
+    waiting = RegistrationFactory(event=event, status=Registration.Status.WAITLISTED, email="next@example.com")
+    Registration.objects.filter(pk=waiting.pk).update(created_at=timezone.now() + timedelta(seconds=1))
+    data = {"name": "Wang Xiuying", "mobile": "138 1234 5678", "email": "", "consent": "on"}
+    response = client.post(reverse("events:sign-up", args=[event.pk]), data)
+    registration = Registration.objects.get(name="Wang Xiuying")
+    assert response.status_code == 302
+    assert response.url == reverse("events:registration", args=[registration.token])
+    assert registration.status == Registration.Status.CONFIRMED
+
+    page = client.get(response.url)
+    assert page.status_code == 200
+    assert MASKED.encode() in page.content and MOBILE.encode() not in page.content
+    assert b"you have a place" in page.content
+
+    with django_capture_on_commit_callbacks(execute=True):
+        cancelled = client.post(reverse("events:registration-cancel", args=[registration.token]))
+    assert cancelled.status_code == 302
+    registration.refresh_from_db()
+    waiting.refresh_from_db()
+    assert registration.status == Registration.Status.CANCELLED
+    assert waiting.status == Registration.Status.CONFIRMED
+    assert mail.outbox[0].to == ["next@example.com"]
+
+
+def test_full_event_puts_the_resident_on_the_waiting_list(client):
+    event = EventFactory(capacity=1)
+    RegistrationFactory(event=event)
+    response = client.post(
+        reverse("events:sign-up", args=[event.pk]), {"name": "Li", "mobile": MOBILE, "consent": "on"}, follow=True
+    )
+    assert b"number 1 on the waiting list" in response.content
+
+
+def test_duplicate_mobile_gets_a_clear_message(client):
+    event = EventFactory()
+    RegistrationFactory(event=event, mobile=MOBILE)
+    response = client.post(reverse("events:sign-up", args=[event.pk]), SIGN_UP)
+    assert response.status_code == 400
+    assert b"already signed up for this event" in response.content
+    assert event.registrations.count() == 1
+
+
+def test_sign_up_without_consent_or_with_a_bad_mobile_is_refused(client):
+    event = EventFactory()
+    response = client.post(reverse("events:sign-up", args=[event.pk]), {"name": "Li", "mobile": "12345"})
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"mobile", "consent"}
+    assert not event.registrations.exists()
+
+
+def test_sign_up_after_closing_is_refused_clearly(client):
+    event = EventFactory(registration_closes_at=timezone.now() - timedelta(minutes=1))
+    response = client.post(reverse("events:sign-up", args=[event.pk]), SIGN_UP)
+    assert response.status_code == 400
+    assert b"Sign-up for this event closed on" in response.content
+    assert not event.registrations.exists()
+
+
+def test_unknown_token_is_404(client, db):
+    assert client.get(reverse("events:registration", args=["nope"])).status_code == 404
+    assert client.post(reverse("events:registration-cancel", args=["nope"])).status_code == 404
+
+
+def test_public_pages_never_show_full_mobile_numbers(client, org):
+    event = EventFactory(organization=org, title="Haircuts")
+    RegistrationFactory(event=event, mobile=MOBILE)
+    pages = [
+        reverse("home"),
+        reverse("events:list"),
+        event.get_absolute_url(),
+        reverse("events:month"),
+        reverse("search") + "?q=Haircuts",
+        org.get_absolute_url(),
+        reverse("events:feed"),
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert MOBILE.encode() not in response.content, url
+        assert MASKED.encode() not in response.content, url
+
+
+def test_home_search_and_organization_page_show_events(client, org):
+    event = EventFactory(organization=org, title="Shared fridge open day")
+    assert event in client.get(reverse("home")).context["home_sections"][0]["events"]
+    search = client.get(reverse("search"), {"q": "fridge"})
+    assert b"Shared fridge open day" in search.content
+    page = client.get(org.get_absolute_url())
+    assert b"Shared fridge open day" in page.content
+    assert reverse("events:organization-feed", args=[org.slug]).encode() in page.content
+
+
+# Portal: every view — anonymous, other organization, own organization, staff
+
+
+def _event_urls(event, registration):
+    return [
+        reverse("events:manage-detail", args=[event.pk]),
+        reverse("events:manage-edit", args=[event.pk]),
+        reverse("events:manage-cancel", args=[event.pk]),
+        reverse("events:manage-report", args=[event.pk]),
+        reverse("events:manage-export", args=[event.pk, "csv"]),
+        reverse("events:manage-export", args=[event.pk, "xlsx"]),
+    ]
+
+
+def _post_urls(event, registration):
+    return [
+        reverse("events:manage-publish", args=[event.pk]),
+        reverse("events:manage-registration-action", args=[event.pk, registration.pk, "check-in"]),
+        reverse("events:manage-registration-action", args=[event.pk, registration.pk, "cancel"]),
+    ]
+
+
+LIST_URLS = ["events:manage-list", "events:manage-create", "events:manage-registrations"]
+
+
+def test_portal_views_send_anonymous_visitors_to_login(client, org):
+    event = EventFactory(organization=org)
+    registration = RegistrationFactory(event=event)
+    for url in [reverse(name) for name in LIST_URLS] + _event_urls(event, registration):
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith(reverse("login")), url
+    for url in _post_urls(event, registration):
+        response = client.post(url)
+        assert response.status_code == 302 and response.url.startswith(reverse("login")), url
+
+
+def test_portal_views_of_another_organizations_event_are_404(client, org, other_org_user):
+    event = EventFactory(organization=org)
+    registration = RegistrationFactory(event=event)
+    client.force_login(other_org_user)
+    for url in _event_urls(event, registration):
+        assert client.get(url).status_code == 404, url
+    for url in _post_urls(event, registration):
+        assert client.post(url).status_code == 404, url
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CONFIRMED
+
+
+def test_portal_views_of_own_event_are_200(client, org, org_editor):
+    event = EventFactory(organization=org, starts_at=timezone.now() - timedelta(hours=1))
+    registration = RegistrationFactory(event=event)
+    client.force_login(org_editor)
+    for url in [reverse(name) for name in LIST_URLS] + _event_urls(event, registration):
+        assert client.get(url).status_code == 200, url
+
+
+def test_staff_manage_federation_events_but_not_organizations_events(client, staff_user, org):
+    federation_event = EventFactory(organization=None)
+    org_event = EventFactory(organization=org)
+    client.force_login(staff_user)
+    listing = client.get(reverse("events:manage-list"))
+    assert listing.status_code == 200
+    assert list(listing.context["object_list"]) == [federation_event]
+    assert client.get(reverse("events:manage-detail", args=[federation_event.pk])).status_code == 200
+    assert client.get(reverse("events:manage-detail", args=[org_event.pk])).status_code == 404
+
+
+def test_staff_create_a_federation_event(client, staff_user):
+    client.force_login(staff_user)
+    response = client.post(reverse("events:manage-create"), _event_form_data(title="Partner day"))
+    event = Event.objects.get(title="Partner day")
+    assert response.status_code == 302
+    assert event.organization is None
+    assert event.state == Event.State.DRAFT
+
+
+def test_user_without_organization_is_sent_to_register_one(client, plain_user):
+    client.force_login(plain_user)
+    response = client.get(reverse("events:manage-list"))
+    assert response.status_code == 302 and response.url == reverse("members:join")
+
+
+def _event_form_data(**overrides):
+    starts = timezone.localtime() + timedelta(days=10)
+    data = {
+        "kind": "community_activity",
+        "title": "Haircuts for elderly residents",
+        "description": "Bring a towel.",
+        "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (starts + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "place": "Community room",
+        "community": "",
+        "capacity": "20",
+        "registration_opens_at": "",
+        "registration_closes_at": "",
+    }
+    return {**data, **overrides}
+
+
+def test_organization_creates_edits_and_publishes_an_event(client, org, org_user):
+    client.force_login(org_user)
+    response = client.post(reverse("events:manage-create"), _event_form_data())
+    event = Event.objects.get()
+    assert response.url == reverse("events:manage-detail", args=[event.pk])
+    assert (event.organization, event.state, event.created_by) == (org, Event.State.DRAFT, org_user)
+
+    response = client.post(reverse("events:manage-edit", args=[event.pk]), _event_form_data(capacity="30"))
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.capacity == 30
+
+    client.post(reverse("events:manage-publish", args=[event.pk]))
+    event.refresh_from_db()
+    assert event.state == Event.State.PUBLISHED
+    assert [change.action for change in event.changes.order_by("pk")] == ["created", "edited", "published"]
+
+
+def test_event_form_refuses_an_end_before_the_start(client, org_user):
+    client.force_login(org_user)
+    starts = timezone.localtime() + timedelta(days=3)
+    data = _event_form_data(
+        starts_at=starts.strftime("%Y-%m-%dT%H:%M"), ends_at=(starts - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    )
+    response = client.post(reverse("events:manage-create"), data)
+    assert response.status_code == 200
+    assert "ends_at" in response.context["form"].errors
+    assert not Event.objects.exists()
+
+
+def test_full_numbers_only_on_the_organizers_own_event_page(client, org, org_user):
+    event = EventFactory(organization=org)
+    RegistrationFactory(event=event, mobile=MOBILE)
+    client.force_login(org_user)
+    detail = client.get(reverse("events:manage-detail", args=[event.pk]))
+    assert MOBILE.encode() in detail.content
+    for url in [reverse("events:manage-registrations"), reverse("events:manage-list"), reverse("members:portal")]:
+        response = client.get(url)
+        assert MOBILE.encode() not in response.content, url
+    assert MASKED.encode() in client.get(reverse("events:manage-registrations")).content
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_registration_list_query_count_does_not_grow(client, org, org_user, django_assert_num_queries, count):
+    event = EventFactory(organization=org)
+    for _ in range(count):
+        RegistrationFactory(event=event)
+    client.force_login(org_user)
+    with django_assert_num_queries(8):
+        # session, user, account, organization, events for the filter form, count, page with its events,
+        # unread notifications in the header
+        response = client.get(reverse("events:manage-registrations"))
+    assert len(response.context["object_list"]) == count
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_manage_event_list_query_count_does_not_grow(client, org, org_user, django_assert_num_queries, count):
+    for _ in range(count):
+        RegistrationFactory(event=EventFactory(organization=org))
+    client.force_login(org_user)
+    with django_assert_num_queries(7):
+        # session, user, account, organization, count, page of events with their place counts, unread notifications
+        response = client.get(reverse("events:manage-list"))
+    assert len(response.context["object_list"]) == count
+
+
+def test_organizer_checks_people_in(client, org, org_user):
+    registration = RegistrationFactory(event=EventFactory(organization=org))
+    client.force_login(org_user)
+    url = reverse("events:manage-registration-action", args=[registration.event.pk, registration.pk, "check-in"])
+    response = client.post(url)
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.ATTENDED
+    assert client.post(url.replace("check-in", "explode")).status_code == 404
+
+
+def test_organizer_files_the_report_with_photos(client, org, org_user, small_jpeg):
+    event = EventFactory(organization=org, starts_at=timezone.now() - timedelta(hours=3))
+    client.force_login(org_user)
+    data = {"attendance": "18", "volunteers": "4", "beneficiaries_served": "20", "summary": "Good day.",
+            "photos": [small_jpeg]}
+    response = client.post(reverse("events:manage-report", args=[event.pk]), data)
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.state == Event.State.COMPLETED
+    assert event.report.photos.count() == 1
+    public = client.get(event.get_absolute_url())
+    assert b"18 took part" in public.content
+
+
+def test_report_refuses_a_file_that_is_not_an_image(client, org, org_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    event = EventFactory(organization=org, starts_at=timezone.now() - timedelta(hours=3))
+    client.force_login(org_user)
+    fake = SimpleUploadedFile("x.jpg", b"not an image", content_type="image/jpeg")
+    data = {"attendance": "1", "volunteers": "0", "beneficiaries_served": "0", "summary": "x", "photos": [fake]}
+    response = client.post(reverse("events:manage-report", args=[event.pk]), data)
+    assert response.status_code == 200
+    assert "photos" in response.context["form"].errors
+    event.refresh_from_db()
+    assert event.state == Event.State.PUBLISHED
+
+
+def test_organizer_cancels_an_event(client, org, org_user, django_capture_on_commit_callbacks):
+    event = EventFactory(organization=org)
+    RegistrationFactory(event=event, email="resident@example.com")
+    client.force_login(org_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("events:manage-cancel", args=[event.pk]), {"reason": "Typhoon warning."})
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.state == Event.State.CANCELLED
+    assert mail.outbox[0].to == ["resident@example.com"]
+    assert b"This event has been cancelled." in client.get(event.get_absolute_url()).content
+
+
+def test_dashboard_shows_the_monthly_duty_panel(client, org_user):
+    client.force_login(org_user)
+    response = client.get(reverse("members:portal"))
+    assert b"Monthly community activity" in response.content
+    panel = next(p for p in response.context["panels"] if "history" in p)
+    assert len(panel["history"]) == 12
+
+
+# Staff pages
+
+
+def test_compliance_page_permissions(client, org_user, staff_user):
+    url = reverse("events:compliance")
+    assert client.get(url).url.startswith(reverse("login"))
+    client.force_login(org_user)
+    assert client.get(url).status_code == 403
+    assert client.get(reverse("events:compliance-export", args=["csv"])).status_code == 403
+    client.force_login(staff_user)
+    assert client.get(url).status_code == 200
+
+
+def test_compliance_page_lists_members_below_the_duty_first(client, staff_user, org, other_org):
+    from tests.events.factories import completed_activity
+
+    completed_activity(org, timezone.now())
+    client.force_login(staff_user)
+    response = client.get(reverse("events:compliance"))
+    rows = response.context["rows"]
+    assert [(row.name, row.activity_count) for row in rows] == [(other_org.name, 0), (org.name, 1)]
+    assert response.context["below_count"] == 1
+
+
+def test_admin_pages_for_staff(client, staff_user):
+    event = EventFactory()
+    RegistrationFactory(event=event, mobile=MOBILE)
+    client.force_login(staff_user)
+    for url in [
+        reverse("admin:events_event_changelist"),
+        reverse("admin:events_event_change", args=[event.pk]),
+        reverse("admin:events_registration_changelist") + "?q=Resident",
+        reverse("admin:events_eventreport_changelist"),
+    ]:
+        assert client.get(url).status_code == 200, url
+
+
+def test_admin_cancel_action_uses_the_service(client, staff_user, django_capture_on_commit_callbacks):
+    event = EventFactory()
+    RegistrationFactory(event=event, email="resident@example.com")
+    client.force_login(staff_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("admin:events_event_changelist"), {"action": "cancel", "_selected_action": [event.pk]}
+        )
+    event.refresh_from_db()
+    assert event.state == Event.State.CANCELLED
+    assert len(mail.outbox) == 1
+
+
+def test_admin_is_closed_to_organization_users(client, org_user):
+    client.force_login(org_user)
+    response = client.get(reverse("admin:events_registration_changelist"))
+    assert response.status_code == 302 and "login" in response.url
+
+
+def test_pages_speak_chinese_when_asked(client, org):
+    event = EventFactory(organization=org, capacity=5)
+    response = client.get(event.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    content = response.content.decode()
+    assert "个人信息说明" in content
+    assert "社区公益活动" in content
+    assert "共 5 个名额,还剩 5 个" in content
