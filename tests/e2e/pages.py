@@ -92,6 +92,26 @@ def invitation_token(email="new.colleague@changshou.demo"):
     return {"token": invitation.token}
 
 
+def public_event():
+    from events.models import Event
+
+    return {"pk": Event.objects.public().upcoming().order_by("starts_at", "pk").first().pk}
+
+
+def own_event():
+    from events.models import Event
+    from members.models import Organization
+
+    organization = Organization.objects.get(name=DEMO_ORGANIZATION)
+    return {"pk": Event.objects.for_organization(organization).order_by("pk").first().pk}
+
+
+def registration_token():
+    from events.models import Registration
+
+    return {"token": Registration.objects.order_by("pk").first().token}
+
+
 PAGES = [
     # Public pages
     Page("home", "home", screenshot=True),
@@ -113,6 +133,17 @@ PAGES = [
     Page("join with errors", "members:join", data={"account-email": "not-an-email", "account-password1": "short"}),
     Page("login with errors", "login", data={"username": "", "password": ""}),
     Page("login wrong password", "login", data={"username": ORG_ADMIN, "password": "wrong-password"}),
+    Page("events", "events:list", screenshot=True),
+    Page("events calendar", "events:month"),
+    Page("event", "events:detail", kwargs=public_event, screenshot=True),
+    Page(
+        "event sign-up with errors",
+        "events:sign-up",
+        kwargs=public_event,
+        data={"name": "", "mobile": "123"},
+        status=400,
+    ),
+    Page("registration", "events:registration", kwargs=registration_token),
     # Organization portal
     Page("portal", "members:portal", user=ORG_ADMIN, screenshot=True),
     Page("portal profile", "members:manage-profile", user=ORG_ADMIN, screenshot=True),
@@ -122,6 +153,14 @@ PAGES = [
     Page("portal inbox", "members:inbox", user=ORG_ADMIN),
     Page("password change", "password_change", user=ORG_ADMIN),
     Page("password change done", "password_change_done", user=ORG_ADMIN),
+    Page("portal events", "events:manage-list", user=ORG_ADMIN),
+    Page("portal event", "events:manage-detail", kwargs=own_event, user=ORG_ADMIN),
+    Page("portal event edit", "events:manage-edit", kwargs=own_event, user=ORG_ADMIN),
+    Page("portal new event", "events:manage-create", user=ORG_ADMIN),
+    Page("portal event report", "events:manage-report", kwargs=own_event, user=ORG_ADMIN),
+    Page("portal registrations", "events:manage-registrations", user=ORG_ADMIN),
+    # Staff pages
+    Page("monthly activity", "events:compliance", user=STAFF),
     Page("portal profile with errors", "members:manage-profile", user=ORG_ADMIN, data={"name": "", "website": "x"}),
     Page("portal invite with errors", "members:manage-invite", user=ORG_ADMIN, data={"email": "not-an-email"}),
 ]
