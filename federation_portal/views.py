@@ -7,6 +7,7 @@ from django.views.generic import TemplateView
 from events import sections as event_sections
 from members.models import Community, Organization
 from members.views import OrganizationDetailView as MembersOrganizationDetailView
+from projects import site as projects_site
 
 
 class HomeView(TemplateView):
@@ -19,7 +20,7 @@ class HomeView(TemplateView):
             organization_count=organizations.count(),
             community_count=Community.objects.count(),
             featured_organizations=Organization.objects.for_directory().filter(star_rating__gte=4)[:6],
-            home_sections=[event_sections.home_section()],
+            home_sections=[*projects_site.home_sections(), event_sections.home_section()],
             extra_figures=event_sections.home_figures(),
             **kwargs,
         )
@@ -33,7 +34,7 @@ class SearchView(TemplateView):
         # PostgreSQL refuses NUL characters in a query; they never belong in a search.
         query = self.request.GET.get("q", "").replace("\x00", "").strip()[:100]
         organizations = Organization.objects.for_directory().search(query)[: self.limit] if query else []
-        result_groups = [event_sections.search_group(query)] if query else []
+        result_groups = [*projects_site.search_groups(query), event_sections.search_group(query)] if query else []
         return super().get_context_data(
             query=query, organizations=organizations, result_groups=result_groups, **kwargs
         )
@@ -43,7 +44,10 @@ class OrganizationDetailView(MembersOrganizationDetailView):
     """The organization page with the sections other apps add (members cannot import them)."""
 
     def get_context_data(self, **kwargs):
-        detail_sections = [event_sections.organization_section(self.object)]
+        detail_sections = [
+            *projects_site.organization_sections(self.object),
+            event_sections.organization_section(self.object),
+        ]
         return super().get_context_data(detail_sections=detail_sections, **kwargs)
 
 

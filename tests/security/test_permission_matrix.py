@@ -108,6 +108,55 @@ MATRIX |= {
     "events:compliance-export": (lambda w: {"file_format": "csv"}, STAFF_PAGE),
 }
 
+# Projects: public pages, org A's project in the portal, the reviewer's call, staff pages.
+REVIEWER_ONLY = outcomes("login", 404, reviewer=200, staff=404)
+POST_ONLY = outcomes("login", 405, reviewer="join", staff="join")
+
+
+def projects_world(w):
+    """Projects objects for the matrix, made once per test: org A's draft, proposal and public project."""
+    if "projects" not in w:
+        from projects.models import Call, Project
+        from tests.projects.factories import CallFactory, CommunityNeedFactory, ProjectFactory
+
+        open_call = CallFactory()
+        reviewing_call = CallFactory(state=Call.State.REVIEWING, reviewers=[w["users"]["reviewer"]])
+        w["projects"] = {
+            "open_call": open_call,
+            "reviewing_call": reviewing_call,
+            "draft": ProjectFactory(organization=w["org_a"], call=open_call),
+            "proposal": ProjectFactory(organization=w["org_a"], call=reviewing_call, state=Project.State.UNDER_REVIEW),
+            "public": ProjectFactory(organization=w["org_a"], state=Project.State.IN_PROGRESS),
+            "need": CommunityNeedFactory(),
+        }
+    return w["projects"]
+
+
+MATRIX |= {
+    "projects:list": (None, PUBLIC),
+    "projects:detail": (lambda w: {"slug": projects_world(w)["public"].slug}, PUBLIC),
+    "projects:calls": (None, PUBLIC),
+    "projects:call-detail": (lambda w: {"pk": projects_world(w)["open_call"].pk}, PUBLIC),
+    "projects:needs": (None, PUBLIC),
+    "projects:need-detail": (lambda w: {"pk": projects_world(w)["need"].pk}, PUBLIC),
+    "projects:manage-list": (None, PORTAL),
+    "projects:manage-create": (None, PORTAL),
+    "projects:manage-detail": (lambda w: {"pk": projects_world(w)["draft"].pk}, ORG_A_OBJECT),
+    "projects:manage-edit": (lambda w: {"pk": projects_world(w)["draft"].pk}, ORG_A_OBJECT),
+    "projects:manage-update": (lambda w: {"pk": projects_world(w)["public"].pk}, ORG_A_OBJECT),
+    "projects:manage-submit": (lambda w: {"pk": projects_world(w)["draft"].pk}, POST_ONLY),
+    "projects:manage-transition": (lambda w: {"pk": projects_world(w)["draft"].pk}, POST_ONLY),
+    "projects:manage-needs": (None, PORTAL),
+    "projects:manage-respond": (lambda w: {"pk": projects_world(w)["need"].pk}, PORTAL),
+    "projects:review-list": (None, outcomes("login", 200, reviewer=200)),
+    "projects:review-call": (lambda w: {"pk": projects_world(w)["reviewing_call"].pk}, REVIEWER_ONLY),
+    "projects:review-proposal": (lambda w: {"pk": projects_world(w)["proposal"].pk}, REVIEWER_ONLY),
+    "projects:ranking": (lambda w: {"pk": projects_world(w)["reviewing_call"].pk}, STAFF_PAGE),
+    "projects:decide": (lambda w: {"pk": projects_world(w)["proposal"].pk}, STAFF_PAGE),
+    "projects:call-state": (lambda w: {"pk": projects_world(w)["open_call"].pk}, STAFF_PAGE | {"staff": 405,
+                                                                                               "superuser": 405}),
+}
+
 # Patterns covered as a family: every admin page needs a staff login.
 FAMILIES = {
     "admin": outcomes("admin-login", "admin-login", staff=200),

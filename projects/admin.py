@@ -1,0 +1,309 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import scoring, services
+from .forms import ReasonForm
+from .models import (
+    Call,
+    CommunityNeed,
+    NeedResponse,
+    ProgressUpdate,
+    Project,
+    ProjectPhoto,
+    ProjectStateChange,
+    Review,
+)
+
+
+def _apply(modeladmin, request, queryset, service, label_of=str, **kwargs):
+    """Run a service on each selected object; report successes and each refusal."""
+    done, failed = 0, []
+    for obj in queryset:
+        try:
+            service(obj, acting_user=request.user, **kwargs)
+            done += 1
+        except ValidationError as error:
+            failed.append(f"{label_of(obj)}: {' '.join(error.messages)}")
+    if done:
+        modeladmin.message_user(
+            request, ngettext("%(count)d item changed.", "%(count)d items changed.", done) % {"count": done},
+            messages.SUCCESS,
+        )
+    for failure in failed:
+        modeladmin.message_user(request, failure, messages.ERROR)
+
+
+# Calls
+
+
+@admin.register(Call)
+class CallAdmin(admin.ModelAdmin):
+    list_display = ["title", "state", "opens_at", "closes_at", "budget", "proposal_count", "reviewer_count",
+                    "is_blind", "ranking_link"]
+    list_filter = ["state", "is_blind", "closes_at"]
+    search_fields = ["title", "description"]
+    filter_horizontal = ["reviewers"]
+    readonly_fields = ["state", "created_at"]
+    date_hierarchy = "closes_at"
+    fieldsets = [
+        (None, {"fields": ["title", "description", "budget", "state"]}),
+        (_("Dates"), {"fields": ["opens_at", "closes_at"]}),
+        (_("Rubric"), {"fields": ["weight_public_benefit", "weight_operability", "weight_coverage"]}),
+        (_("Review"), {"fields": ["reviewers", "is_blind"]}),
+    ]
+    actions = ["open_calls", "start_review", "mark_decided"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            _proposals=Count("projects", distinct=True), _reviewers=Count("reviewers", distinct=True)
+        )
+
+    @admin.display(description=_("proposals"), ordering="_proposals")
+    def proposal_count(self, obj):
+        return obj._proposals
+
+    @admin.display(description=_("reviewers"), ordering="_reviewers")
+    def reviewer_count(self, obj):
+        return obj._reviewers
+
+    @admin.display(description=_("ranking"))
+    def ranking_link(self, obj):
+        if obj.state == Call.State.DRAFT:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("projects:ranking", args=[obj.pk]), _("Ranking"))
+
+    def _move(self, request, queryset, state):
+        _apply(self, request, queryset, lambda call, **kw: services.change_call_state(call, state, **kw))
+
+    @admin.action(description=_("Open selected calls for proposals"), permissions=["change"])
+    def open_calls(self, request, queryset):
+        self._move(request, queryset, Call.State.OPEN)
+
+    @admin.action(description=_("Close selected calls and start the review"), permissions=["change"])
+    def start_review(self, request, queryset):
+        self._move(request, queryset, Call.State.REVIEWING)
+
+    @admin.action(description=_("Mark selected calls as decided"), permissions=["change"])
+    def mark_decided(self, request, queryset):
+        self._move(request, queryset, Call.State.DECIDED)
+
+
+# Projects
+
+
+class ProgressUpdateInline(admin.StackedInline):
+    model = ProgressUpdate
+    extra = 0
+    fields = ["on", "text", "beneficiaries_reached", "created_by"]
+    readonly_fields = ["created_by"]
+
+
+class ProjectPhotoInline(admin.TabularInline):
+    model = ProjectPhoto
+    extra = 1
+    fields = ["image", "caption", "update"]
+
+
+class ProjectStateChangeInline(admin.TabularInline):
+    model = ProjectStateChange
+    extra = 0
+    can_delete = False
+    fields = ["changed_at", "from_state", "to_state", "changed_by", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ReviewInline(admin.TabularInline):
+    model = Review
+    extra = 0
+    fields = ["reviewer", "public_benefit", "operability", "coverage", "comment", "updated_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["title", "organization", "call", "state", "service_field", "funding_source", "budget",
+                    "is_selected", "is_brand", "starts_on"]
+    list_filter = ["state", "is_brand", "is_selected", "service_field", "funding_source", "call", "communities",
+                   "starts_on"]
+    search_fields = ["title", "summary", "organization__name", "slug"]
+    list_select_related = ["organization", "call"]
+    autocomplete_fields = ["organization"]
+    filter_horizontal = ["communities"]
+    readonly_fields = ["state", "submitted_at", "decided_at", "decided_by", "decision_reason", "created_at",
+                       "updated_at", "public_link"]
+    date_hierarchy = "starts_on"
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "organization", "call", "state", "public_link"]}),
+        (
+            _("Content"),
+            {"fields": ["summary", "description", "service_field", "communities", "beneficiaries", "cover"]},
+        ),
+        (_("Funding and dates"), {"fields": ["budget", "funding_source", "funding_amount", "starts_on", "ends_on"]}),
+        (_("Staff marks"), {"fields": ["is_selected", "is_brand"]}),
+        (_("Decision"), {"fields": ["submitted_at", "decided_at", "decided_by", "decision_reason"]}),
+    ]
+    inlines = [ProjectPhotoInline, ProgressUpdateInline, ReviewInline, ProjectStateChangeInline]
+    actions = ["approve", "reject", "start", "complete", "mark_selected", "unmark_selected", "mark_brand",
+               "unmark_brand"]
+
+    @admin.display(description=_("public page"))
+    def public_link(self, obj):
+        if obj.pk and obj.is_public:
+            return format_html('<a href="{0}">{0}</a>', obj.get_absolute_url())
+        return "—"
+
+    def _state(self, request, queryset, state, **kwargs):
+        _apply(self, request, queryset,
+               lambda project, **kw: services.change_project_state(project, state, **kw), **kwargs)
+
+    @admin.action(description=_("Approve selected proposals"), permissions=["change"])
+    def approve(self, request, queryset):
+        self._state(request, queryset, Project.State.APPROVED)
+
+    @admin.action(description=_("Reject selected proposals (with a reason)"), permissions=["change"])
+    def reject(self, request, queryset):
+        if "apply" in request.POST:
+            form = ReasonForm(request.POST)
+            if form.is_valid():
+                self._state(request, queryset, Project.State.REJECTED, reason=form.cleaned_data["reason"])
+                return None
+        else:
+            form = ReasonForm()
+        return TemplateResponse(
+            request,
+            "admin/projects/reason_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Reject proposals"),
+                "form": form,
+                "objects": queryset.select_related("organization"),
+                "action": request.POST.get("action"),
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description=_("Mark selected projects as started"), permissions=["change"])
+    def start(self, request, queryset):
+        self._state(request, queryset, Project.State.IN_PROGRESS)
+
+    @admin.action(description=_("Mark selected projects as completed"), permissions=["change"])
+    def complete(self, request, queryset):
+        self._state(request, queryset, Project.State.COMPLETED)
+
+    def _flags(self, request, queryset, **flags):
+        _apply(self, request, queryset, lambda project, **kw: services.set_project_flags(project, **kw, **flags))
+
+    @admin.action(description=_("Mark as selected project (优秀项目)"), permissions=["change"])
+    def mark_selected(self, request, queryset):
+        self._flags(request, queryset, is_selected=True)
+
+    @admin.action(description=_("Remove the selected-project mark"), permissions=["change"])
+    def unmark_selected(self, request, queryset):
+        self._flags(request, queryset, is_selected=False)
+
+    @admin.action(description=_("Mark as brand project (品牌项目)"), permissions=["change"])
+    def mark_brand(self, request, queryset):
+        self._flags(request, queryset, is_brand=True)
+
+    @admin.action(description=_("Remove the brand-project mark"), permissions=["change"])
+    def unmark_brand(self, request, queryset):
+        self._flags(request, queryset, is_brand=False)
+
+
+# Reviews
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ["project", "reviewer", "public_benefit", "operability", "coverage", "weighted", "updated_at"]
+    list_filter = ["project__call", ("reviewer", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["project__title", "reviewer__username", "reviewer__first_name", "comment"]
+    list_select_related = ["project__call", "reviewer"]
+    readonly_fields = ["project", "reviewer", "created_at", "updated_at"]
+
+    def has_add_permission(self, request):
+        # Reviewers score on their own pages, where assignment and conflicts of interest are checked.
+        return False
+
+    @admin.display(description=_("weighted score"))
+    def weighted(self, obj):
+        if obj.project.call is None:
+            return "—"
+        return f"{scoring.weighted_score(obj.scores, obj.project.call.weights):.2f}"
+
+
+# Community needs
+
+
+class NeedResponseInline(admin.TabularInline):
+    model = NeedResponse
+    extra = 0
+    fields = ["organization", "message", "project", "created_at", "is_accepted"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CommunityNeed)
+class CommunityNeedAdmin(admin.ModelAdmin):
+    list_display = ["title", "community", "service_field", "state", "response_count", "posted_at", "matched_at"]
+    list_filter = ["state", "service_field", "community"]
+    search_fields = ["title", "description", "community__name"]
+    list_select_related = ["community"]
+    readonly_fields = ["state", "matched_at", "posted_by"]
+    inlines = [NeedResponseInline]
+    actions = ["close"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_responses=Count("responses"))
+
+    @admin.display(description=_("responses"), ordering="_responses")
+    def response_count(self, obj):
+        return obj._responses
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.posted_by_id is None:
+            obj.posted_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Close selected needs"), permissions=["change"])
+    def close(self, request, queryset):
+        _apply(self, request, queryset, services.close_need)
+
+
+@admin.register(NeedResponse)
+class NeedResponseAdmin(admin.ModelAdmin):
+    list_display = ["need", "organization", "project", "created_at", "is_accepted"]
+    list_filter = ["is_accepted", "need__state", "need__community"]
+    search_fields = ["need__title", "organization__name", "message"]
+    list_select_related = ["need", "organization", "project"]
+    readonly_fields = ["need", "organization", "project", "message", "created_by", "created_at", "is_accepted",
+                       "accepted_at", "accepted_by"]
+    actions = ["accept"]
+
+    def has_add_permission(self, request):
+        # Organizations respond from their portal.
+        return False
+
+    @admin.action(description=_("Accept the selected response (the need becomes matched)"), permissions=["change"])
+    def accept(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Select exactly one response to accept."), messages.ERROR)
+            return
+        _apply(self, request, queryset, services.accept_need_response)

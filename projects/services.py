@@ -1,0 +1,291 @@
+"""State changes of the projects app: calls, proposals and projects, reviews, community needs.
+
+Every change of a project's state goes through `change_project_state`, which refuses transitions
+the project's TRANSITIONS do not allow and records who made the change.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.notifications import notify
+
+from . import scoring
+from .models import Call, CommunityNeed, NeedResponse, ProgressUpdate, Project, ProjectPhoto, ProjectStateChange, Review
+
+
+def _actor(user):
+    return user if user is not None and user.is_authenticated else None
+
+
+# Projects
+
+
+@transaction.atomic
+def change_project_state(project, to_state, *, acting_user, reason=""):
+    """Move a project to another state; the one way a project's state ever changes.
+
+    Refuses a transition the state machine does not allow, a submission outside the call's
+    open period and a rejection without a reason. Records who made the change; decisions are
+    mailed to the organization.
+    """
+    # of=("self",): PostgreSQL cannot lock the nullable side of the join to the call.
+    locked = Project.objects.select_for_update(of=("self",))
+    project = locked.select_related("call", "organization").get(pk=project.pk)
+    to_state = Project.State(to_state)
+    if not project.can_change_to(to_state):
+        raise ValidationError(
+            _("A project that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": project.get_state_display(), "to": to_state.label}
+        )
+    reason = (reason or "").strip()
+    now = timezone.now()
+    if to_state == Project.State.SUBMITTED:
+        if not project.organization.is_member:
+            raise ValidationError(_("Only active member organizations can submit proposals."))
+        if project.call is None:
+            raise ValidationError(_("Choose the call for proposals to submit this project to."))
+        if not project.call.is_accepting(now):
+            raise ValidationError(_refusal(project.call, now))
+        project.submitted_at = now
+    if to_state == Project.State.REJECTED and not reason:
+        raise ValidationError(_("Please give a reason: the organization will read it."))
+    if to_state in (Project.State.APPROVED, Project.State.REJECTED):
+        project.decided_at = now
+        project.decided_by = _actor(acting_user)
+        project.decision_reason = reason
+
+    from_state = project.state
+    project.state = to_state
+    project.save()
+    ProjectStateChange.objects.create(
+        project=project,
+        from_state=from_state,
+        to_state=to_state,
+        changed_at=now,
+        changed_by=_actor(acting_user),
+        reason=reason,
+    )
+    if to_state in (Project.State.APPROVED, Project.State.REJECTED):
+        transaction.on_commit(lambda: notify_project_decision(project))
+    return project
+
+
+def _refusal(call, now):
+    if now >= call.closes_at:
+        closes = timezone.localtime(call.closes_at).strftime("%Y-%m-%d %H:%M")
+        return _("The call “%(call)s” closed on %(closes)s: proposals can no longer be submitted.") % {
+            "call": call,
+            "closes": closes,
+        }
+    if now < call.opens_at:
+        opens = timezone.localtime(call.opens_at).strftime("%Y-%m-%d %H:%M")
+        return _("The call “%(call)s” opens on %(opens)s.") % {"call": call, "opens": opens}
+    return _("The call “%(call)s” is not accepting proposals.") % {"call": call}
+
+
+def submit_project(project, *, acting_user):
+    """A draft is submitted to its call, before the call's deadline."""
+    return change_project_state(project, Project.State.SUBMITTED, acting_user=acting_user)
+
+
+def withdraw_project(project, *, acting_user):
+    """A submitted proposal goes back to draft (only before the review starts)."""
+    return change_project_state(project, Project.State.DRAFT, acting_user=acting_user)
+
+
+def approve_project(project, *, acting_user, reason=""):
+    """A reviewed proposal is approved: it becomes a public project."""
+    return change_project_state(project, Project.State.APPROVED, acting_user=acting_user, reason=reason)
+
+
+def reject_project(project, *, acting_user, reason):
+    """A reviewed proposal is rejected with a reason the organization reads."""
+    return change_project_state(project, Project.State.REJECTED, acting_user=acting_user, reason=reason)
+
+
+def notify_project_decision(project):
+    summary = None
+    if project.call_id:
+        summary = scoring.summarize(project.reviews.all(), project.call.weights)
+    notify(
+        "project_decided",
+        project=project,
+        summary=summary,
+        portal_url=reverse("projects:manage-detail", kwargs={"pk": project.pk}),
+    )
+
+
+@transaction.atomic
+def set_project_flags(project, *, acting_user, is_selected=None, is_brand=None):
+    """Staff mark a public project as selected (优秀项目) and/or brand (品牌项目)."""
+    if not project.is_public:
+        raise ValidationError(
+            _("Only approved, running or completed projects can be marked: “%(title)s” is %(state)s.")
+            % {"title": project.title, "state": project.get_state_display()}
+        )
+    if is_selected is not None:
+        project.is_selected = is_selected
+    if is_brand is not None:
+        project.is_brand = is_brand
+    project.save(update_fields=["is_selected", "is_brand", "updated_at"])
+    return project
+
+
+@transaction.atomic
+def post_progress_update(project, *, acting_user, text, beneficiaries_reached=0, on=None, photos=()):
+    """An organization reports progress on its approved, running or completed project, with photos."""
+    if not project.accepts_updates:
+        raise ValidationError(_("Progress can be reported once the project is approved."))
+    update = ProgressUpdate.objects.create(
+        project=project,
+        on=on or timezone.localdate(),
+        text=text,
+        beneficiaries_reached=beneficiaries_reached or 0,
+        created_by=_actor(acting_user),
+    )
+    for photo in photos:
+        if photo:
+            ProjectPhoto.objects.create(project=project, update=update, image=photo)
+    return update
+
+
+# Calls
+
+
+@transaction.atomic
+def change_call_state(call, to_state, *, acting_user):
+    """Move a call along draft → open → reviewing → decided.
+
+    Starting the review puts every submitted proposal under review and tells the reviewers; a call
+    can only be decided once none of its proposals is still waiting for a decision.
+    """
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    to_state = Call.State(to_state)
+    if not call.can_change_to(to_state):
+        raise ValidationError(
+            _("A call that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": call.get_state_display(), "to": to_state.label}
+        )
+    if to_state == Call.State.REVIEWING:
+        for project in call.projects.filter(state=Project.State.SUBMITTED):
+            change_project_state(project, Project.State.UNDER_REVIEW, acting_user=acting_user)
+        transaction.on_commit(lambda: notify_reviewers(call))
+    if to_state == Call.State.OPEN:
+        transaction.on_commit(lambda: notify_call_opened(call))
+    if to_state == Call.State.DECIDED:
+        waiting = call.projects.filter(state__in=[Project.State.SUBMITTED, Project.State.UNDER_REVIEW]).count()
+        if waiting:
+            raise ValidationError(
+                _("%(count)d proposal(s) of this call still wait for a decision: approve or reject them first.")
+                % {"count": waiting}
+            )
+    call.state = to_state
+    call.save(update_fields=["state"])
+    return call
+
+
+def notify_reviewers(call):
+    notify("review_requested", call=call, review_url=reverse("projects:review-call", kwargs={"pk": call.pk}))
+
+
+def notify_call_opened(call):
+    notify("call_opened", call=call, call_url=call.get_absolute_url())
+
+
+# Reviews
+
+
+def check_can_review(project, reviewer):
+    """Raise PermissionDenied/ValidationError unless the reviewer may score this proposal now."""
+    call = project.call
+    if call is None or not call.reviewers.filter(pk=reviewer.pk).exists():
+        raise PermissionDenied(_("You are not a reviewer of this call."))
+    if project.has_conflict_of_interest(reviewer):
+        raise PermissionDenied(_("Your own organization submitted this proposal: you cannot review it."))
+    if call.state != Call.State.REVIEWING or project.state != Project.State.UNDER_REVIEW:
+        raise ValidationError(_("Reviews can only be given or changed while the proposal is under review."))
+
+
+@transaction.atomic
+def save_review(project, *, reviewer, public_benefit, operability, coverage, comment=""):
+    """A reviewer scores a proposal (0–10 per criterion) or changes their scores until it is decided.
+
+    One review per reviewer and proposal; a reviewer whose organization submitted the proposal
+    cannot review it.
+    """
+    project = Project.objects.select_for_update(of=("self",)).select_related("call").get(pk=project.pk)
+    check_can_review(project, reviewer)
+    review = Review.objects.filter(project=project, reviewer=reviewer).first() or Review(
+        project=project, reviewer=reviewer
+    )
+    review.public_benefit, review.operability, review.coverage = public_benefit, operability, coverage
+    review.comment = comment
+    review.full_clean()
+    review.save()
+    return review
+
+
+# Community needs
+
+
+@transaction.atomic
+def respond_to_need(need, *, organization, acting_user, message, project=None):
+    """A member organization offers to meet an open need, optionally with one of its own projects."""
+    need = CommunityNeed.objects.select_for_update().get(pk=need.pk)
+    if not need.is_open:
+        raise ValidationError(_("This need is no longer open for responses."))
+    if project is not None and project.organization_id != organization.pk:
+        raise ValidationError(_("You can only offer your own organization's projects."))
+    if NeedResponse.objects.filter(need=need, organization=organization).exists():
+        raise ValidationError(_("Your organization has already responded to this need."))
+    response = NeedResponse.objects.create(
+        need=need, organization=organization, message=message, project=project, created_by=_actor(acting_user)
+    )
+    transaction.on_commit(
+        lambda: notify(
+            "need_response_received",
+            need=need,
+            response=response,
+            admin_url=reverse("admin:projects_communityneed_change", args=[need.pk]),
+        )
+    )
+    return response
+
+
+@transaction.atomic
+def accept_need_response(response, *, acting_user):
+    """Staff accept one response: the need becomes matched and is linked to that organization (and project)."""
+    locked = NeedResponse.objects.select_for_update(of=("self",))
+    response = locked.select_related("need", "organization").get(pk=response.pk)
+    need = CommunityNeed.objects.select_for_update().get(pk=response.need_id)
+    if not need.is_open:
+        raise ValidationError(
+            _("The need “%(need)s” is %(state)s: only open needs can be matched.")
+            % {"need": need, "state": need.get_state_display()}
+        )
+    now = timezone.now()
+    response.is_accepted = True
+    response.accepted_at = now
+    response.accepted_by = _actor(acting_user)
+    response.save(update_fields=["is_accepted", "accepted_at", "accepted_by"])
+    need.state = CommunityNeed.State.MATCHED
+    need.matched_at = now
+    need.save(update_fields=["state", "matched_at"])
+    transaction.on_commit(
+        lambda: notify("need_matched", need=need, response=response, need_url=need.get_absolute_url())
+    )
+    return response
+
+
+@transaction.atomic
+def close_need(need, *, acting_user):
+    """A need is closed: no more responses. A matched need stays visible as matched."""
+    need = CommunityNeed.objects.select_for_update().get(pk=need.pk)
+    if need.state == CommunityNeed.State.CLOSED:
+        raise ValidationError(_("This need is already closed."))
+    need.state = CommunityNeed.State.CLOSED
+    need.save(update_fields=["state"])
+    return need

@@ -1,0 +1,181 @@
+from datetime import timedelta
+from types import SimpleNamespace
+from urllib.parse import unquote
+
+import pytest
+from django.db import IntegrityError
+from django.utils import timezone
+
+from projects import scoring
+from projects.models import Call, Criterion, Project
+from tests.members.factories import OrganizationFactory, UserFactory
+
+from .factories import CallFactory, ProjectFactory, ReviewFactory
+
+EQUAL = {Criterion.PUBLIC_BENEFIT: 1, Criterion.OPERABILITY: 1, Criterion.COVERAGE: 1}
+BENEFIT_DOUBLE = {Criterion.PUBLIC_BENEFIT: 2, Criterion.OPERABILITY: 1, Criterion.COVERAGE: 1}
+
+
+def review(public_benefit, operability, coverage):
+    return SimpleNamespace(
+        scores={
+            Criterion.PUBLIC_BENEFIT: public_benefit,
+            Criterion.OPERABILITY: operability,
+            Criterion.COVERAGE: coverage,
+        }
+    )
+
+
+def proposal(title, *reviews):
+    return SimpleNamespace(title=title, reviews=SimpleNamespace(all=lambda: list(reviews)))
+
+
+# Score math
+
+
+def test_equal_weights_give_the_plain_mean_of_the_criteria():
+    assert scoring.weighted_score(review(9, 6, 3).scores, EQUAL) == 6
+
+
+def test_weights_count_a_criterion_more():
+    # (2×9 + 6 + 3) / 4
+    assert scoring.weighted_score(review(9, 6, 3).scores, BENEFIT_DOUBLE) == pytest.approx(6.75)
+
+
+def test_all_zero_weights_are_refused():
+    with pytest.raises(ValueError):
+        scoring.weighted_score(review(9, 6, 3).scores, dict.fromkeys(EQUAL, 0))
+
+
+def test_summary_of_several_reviews():
+    summary = scoring.summarize([review(10, 8, 6), review(6, 4, 2)], BENEFIT_DOUBLE, expected=3)
+    # weighted: (20+8+6)/4 = 8.5 and (12+4+2)/4 = 4.5
+    assert summary.count == 2
+    assert summary.weighted_mean == pytest.approx(6.5)
+    assert summary.criterion_means[Criterion.PUBLIC_BENEFIT] == 8
+    assert summary.criterion_means[Criterion.OPERABILITY] == 6
+    assert summary.criterion_means[Criterion.COVERAGE] == 4
+    assert summary.spread == pytest.approx(4.0)
+    assert summary["coverage"] == 4  # how templates read it
+    assert not summary.is_complete
+
+
+def test_missing_reviews_are_not_zeros():
+    """A proposal reviewed by one reviewer of three is scored on that review alone."""
+    summary = scoring.summarize([review(8, 8, 8)], EQUAL, expected=3)
+    assert summary.weighted_mean == 8
+    assert summary.count == 1
+    assert summary.spread == 0
+
+
+def test_no_review_means_no_score():
+    summary = scoring.summarize([], EQUAL, expected=2)
+    assert summary.count == 0
+    assert summary.weighted_mean is None
+    assert summary.spread is None
+    assert summary.criterion_means[Criterion.COVERAGE] is None
+
+
+def test_ranking_by_weighted_mean_with_unscored_last_and_shared_ranks():
+    proposals = [
+        proposal("Unscored"),
+        proposal("Low", review(2, 2, 2)),
+        proposal("High", review(9, 9, 9), review(7, 7, 7)),  # 8
+        proposal("Tie", review(8, 8, 8)),  # 8
+    ]
+    rows = scoring.rank_proposals(proposals, EQUAL)
+    assert [row.project.title for row in rows] == ["Tie", "High", "Low", "Unscored"]
+    assert [row.rank for row in rows] == [1, 1, 3, None]
+
+
+def test_ranking_sorts_by_any_column_and_direction():
+    proposals = [
+        proposal("B", review(9, 1, 1), review(1, 1, 1)),  # spread large
+        proposal("A", review(5, 5, 5)),
+        proposal("C"),
+    ]
+    assert [r.project.title for r in scoring.rank_proposals(proposals, EQUAL, sort="title")] == ["A", "B", "C"]
+    assert [r.project.title for r in scoring.rank_proposals(proposals, EQUAL, sort="-spread")] == ["B", "A", "C"]
+    assert [r.project.title for r in scoring.rank_proposals(proposals, EQUAL, sort="spread")] == ["A", "B", "C"]
+    assert [r.project.title for r in scoring.rank_proposals(proposals, EQUAL, sort="-count")] == ["B", "A", "C"]
+    # an unknown sort falls back to the weighted mean
+    assert [r.project.title for r in scoring.rank_proposals(proposals, EQUAL, sort="nonsense")] == ["A", "B", "C"]
+
+
+# Calls
+
+
+@pytest.mark.django_db
+def test_call_accepts_proposals_only_while_open_and_before_the_deadline():
+    now = timezone.now()
+    call = CallFactory(opens_at=now - timedelta(days=1), closes_at=now + timedelta(hours=1))
+    assert call.is_accepting(now)
+    assert not call.is_accepting(now + timedelta(hours=1))  # the deadline itself is too late
+    assert not call.is_accepting(now - timedelta(days=2))
+    call.state = Call.State.REVIEWING
+    assert not call.is_accepting(now)
+    call.save()
+    assert not Call.objects.accepting().exists()
+
+
+@pytest.mark.django_db
+def test_draft_calls_are_not_public_and_weights_default_to_equal():
+    draft = CallFactory(state=Call.State.DRAFT)
+    assert draft.weights == EQUAL
+    assert [label for label, percent in draft.weight_percentages] == ["Public benefit", "Operability", "Coverage"]
+    assert {percent for label, percent in draft.weight_percentages} == {33}
+    assert draft not in Call.objects.public()
+
+
+@pytest.mark.django_db
+def test_reviewers_see_only_their_calls():
+    reviewer, other = UserFactory(), UserFactory()
+    mine = CallFactory(reviewers=[reviewer])
+    CallFactory(reviewers=[other])
+    assert list(Call.objects.assigned_to(reviewer)) == [mine]
+
+
+# Projects
+
+
+@pytest.mark.django_db
+def test_only_approved_running_and_completed_projects_of_public_organizations_are_public():
+    projects = {state: ProjectFactory(state=state) for state in Project.State}
+    hidden_org = OrganizationFactory(is_public=False)
+    ProjectFactory(organization=hidden_org, state=Project.State.IN_PROGRESS)
+    public = set(Project.objects.public())
+    assert public == {projects[s] for s in (Project.State.APPROVED, Project.State.IN_PROGRESS, Project.State.COMPLETED)}
+
+
+def test_state_machine():
+    project = Project(state=Project.State.DRAFT)
+    assert project.can_change_to(Project.State.SUBMITTED)
+    assert not project.can_change_to(Project.State.APPROVED)
+    project.state = Project.State.UNDER_REVIEW
+    assert project.can_change_to(Project.State.APPROVED) and project.can_change_to(Project.State.REJECTED)
+    project.state = Project.State.REJECTED
+    assert not any(project.can_change_to(state) for state in Project.State)
+
+
+@pytest.mark.django_db
+def test_slugs_are_unique_and_keep_chinese():
+    first = ProjectFactory(title="长寿社区食品银行·共享冰箱")
+    second = ProjectFactory(title="长寿社区食品银行·共享冰箱")
+    assert first.slug == "长寿社区食品银行共享冰箱"
+    assert second.slug == "长寿社区食品银行共享冰箱-2"
+    assert unquote(first.get_absolute_url()) == "/projects/长寿社区食品银行共享冰箱/"
+
+
+@pytest.mark.django_db
+def test_one_review_per_reviewer_and_project():
+    first = ReviewFactory()
+    with pytest.raises(IntegrityError):
+        ReviewFactory(project=first.project, reviewer=first.reviewer)
+
+
+@pytest.mark.django_db
+def test_conflict_of_interest_is_working_for_the_applicant(org, org_user, other_org_user, reviewer):
+    project = ProjectFactory(organization=org)
+    assert project.has_conflict_of_interest(org_user)
+    assert not project.has_conflict_of_interest(other_org_user)
+    assert not project.has_conflict_of_interest(reviewer)

@@ -1,0 +1,513 @@
+import io
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from projects import services
+from projects.models import Call, CommunityNeed, NeedResponse, Project, Review
+from tests.members.factories import (
+    CommunityFactory,
+    MembershipFactory,
+    OrganizationAccountFactory,
+    OrganizationFactory,
+)
+
+from .factories import (
+    CallFactory,
+    CommunityNeedFactory,
+    NeedResponseFactory,
+    ProgressUpdateFactory,
+    ProjectFactory,
+    PublicProjectFactory,
+    ReviewFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def login_redirect(response, url):
+    return response.status_code == 302 and response.url == f"{reverse('login')}?next={url}"
+
+
+def jpeg(name="photo.jpg"):
+    output = io.BytesIO()
+    Image.new("RGB", (8, 8), (30, 120, 30)).save(output, format="JPEG")
+    return SimpleUploadedFile(name, output.getvalue(), content_type="image/jpeg")
+
+
+# Showcase
+
+
+def test_the_showcase_shows_public_projects_only_brand_first(client, org):
+    for state in Project.State:
+        ProjectFactory(organization=org, title=f"Project {state.value}", state=state)
+    PublicProjectFactory(organization=org, title="The brand one", is_brand=True)
+    response = client.get(reverse("projects:list"))
+    assert response.status_code == 200
+    titles = [project.title for project in response.context["object_list"]]
+    assert titles[0] == "The brand one"
+    assert set(titles) == {"The brand one", "Project approved", "Project in_progress", "Project completed"}
+    content = response.content.decode()
+    for hidden in ("Project draft", "Project submitted", "Project under_review", "Project rejected"):
+        assert hidden not in content
+
+
+@pytest.mark.parametrize("state", ["draft", "submitted", "under_review", "rejected"])
+def test_project_pages_of_non_public_states_do_not_exist(client, org, state):
+    project = ProjectFactory(organization=org, state=state)
+    assert client.get(reverse("projects:detail", args=[project.slug])).status_code == 404
+
+
+def test_the_project_page_shows_organization_communities_funding_and_progress(client, org):
+    community = CommunityFactory(name="Changshou Community")
+    project = PublicProjectFactory(
+        organization=org, title="Shared fridge", communities=[community], funding_source="government_purchase"
+    )
+    ProgressUpdateFactory(project=project, text="Fridge installed", beneficiaries_reached=40)
+    ProgressUpdateFactory(project=project, text="Second fridge", beneficiaries_reached=60)
+    response = client.get(project.get_absolute_url())
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert content.count("<h1") == 1
+    for expected in ("Shared fridge", org.name, "Changshou Community", "Government-purchased service",
+                     "Fridge installed", "Second fridge"):
+        assert expected in content
+    assert response.context["project"].beneficiaries_reached == 100
+
+
+def _showcase_data(size):
+    communities = [CommunityFactory() for _ in range(3)]
+    for n in range(size):
+        organization = OrganizationFactory()
+        MembershipFactory(organization=organization)
+        PublicProjectFactory(organization=organization, communities=communities[: 1 + n % 3], is_brand=n % 4 == 0,
+                             cover=jpeg() if n % 2 else "")
+        ProjectFactory(organization=organization)  # drafts never count
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_showcase_query_count_does_not_grow_with_data(client, django_assert_num_queries, size):
+    _showcase_data(size)
+    # years for the filter, open calls, communities for the filter, count, page, communities of the page
+    with django_assert_num_queries(6):
+        response = client.get(reverse("projects:list"), {"service_field": "elderly"})
+    assert response.status_code == 200
+    assert len(response.context["object_list"]) == min(size, 12)
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_needs_board_query_count_does_not_grow_with_data(client, django_assert_num_queries, size):
+    for n in range(size):
+        need = CommunityNeedFactory()
+        if n % 2:
+            NeedResponseFactory(need=need, is_accepted=True)
+    # communities for the filter, count, page, accepted responses of the page
+    with django_assert_num_queries(4):
+        response = client.get(reverse("projects:needs"))
+    assert response.status_code == 200
+
+
+def test_needs_board_shows_open_and_matched_needs_with_their_organization(client, org):
+    CommunityNeedFactory(title="Summer visits")
+    matched = CommunityNeedFactory(title="Food parcels", state=CommunityNeed.State.CLOSED)
+    NeedResponseFactory(need=matched, organization=org, is_accepted=True)
+    content = client.get(reverse("projects:needs")).content.decode()
+    assert "Summer visits" in content and "Food parcels" in content
+    assert f"Matched with <a href=\"{org.get_absolute_url()}\">{org.name}</a>" in content
+    detail = client.get(reverse("projects:need-detail", args=[matched.pk])).content.decode()
+    assert org.name in detail and "Matched" in detail
+
+
+def test_open_calls_are_listed_publicly_and_drafts_are_not(client):
+    open_call = CallFactory(title="Open now")
+    draft = CallFactory(title="Secret draft", state=Call.State.DRAFT)
+    content = client.get(reverse("projects:calls")).content.decode()
+    assert "Open now" in content and "Secret draft" not in content
+    assert client.get(open_call.get_absolute_url()).status_code == 200
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert "Open now" in client.get(reverse("projects:list")).content.decode()
+
+
+def test_home_organization_page_and_search_show_projects(client, org):
+    PublicProjectFactory(organization=org, title="Brand fridge", is_brand=True)
+    ProjectFactory(organization=org, title="Hidden draft")
+    assert "Brand fridge" in client.get(reverse("home")).content.decode()
+    page = client.get(org.get_absolute_url()).content.decode()
+    assert "Brand fridge" in page and "Hidden draft" not in page
+    search = client.get(reverse("search"), {"q": "fridge"}).content.decode()
+    assert "Brand fridge" in search
+    assert "Hidden draft" not in client.get(reverse("search"), {"q": "Hidden"}).content.decode()
+
+
+# Portal: permissions of every view
+
+
+@pytest.mark.parametrize("name", ["manage-list", "manage-create", "manage-needs"])
+def test_portal_pages_send_anonymous_users_to_login(client, name):
+    url = reverse(f"projects:{name}")
+    assert login_redirect(client.get(url), url)
+
+
+@pytest.mark.parametrize("name", ["manage-detail", "manage-edit", "manage-update"])
+def test_portal_project_pages_login_other_org_own_org(client, draft, org_user, other_org_user, name):
+    url = reverse(f"projects:{name}", args=[draft.pk])
+    assert login_redirect(client.get(url), url)
+    client.force_login(other_org_user)
+    assert client.get(url).status_code == 404
+    client.force_login(org_user)
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["manage-submit", "manage-transition"])
+def test_portal_project_actions_are_scoped_to_the_organization(client, draft, other_org_user, name):
+    url = reverse(f"projects:{name}", args=[draft.pk])
+    assert login_redirect(client.post(url, {"to": "draft"}), url)
+    client.force_login(other_org_user)
+    assert client.post(url, {"to": "draft"}).status_code == 404
+    assert Project.objects.get(pk=draft.pk).state == Project.State.DRAFT
+
+
+def test_users_without_an_organization_are_sent_to_register(client, plain_user):
+    client.force_login(plain_user)
+    response = client.get(reverse("projects:manage-list"))
+    assert response.status_code == 302 and response.url == reverse("members:join")
+
+
+def test_suspended_members_cannot_create_or_submit(client, open_call):
+    organization = OrganizationFactory()
+    MembershipFactory(organization=organization, status="suspended")
+    user = OrganizationAccountFactory(organization=organization).user
+    project = ProjectFactory(organization=organization, call=open_call)
+    client.force_login(user)
+    assert client.get(reverse("projects:manage-create")).status_code == 403
+    assert client.get(reverse("projects:manage-edit", args=[project.pk])).status_code == 403
+    assert client.post(reverse("projects:manage-submit", args=[project.pk])).status_code == 403
+    assert Project.objects.get(pk=project.pk).state == Project.State.DRAFT
+    assert client.get(reverse("projects:manage-list")).status_code == 200
+
+
+# Portal: the proposal's way
+
+
+def test_an_organization_drafts_edits_and_submits_a_proposal(client, org, org_editor, open_call):
+    client.force_login(org_editor)
+    community = CommunityFactory()
+    response = client.get(reverse("projects:manage-create"), {"call": open_call.pk})
+    assert response.context["form"]["call"].value() == str(open_call.pk)
+    response = client.post(
+        reverse("projects:manage-create"),
+        {
+            "call": open_call.pk,
+            "title": "Night pick-up point",
+            "summary": "Food for late workers",
+            "service_field": "poverty_food",
+            "communities": [community.pk],
+            "budget": "60000",
+            "funding_source": "mixed",
+            "funding_amount": "40000",
+            "cover": jpeg(),
+        },
+    )
+    project = Project.objects.get()
+    assert response.status_code == 302 and response.url == reverse("projects:manage-detail", args=[project.pk])
+    assert project.organization == org and project.state == Project.State.DRAFT
+    assert project.cover.name.startswith("projects/covers/")
+    response = client.post(
+        reverse("projects:manage-edit", args=[project.pk]),
+        {"call": open_call.pk, "title": "Night pick-up point", "summary": "Better summary",
+         "service_field": "poverty_food", "funding_source": "mixed"},
+    )
+    assert Project.objects.get().summary == "Better summary"
+    client.post(reverse("projects:manage-submit", args=[project.pk]))
+    project.refresh_from_db()
+    assert project.state == Project.State.SUBMITTED
+    # submitted proposals are no longer editable
+    response = client.post(reverse("projects:manage-edit", args=[project.pk]), {"title": "Changed"})
+    assert response.status_code == 302
+    assert Project.objects.get().title == "Night pick-up point"
+
+
+def test_the_call_choice_offers_only_calls_accepting_proposals(client, org_user, open_call, closed_call):
+    client.force_login(org_user)
+    form = client.get(reverse("projects:manage-create")).context["form"]
+    assert list(form.fields["call"].queryset) == [open_call]
+
+
+def test_submitting_after_the_deadline_shows_a_clear_refusal(client, org, org_user, closed_call):
+    project = ProjectFactory(organization=org, call=closed_call)
+    client.force_login(org_user)
+    response = client.post(reverse("projects:manage-submit", args=[project.pk]), follow=True)
+    assert "closed on" in response.content.decode()
+    assert Project.objects.get(pk=project.pk).state == Project.State.DRAFT
+
+
+def test_applicants_see_the_decision_and_score_summary(client, proposal, org_user, reviewer, staff_user):
+    ReviewFactory(project=proposal, reviewer=reviewer, public_benefit=8, operability=6, coverage=4)
+    client.force_login(org_user)
+    url = reverse("projects:manage-detail", args=[proposal.pk])
+    assert "Score summary" not in client.get(url).content.decode()
+    services.reject_project(proposal, acting_user=staff_user, reason="Too expensive")
+    content = client.get(url).content.decode()
+    assert "Too expensive" in content
+    assert "6.00" in content and "Score summary" in content
+    assert reviewer.first_name not in content  # reviewers stay anonymous to applicants
+
+
+def test_organizations_start_complete_and_report_progress(client, org, org_user):
+    project = ProjectFactory(organization=org, state=Project.State.APPROVED)
+    client.force_login(org_user)
+    client.post(reverse("projects:manage-transition", args=[project.pk]), {"to": "in_progress"})
+    assert Project.objects.get(pk=project.pk).state == Project.State.IN_PROGRESS
+    response = client.post(
+        reverse("projects:manage-update", args=[project.pk]),
+        {"on": "2026-03-01", "text": "Served 25 families", "beneficiaries_reached": 25, "photo1": jpeg()},
+    )
+    assert response.status_code == 302
+    update = project.updates.get()
+    assert update.created_by == org_user and update.photos.count() == 1
+    assert "Served 25 families" in client.get(project.get_absolute_url()).content.decode()
+    assert client.post(reverse("projects:manage-transition", args=[project.pk]), {"to": "approved"}).status_code == 400
+
+
+def test_a_broken_image_is_refused_with_a_message(client, org, org_user):
+    project = PublicProjectFactory(organization=org)
+    client.force_login(org_user)
+    fake = SimpleUploadedFile("x.jpg", b"not an image", content_type="image/jpeg")
+    response = client.post(
+        reverse("projects:manage-update", args=[project.pk]),
+        {"on": "2026-03-01", "text": "x", "beneficiaries_reached": 1, "photo1": fake},
+    )
+    assert response.status_code == 200
+    assert "not an image" in response.content.decode()
+    assert not project.updates.exists()
+
+
+# Portal: community needs
+
+
+def test_member_organizations_respond_to_needs(client, org, org_user, other_org_user):
+    need = CommunityNeedFactory(title="Summer visits")
+    url = reverse("projects:manage-respond", args=[need.pk])
+    assert login_redirect(client.get(url), url)
+    client.force_login(org_user)
+    assert "Summer visits" in client.get(reverse("projects:manage-needs")).content.decode()
+    other_project = PublicProjectFactory(organization=OrganizationFactory())
+    form = client.get(url).context["form"]
+    assert other_project not in form.fields["project"].queryset
+    response = client.post(url, {"message": "Ten volunteers every Saturday"})
+    assert response.status_code == 302
+    assert NeedResponse.objects.get().organization == org
+    assert "You have responded" in client.get(reverse("projects:manage-needs")).content.decode()
+    # matched needs take no more responses
+    need.state = CommunityNeed.State.MATCHED
+    need.save()
+    client.force_login(other_org_user)
+    assert client.get(url).status_code == 404
+
+
+# Reviewers
+
+
+def test_review_pages_send_anonymous_users_to_login(client, proposal):
+    for url in (
+        reverse("projects:review-list"),
+        reverse("projects:review-call", args=[proposal.call_id]),
+        reverse("projects:review-proposal", args=[proposal.pk]),
+    ):
+        assert login_redirect(client.get(url), url)
+
+
+def test_reviewers_see_only_the_proposals_of_their_calls(client, proposal, reviewer, other_org_user):
+    unassigned_call = CallFactory(state=Call.State.REVIEWING)
+    elsewhere = ProjectFactory(call=unassigned_call, state=Project.State.UNDER_REVIEW)
+    client.force_login(reviewer)
+    listing = client.get(reverse("projects:review-list")).content.decode()
+    assert proposal.call.title in listing and unassigned_call.title not in listing
+    assert client.get(reverse("projects:review-call", args=[proposal.call_id])).status_code == 200
+    assert client.get(reverse("projects:review-call", args=[unassigned_call.pk])).status_code == 404
+    assert client.get(reverse("projects:review-proposal", args=[proposal.pk])).status_code == 200
+    assert client.get(reverse("projects:review-proposal", args=[elsewhere.pk])).status_code == 404
+    # an organization user who is not a reviewer of the call
+    client.force_login(other_org_user)
+    assert client.get(reverse("projects:review-proposal", args=[proposal.pk])).status_code == 404
+    assert client.get(reverse("projects:review-call", args=[proposal.call_id])).status_code == 404
+
+
+def test_a_reviewer_scores_and_edits_a_proposal(client, proposal, reviewer):
+    client.force_login(reviewer)
+    url = reverse("projects:review-proposal", args=[proposal.pk])
+    data = {"public_benefit": 8, "operability": 7, "coverage": 6, "comment": "Solid plan"}
+    response = client.post(url, data)
+    assert response.status_code == 302 and response.url == reverse("projects:review-call", args=[proposal.call_id])
+    client.post(url, {**data, "coverage": 9})
+    review = Review.objects.get()
+    assert (review.reviewer, review.coverage) == (reviewer, 9)
+    assert client.get(url).context["form"].initial["coverage"] == 9
+    response = client.post(url, {**data, "operability": 11})
+    assert response.status_code == 200 and Review.objects.get().operability == 7
+
+
+def test_conflict_of_interest_blocks_the_review_form(client, proposal, org_editor):
+    proposal.call.reviewers.add(org_editor)
+    client.force_login(org_editor)
+    url = reverse("projects:review-proposal", args=[proposal.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "conflict of interest" in response.content.decode()
+    assert "form" not in response.context or not response.context["can_review"]
+    assert client.post(url, {"public_benefit": 10, "operability": 10, "coverage": 10}).status_code == 403
+    assert not Review.objects.exists()
+    listing = client.get(reverse("projects:review-call", args=[proposal.call_id])).content.decode()
+    assert "Conflict of interest" in listing
+
+
+def test_blind_review_hides_the_organization(client, proposal, reviewer, org):
+    client.force_login(reviewer)
+    call_url = reverse("projects:review-call", args=[proposal.call_id])
+    proposal_url = reverse("projects:review-proposal", args=[proposal.pk])
+    assert org.name in client.get(call_url).content.decode()
+    assert org.name in client.get(proposal_url).content.decode()
+    Call.objects.filter(pk=proposal.call_id).update(is_blind=True)
+    assert org.name not in client.get(call_url).content.decode()
+    assert org.name not in client.get(proposal_url).content.decode()
+    assert proposal.title in client.get(proposal_url).content.decode()
+
+
+# Staff
+
+
+def test_staff_pages_need_staff(client, proposal, org_user):
+    urls = [
+        reverse("projects:ranking", args=[proposal.call_id]),
+        reverse("projects:decide", args=[proposal.pk]),
+    ]
+    for url in urls:
+        assert login_redirect(client.get(url), url)
+    client.force_login(org_user)
+    for url in urls:
+        assert client.get(url).status_code == 403
+    assert client.post(reverse("projects:call-state", args=[proposal.call_id]), {"to": "decided"}).status_code == 403
+    assert client.post(urls[1], {"decision": "approve"}).status_code == 403
+    assert Project.objects.get(pk=proposal.pk).state == Project.State.UNDER_REVIEW
+
+
+def test_the_ranking_orders_by_weighted_mean_and_is_sortable(client, staff_user, reviewing_call, reviewer):
+    other_reviewer = OrganizationAccountFactory().user
+    reviewing_call.reviewers.add(other_reviewer)
+    reviewing_call.weight_public_benefit = 2
+    reviewing_call.save()
+    low = ProjectFactory(call=reviewing_call, title="Low", state=Project.State.UNDER_REVIEW)
+    high = ProjectFactory(call=reviewing_call, title="High", state=Project.State.UNDER_REVIEW)
+    own = ProjectFactory(call=reviewing_call, title="Unscored", state=Project.State.UNDER_REVIEW,
+                         organization=other_reviewer.org_account.organization)
+    ReviewFactory(project=low, reviewer=reviewer, public_benefit=2, operability=8, coverage=8)  # 5.0
+    ReviewFactory(project=high, reviewer=reviewer, public_benefit=8, operability=4, coverage=4)  # 6.0
+    ReviewFactory(project=high, reviewer=other_reviewer, public_benefit=6, operability=6, coverage=6)  # 6.0
+    client.force_login(staff_user)
+    url = reverse("projects:ranking", args=[reviewing_call.pk])
+    rows = client.get(url).context["rows"]
+    assert [row.project for row in rows] == [high, low, own]
+    assert rows[0].summary.weighted_mean == pytest.approx(6.0)
+    assert (rows[0].summary.count, rows[0].summary.expected) == (2, 2)
+    assert rows[2].summary.expected == 1  # the other reviewer has a conflict of interest
+    rows = client.get(url, {"sort": "operability"}).context["rows"]
+    assert [row.project for row in rows] == [high, low, own]
+    rows = client.get(url, {"sort": "-operability"}).context["rows"]
+    assert [row.project for row in rows] == [low, high, own]
+    assert "Low" in client.get(url).content.decode()
+
+
+def test_staff_approve_and_reject_from_the_ranking(client, staff_user, proposal, django_capture_on_commit_callbacks):
+    client.force_login(staff_user)
+    url = reverse("projects:decide", args=[proposal.pk])
+    response = client.post(url, {"decision": "reject", "reason": ""})
+    assert response.status_code == 200 and response.context["form"].errors["reason"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"decision": "approve", "reason": "Good value"})
+    assert response.status_code == 302 and response.url == reverse("projects:ranking", args=[proposal.call_id])
+    proposal.refresh_from_db()
+    assert (proposal.state, proposal.decided_by, proposal.decision_reason) == ("approved", staff_user, "Good value")
+    assert len(mail.outbox) == 1
+    # deciding again is refused: nothing changes
+    client.post(url, {"decision": "reject", "reason": "Changed my mind"})
+    assert Project.objects.get(pk=proposal.pk).state == Project.State.APPROVED
+
+
+def test_staff_move_the_call_from_the_ranking_page(client, staff_user, open_call):
+    client.force_login(staff_user)
+    url = reverse("projects:call-state", args=[open_call.pk])
+    client.post(url, {"to": "reviewing"})
+    assert Call.objects.get(pk=open_call.pk).state == Call.State.REVIEWING
+    response = client.post(url, {"to": "draft"}, follow=True)
+    assert "cannot become" in response.content.decode()
+    assert client.post(url, {"to": "nonsense"}).status_code == 400
+
+
+# Admin
+
+
+@pytest.mark.parametrize("model", ["call", "project", "review", "communityneed", "needresponse"])
+def test_admin_lists_work_for_staff(admin_client, model):
+    ReviewFactory(project=ProjectFactory(call=CallFactory(), state=Project.State.UNDER_REVIEW))
+    NeedResponseFactory()
+    response = admin_client.get(reverse(f"admin:projects_{model}_changelist"))
+    assert response.status_code == 200
+
+
+def test_admin_accepts_a_response_and_rejects_with_a_reason(admin_client, proposal, org):
+    response = NeedResponseFactory(organization=org)
+    admin_client.post(
+        reverse("admin:projects_needresponse_changelist"),
+        {"action": "accept", "_selected_action": [response.pk]},
+    )
+    assert CommunityNeed.objects.get().state == CommunityNeed.State.MATCHED
+    changelist = reverse("admin:projects_project_changelist")
+    page = admin_client.post(changelist, {"action": "reject", "_selected_action": [proposal.pk]})
+    assert page.status_code == 200 and "reason" in page.content.decode()
+    admin_client.post(changelist, {"action": "reject", "_selected_action": [proposal.pk], "apply": "1",
+                                   "reason": "Out of scope"})
+    proposal.refresh_from_db()
+    assert (proposal.state, proposal.decision_reason) == ("rejected", "Out of scope")
+
+
+def test_one_proposal_from_draft_to_a_public_project_page(client, org_user, staff_user, reviewer, open_call):
+    """The issue's walk-through: draft, submit, review, ranking, approval, progress, public page."""
+    client.force_login(org_user)
+    client.post(reverse("projects:manage-create"), {
+        "call": open_call.pk, "title": "Night pick-up point", "summary": "Food for late workers",
+        "service_field": "poverty_food", "funding_source": "federation_fund",
+    })
+    project = Project.objects.get()
+    client.post(reverse("projects:manage-submit", args=[project.pk]))
+
+    client.force_login(staff_user)
+    client.post(reverse("projects:call-state", args=[open_call.pk]), {"to": "reviewing"})
+
+    client.force_login(reviewer)
+    client.post(reverse("projects:review-proposal", args=[project.pk]),
+                {"public_benefit": 9, "operability": 8, "coverage": 7, "comment": "Fund it"})
+
+    client.force_login(staff_user)
+    ranking = client.get(reverse("projects:ranking", args=[open_call.pk]))
+    assert ranking.context["rows"][0].summary.weighted_mean == pytest.approx(8.0)
+    client.post(reverse("projects:decide", args=[project.pk]), {"decision": "approve", "reason": "Well planned"})
+    client.post(reverse("projects:call-state", args=[open_call.pk]), {"to": "decided"})
+    assert Call.objects.get().state == Call.State.DECIDED
+
+    client.force_login(org_user)
+    assert "8.00" in client.get(reverse("projects:manage-detail", args=[project.pk])).content.decode()
+    client.post(reverse("projects:manage-transition", args=[project.pk]), {"to": "in_progress"})
+    client.post(reverse("projects:manage-update", args=[project.pk]),
+                {"on": "2026-05-01", "text": "First evening: 12 families", "beneficiaries_reached": 12})
+
+    client.logout()
+    page = client.get(reverse("projects:detail", args=[Project.objects.get().slug]))
+    assert page.status_code == 200
+    assert "First evening: 12 families" in page.content.decode()
+    assert "Night pick-up point" in client.get(reverse("projects:list")).content.decode()
+    assert [c.to_state for c in Project.objects.get().changes.order_by("pk")] == [
+        "submitted", "under_review", "approved", "in_progress"
+    ]
