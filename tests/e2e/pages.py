@@ -92,6 +92,24 @@ def invitation_token(email="new.colleague@changshou.demo"):
     return {"token": invitation.token}
 
 
+def public_project():
+    from projects.models import Project
+
+    return {"slug": Project.objects.public().order_by("pk").first().slug}
+
+
+def public_call():
+    from projects.models import Call
+
+    return {"pk": Call.objects.public().order_by("pk").first().pk}
+
+
+def public_need():
+    from projects.models import CommunityNeed
+
+    return {"pk": CommunityNeed.objects.public().order_by("pk").first().pk}
+
+
 def public_event():
     from events.models import Event
 
@@ -133,6 +151,12 @@ PAGES = [
     Page("join with errors", "members:join", data={"account-email": "not-an-email", "account-password1": "short"}),
     Page("login with errors", "login", data={"username": "", "password": ""}),
     Page("login wrong password", "login", data={"username": ORG_ADMIN, "password": "wrong-password"}),
+    Page("projects", "projects:list", screenshot=True),
+    Page("project", "projects:detail", kwargs=public_project, screenshot=True),
+    Page("calls", "projects:calls"),
+    Page("call", "projects:call-detail", kwargs=public_call),
+    Page("needs", "projects:needs"),
+    Page("need", "projects:need-detail", kwargs=public_need),
     Page("events", "events:list", screenshot=True),
     Page("events calendar", "events:month"),
     Page("event", "events:detail", kwargs=public_event, screenshot=True),
@@ -153,6 +177,10 @@ PAGES = [
     Page("portal inbox", "members:inbox", user=ORG_ADMIN),
     Page("password change", "password_change", user=ORG_ADMIN),
     Page("password change done", "password_change_done", user=ORG_ADMIN),
+    Page("portal projects", "projects:manage-list", user=ORG_ADMIN),
+    Page("portal new project", "projects:manage-create", user=ORG_ADMIN),
+    Page("portal needs", "projects:manage-needs", user=ORG_ADMIN),
+    Page("review", "projects:review-list", user=REVIEWER),
     Page("portal events", "events:manage-list", user=ORG_ADMIN),
     Page("portal event", "events:manage-detail", kwargs=own_event, user=ORG_ADMIN),
     Page("portal event edit", "events:manage-edit", kwargs=own_event, user=ORG_ADMIN),
