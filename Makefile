@@ -37,7 +37,7 @@ run: seed
 	@echo "  organization admin:    org@changshou.demo / Changshou-2026"
 	@echo "  organization editor:   editor@changshou.demo / Changshou-2026"
 	@echo "  another organization:  elderly@changshou.demo / Changshou-2026"
-	@echo "  reviewer:              reviewer / Changshou-2026"
+	@echo "  reviewers:             reviewer, reviewer2, reviewer3 / Changshou-2026"
 	@echo ""
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 

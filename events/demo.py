@@ -17,6 +17,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from members.models import Community, Organization
+from projects.models import Project
 
 from .compliance import shift_month, this_month
 from .models import DUTY_TIME_ZONE, Event, EventChange, EventReport, Registration, ReportPhoto
@@ -262,6 +263,11 @@ def seed(stdout=None):
         photo = ReportPhoto(report=report, caption=caption)
         photo.image.save(f"orienteering-{index}.jpg", _photo(f"Changshou orienteering {index + 1}", color), save=False)
         photo.save()
+
+    # Community activities of organizations with running projects belong to those projects.
+    for project in Project.objects.public().order_by("pk"):
+        events = Event.objects.filter(organization=project.organization_id, project__isnull=True).order_by("starts_at")
+        Event.objects.filter(pk__in=list(events.values_list("pk", flat=True)[:3])).update(project=project)
 
     if stdout:
         stdout.write(

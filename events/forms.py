@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from members.models import Community
 from members.uploads import SafeImageField, reencode_image
 from members.validators import normalize_mobile, validate_mobile
+from projects.models import Project
 
 from .models import Event, EventReport
 
@@ -33,6 +34,7 @@ class EventForm(forms.ModelForm):
             "ends_at",
             "place",
             "community",
+            "project",
             "capacity",
             "registration_opens_at",
             "registration_closes_at",
@@ -46,8 +48,14 @@ class EventForm(forms.ModelForm):
             "registration_closes_at": DateTimeInput(),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organization=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only the organizer's own approved, running or completed projects (federation events: any public one).
+        projects = Project.objects.public() if organization is None else Project.objects.for_organization(
+            organization
+        ).filter(state__in=Project.PUBLIC_STATES)
+        self.fields["project"].queryset = projects.order_by("title")
+        self.fields["project"].empty_label = _("Not part of a project")
         self.fields["community"].queryset = Community.objects.all()
         self.fields["community"].empty_label = _("Street-wide / not in one community")
         for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):

@@ -113,6 +113,15 @@ class Event(models.Model):
         related_name="events",
         help_text=_("Leave empty for an event of the federation itself."),
     )
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("project"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        help_text=_("The public-benefit project this event belongs to, if any."),
+    )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.COMMUNITY_ACTIVITY)
     title = models.CharField(_("title"), max_length=120)
     description = models.TextField(_("description"), blank=True)
@@ -166,6 +175,14 @@ class Event(models.Model):
 
     def get_absolute_url(self):
         return reverse("events:detail", args=[self.pk])
+
+    @property
+    def public_project(self):
+        """The linked project when residents may see it (approved, running or completed, public organization)."""
+        project = self.project
+        if project is None or project.state not in project.PUBLIC_STATES or not project.organization.is_public:
+            return None
+        return project
 
     def clean(self):
         errors = {}

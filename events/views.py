@@ -73,7 +73,11 @@ class EventMonthView(TemplateView):
 
 
 class EventDetailView(DetailView):
-    queryset = Event.objects.public().select_related("organization", "community", "report").with_place_counts()
+    queryset = (
+        Event.objects.public()
+        .select_related("organization", "community", "report", "project__organization")
+        .with_place_counts()
+    )
     template_name = "events/event_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -167,6 +171,9 @@ class ManageEventCreateView(EventManagerMixin, CreateView):
     form_class = EventForm
     template_name = "events/manage/event_form.html"
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organization": self.organization}
+
     def form_valid(self, form):
         form.instance.organization = self.organization
         self.object = services.create_event(form.instance, acting_user=self.request.user)
@@ -195,6 +202,9 @@ class ManageEventMixin(EventManagerMixin):
 class ManageEventUpdateView(ManageEventMixin, UpdateView):
     form_class = EventForm
     template_name = "events/manage/event_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organization": self.organization}
 
     def get(self, request, *args, **kwargs):
         if not self.get_event().is_editable:

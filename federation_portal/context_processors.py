@@ -1,5 +1,8 @@
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
+
+from projects.models import Call
 
 # The public sections of the site, in menu order. A section whose app is not installed is skipped.
 SITE_SECTIONS = [
@@ -20,4 +23,10 @@ def site_sections(request):
         except NoReverseMatch:
             continue
         sections.append({"url": url, "label": label, "active": request.path.startswith(url)})
-    return {"site_sections": sections}
+    user = getattr(request, "user", None)
+    return {
+        "site_sections": sections,
+        "is_reviewer": SimpleLazyObject(
+            lambda: bool(user and user.is_authenticated and Call.objects.assigned_to(user).exists())
+        ),
+    }

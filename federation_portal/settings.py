@@ -50,6 +50,11 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Our apps first: their translations and templates take precedence over Django's (e.g. "Filter").
+    "federation_portal",
+    "members",
+    "projects",
+    "events",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -65,10 +70,6 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "import_export",
-    "federation_portal",
-    "members",
-    "projects",
-    "events",
 ]
 
 MIDDLEWARE = [
@@ -162,7 +163,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "members:portal"
+LOGIN_REDIRECT_URL = "after-login"
 LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
 # Login lockout: 5 failed attempts for one user name from one address lock that pair for 30 minutes;

@@ -1,13 +1,17 @@
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connections
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from events import sections as event_sections
 from members.models import Community, Organization
+from members.permissions import account_of
 from members.views import OrganizationDetailView as MembersOrganizationDetailView
 from projects import site as projects_site
+from projects.models import Call
 
 
 class HomeView(TemplateView):
@@ -73,3 +77,16 @@ def healthz(request):
         message = "unavailable: " + ", ".join(sorted(set(failing))) + "\n"
         return HttpResponse(message, status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+@login_required
+def after_login(request):
+    """Where a user lands after logging in: their organization's portal, their reviews, or the admin."""
+    user = request.user
+    if account_of(user) is not None:
+        return redirect("members:portal")
+    if Call.objects.assigned_to(user).exists():
+        return redirect("projects:review-list")
+    if user.is_staff:
+        return redirect("admin:index")
+    return redirect("members:join")

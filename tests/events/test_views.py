@@ -465,3 +465,21 @@ def test_pages_speak_chinese_when_asked(client, org):
     assert "个人信息说明" in content
     assert "社区公益活动" in content
     assert "共 5 个名额,还剩 5 个" in content
+
+
+def test_event_links_its_public_project_and_offers_only_own_projects(client, org, org_user, other_org):
+    from events.forms import EventForm
+    from tests.projects.factories import ProjectFactory
+
+    own = ProjectFactory(organization=org, state="in_progress", title="Shared fridge")
+    draft = ProjectFactory(organization=org, state="draft", title="Secret draft")
+    foreign = ProjectFactory(organization=other_org, state="in_progress", title="Someone else's")
+    choices = set(EventForm(organization=org).fields["project"].queryset)
+    assert choices == {own}
+    assert draft not in choices and foreign not in choices
+
+    event = EventFactory(organization=org, project=own)
+    content = client.get(reverse("events:detail", args=[event.pk])).content.decode()
+    assert "Shared fridge" in content and own.get_absolute_url() in content
+    hidden = EventFactory(organization=org, project=draft)
+    assert "Secret draft" not in client.get(reverse("events:detail", args=[hidden.pk])).content.decode()

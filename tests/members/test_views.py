@@ -364,3 +364,20 @@ def test_active_member_sees_no_apply_form(client, org_user):
     assert not response.context["can_apply"]
     client.post(reverse("members:manage-membership"), {"note": "again"})
     assert org_user.org_account.organization.membership.status == "active"
+
+
+def test_after_login_each_user_lands_where_they_work(client, org_user, staff_user, plain_user):
+    from projects.models import Call
+    from tests.projects.factories import CallFactory
+
+    url = reverse("after-login")
+    client.force_login(org_user)
+    assert client.get(url).url == reverse("members:portal")
+    client.force_login(staff_user)
+    assert client.get(url).url == reverse("admin:index")
+    client.force_login(plain_user)
+    assert client.get(url).url == reverse("members:join")
+    call = CallFactory()
+    call.reviewers.add(plain_user)
+    assert Call.objects.assigned_to(plain_user).exists()
+    assert client.get(url).url == reverse("projects:review-list")

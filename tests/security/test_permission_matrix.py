@@ -37,6 +37,7 @@ MATRIX = {
     "home": (None, PUBLIC),
     "search": (None, PUBLIC),
     "healthz": (None, PUBLIC),
+    "after-login": (None, outcomes("login", 302, reviewer=302, staff=302)),
     "set_language": (None, outcomes(302, 302)),  # GET redirects back; the switch itself is a POST
     "login": (None, PUBLIC),
     "logout": (None, outcomes(405, 405)),  # POST only
