@@ -6,7 +6,7 @@ PORT ?= 8000
 # XStatic-Bootstrap is an sdist whose build needs pkg_resources (setuptools < 81).
 PIP_ENV := PIP_CONSTRAINT=$(CURDIR)/constraints-build.txt PIP_DISABLE_PIP_VERSION_CHECK=1
 
-.PHONY: install install-runtime run test lint messages migrate seed clean backup restore serve bench
+.PHONY: install install-runtime run test e2e screenshots lint messages migrate seed clean backup restore serve bench
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints-build.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,12 +37,26 @@ run: seed
 	@echo "  organization admin:    org@changshou.demo / Changshou-2026"
 	@echo "  organization editor:   editor@changshou.demo / Changshou-2026"
 	@echo "  another organization:  elderly@changshou.demo / Changshou-2026"
-	@echo "  reviewer:              reviewer / Changshou-2026"
+	@echo "  reviewers:             reviewer, reviewer2, reviewer3 / Changshou-2026"
 	@echo ""
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
+	@echo "(browser, accessibility and HTML checks: make e2e)"
+
+# The Nu Html Checker for the HTML check (npm package vnu-jar; runs on Java). Its install script is not needed.
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --ignore-scripts --no-audit --no-fund; \
+	else echo "npm not found: the HTML check will be skipped"; fi
+
+# Browser journeys, axe, HTML validity and phone layout (tests/e2e): need /usr/bin/chromium, a CJK font and java.
+e2e: install node_modules/.package-lock.json
+	$(PY) -m pytest -m e2e tests/e2e $(PYTEST_ARGS) || [ $$? -eq 5 ]  # 5: no browser/java here, nothing ran
+
+# PNGs of the main pages, desktop and phone, Chinese and English, to docs/screenshots/.
+screenshots: install
+	$(PY) -m pytest tests/e2e/screenshots.py -q $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -62,7 +76,7 @@ restore: install
 	$(PY) manage.py restore_data $(BACKUP)
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles node_modules
 
 # Production mode (docs/deploy.md): DEBUG off, settings from the environment (deploy/federation-portal.env.example);
 # collects static files, applies migrations, then runs gunicorn with gunicorn.conf.py (127.0.0.1:8000 by default).

@@ -2,12 +2,16 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from import_export.admin import ExportMixin
+from simple_history.admin import SimpleHistoryAdmin
 
+from members.exports import SafeSpreadsheetAdminMixin
 from members.services import record_personal_data_access
 from members.validators import mask_mobile
 
 from . import services
 from .models import Event, EventChange, EventReport, Registration, ReportPhoto
+from .resources import EventResource, RegistrationResource
 
 
 def _run(modeladmin, request, queryset, service, **kwargs):
@@ -49,7 +53,8 @@ class EventChangeInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(SafeSpreadsheetAdminMixin, ExportMixin, SimpleHistoryAdmin):
+    resource_classes = [EventResource]
     list_display = ["title", "organizer", "kind", "starts_at", "community", "state", "capacity", "taken"]
     list_filter = ["state", "kind", "community", ("organization", admin.EmptyFieldListFilter), "starts_at"]
     search_fields = ["title", "description", "place", "organization__name"]
@@ -101,7 +106,10 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(SafeSpreadsheetAdminMixin, ExportMixin, admin.ModelAdmin):
+    """No audit history here on purpose: residents' names and mobiles must not be copied into history tables."""
+
+    resource_classes = [RegistrationResource]
     list_display = ["name", "masked_mobile", "event", "status", "created_at", "checked_in_at"]
     list_filter = ["status", "event__kind", "created_at"]
     search_fields = ["name", "mobile", "email", "event__title"]
@@ -115,6 +123,14 @@ class RegistrationAdmin(admin.ModelAdmin):
         if request.method == "GET" and getattr(response, "status_code", None) == 200:
             record_personal_data_access(user=request.user, action="view", subject=f"registration #{object_id}")
         return response
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        """Every export of sign-ups is logged with how many residents it contained."""
+        data = super().get_export_data(file_format, request, queryset, **kwargs)
+        record_personal_data_access(
+            user=request.user, action="export", subject="registrations (admin)", records=queryset.count()
+        )
+        return data
 
     @admin.display(description=_("mobile number"), ordering="mobile")
     def masked_mobile(self, obj):

@@ -8,23 +8,23 @@ from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 
+from members.exports import safe_cell as safe_text
+
 EXPORT_FORMATS = ("csv", "xlsx")
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def safe_cell(value):
-    """Text that a spreadsheet would read as a formula gets a leading apostrophe (OWASP CSV injection)."""
+    """A cell for these downloads: local times, numbers as numbers, and text never read as a formula
+    (members.exports.safe_cell, the one rule for every export).
+    """
     if value is None:
         return ""
     if isinstance(value, datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else value
     if isinstance(value, bool | int | float | date):
         return value
-    text = str(value)
-    if text.startswith(FORMULA_TRIGGERS):
-        return "'" + text
-    return text
+    return safe_text(str(value))
 
 
 def _disposition(filename):

@@ -4,12 +4,13 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from members.filters import StyledFilterSet
 from members.models import Community, Organization
 
 from .models import Event, Registration
 
 
-class EventFilter(django_filters.FilterSet):
+class EventFilter(StyledFilterSet):
     """The public calendar's filters. Without a date range only events that have not ended are listed.
 
     django-filter has no Chinese catalog, so every label is ours.
@@ -70,7 +71,7 @@ class EventFilter(django_filters.FilterSet):
         return any(self.form.cleaned_data.get(name) for name in self.filters) if self.is_valid() else False
 
 
-class ManageRegistrationFilter(django_filters.FilterSet):
+class ManageRegistrationFilter(StyledFilterSet):
     """Filters of an organizer's list of sign-ups across its events."""
 
     event = django_filters.ModelChoiceFilter(

@@ -11,8 +11,9 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from members.models import Community, Organization
+from members.models import ChangeRecord, Community, Organization
 from members.uploads import upload_path
 from members.validators import validate_mobile
 
@@ -177,6 +178,9 @@ class Event(models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
     objects = EventQuerySet.as_manager()
+
+    # Registrations are deliberately not audited this way: residents' names and mobiles stay out of history.
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["starts_at", "pk"]
@@ -382,7 +386,7 @@ class ReportPhoto(models.Model):
         return self.caption or self.image.name
 
 
-class EventChange(models.Model):
+class EventChange(ChangeRecord):
     """Audit trail of an event: who did what, when."""
 
     class Action(models.TextChoices):
@@ -394,19 +398,9 @@ class EventChange(models.Model):
 
     event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="changes")
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     note = models.TextField(_("note"), blank=True)
 
-    class Meta:
-        ordering = ["-changed_at", "-pk"]
+    class Meta(ChangeRecord.Meta):
         verbose_name = _("event change")
         verbose_name_plural = _("event history")
 

@@ -50,6 +50,12 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Our apps first: their translations and templates take precedence over Django's (e.g. "Filter").
+    "federation_portal",
+    "members",
+    "projects",
+    "events",
+    "stats",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -65,10 +71,6 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "import_export",
-    "federation_portal",
-    "members",
-    "projects",
-    "events",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from stats import views as stats_views
+
 from . import views
 
 admin.site.site_header = admin.site.site_title = _("Changshou Social Organization Federation · Admin")
@@ -23,6 +25,8 @@ urlpatterns = [
     path("", include("members.urls")),
     path("", include("projects.urls")),
     path("", include("events.urls")),
+    path("stats/", stats_views.StatsView.as_view(), name="stats"),
+    path("", include("stats.urls")),
 ]
 
 if settings.DEBUG:

@@ -12,6 +12,7 @@ from members.permissions import account_of
 from members.views import OrganizationDetailView as MembersOrganizationDetailView
 from projects import site as projects_site
 from projects.models import Call
+from stats import figures as stats_figures
 
 
 class HomeView(TemplateView):
@@ -25,7 +26,7 @@ class HomeView(TemplateView):
             community_count=Community.objects.count(),
             featured_organizations=Organization.objects.for_directory().filter(star_rating__gte=4)[:6],
             home_sections=[*projects_site.home_sections(), event_sections.home_section()],
-            extra_figures=event_sections.home_figures(),
+            extra_figures=[*event_sections.home_figures(), *stats_figures.home_figures()],
             **kwargs,
         )
 

@@ -267,14 +267,9 @@ class Membership(models.Model):
         return self.status == self.Status.ACTIVE
 
 
-class MembershipChange(models.Model):
-    """One change of a membership's status: kept forever as its history."""
+class ChangeRecord(models.Model):
+    """What every audit-trail row has: when and by whom. Apps add what changed (and why)."""
 
-    membership = models.ForeignKey(
-        Membership, verbose_name=_("membership"), on_delete=models.CASCADE, related_name="changes"
-    )
-    from_status = models.CharField(_("from"), max_length=20, choices=Membership.Status.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, choices=Membership.Status.choices)
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -284,10 +279,23 @@ class MembershipChange(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    reason = models.TextField(_("reason"), blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-changed_at", "-pk"]
+
+
+class MembershipChange(ChangeRecord):
+    """One change of a membership's status: kept forever as its history."""
+
+    membership = models.ForeignKey(
+        Membership, verbose_name=_("membership"), on_delete=models.CASCADE, related_name="changes"
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=Membership.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=Membership.Status.choices)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta(ChangeRecord.Meta):
         verbose_name = _("membership change")
         verbose_name_plural = _("membership history")
 

@@ -6,6 +6,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from import_export.admin import ExportMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from members.exports import SafeSpreadsheetAdminMixin
 
 from . import scoring, services
 from .forms import ReasonForm
@@ -19,6 +23,7 @@ from .models import (
     ProjectStateChange,
     Review,
 )
+from .resources import ProjectResource, ReviewResource
 
 
 def _apply(modeladmin, request, queryset, service, label_of=str, **kwargs):
@@ -43,7 +48,7 @@ def _apply(modeladmin, request, queryset, service, label_of=str, **kwargs):
 
 
 @admin.register(Call)
-class CallAdmin(admin.ModelAdmin):
+class CallAdmin(SimpleHistoryAdmin):
     list_display = ["title", "state", "opens_at", "closes_at", "budget", "proposal_count", "reviewer_count",
                     "is_blind", "ranking_link"]
     list_filter = ["state", "is_blind", "closes_at"]
@@ -133,7 +138,8 @@ class ReviewInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(SafeSpreadsheetAdminMixin, ExportMixin, SimpleHistoryAdmin):
+    resource_classes = [ProjectResource]
     list_display = ["title", "organization", "call", "state", "service_field", "funding_source", "budget",
                     "is_selected", "is_brand", "starts_on"]
     list_filter = ["state", "is_brand", "is_selected", "service_field", "funding_source", "call", "communities",
@@ -228,7 +234,8 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(SafeSpreadsheetAdminMixin, ExportMixin, SimpleHistoryAdmin):
+    resource_classes = [ReviewResource]
     list_display = ["project", "reviewer", "public_benefit", "operability", "coverage", "weighted", "updated_at"]
     list_filter = ["project__call", ("reviewer", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["project__title", "reviewer__username", "reviewer__first_name", "comment"]
@@ -261,7 +268,7 @@ class NeedResponseInline(admin.TabularInline):
 
 
 @admin.register(CommunityNeed)
-class CommunityNeedAdmin(admin.ModelAdmin):
+class CommunityNeedAdmin(SimpleHistoryAdmin):
     list_display = ["title", "community", "service_field", "state", "response_count", "posted_at", "matched_at"]
     list_filter = ["state", "service_field", "community"]
     search_fields = ["title", "description", "community__name"]

@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
-from members.models import Community, Organization, ServiceField
+from members.models import ChangeRecord, Community, Organization, ServiceField
 from members.uploads import upload_path
 
 
@@ -94,6 +95,8 @@ class Call(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = CallQuerySet.as_manager()
+
+    history = HistoricalRecords(m2m_fields=[reviewers])
 
     class Meta:
         ordering = ["-closes_at"]
@@ -277,6 +280,8 @@ class Project(models.Model):
 
     objects = ProjectQuerySet.as_manager()
 
+    history = HistoricalRecords(m2m_fields=[communities], excluded_fields=["updated_at"])
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("project")
@@ -343,25 +348,15 @@ class Project(models.Model):
         return organization is not None and organization.pk == self.organization_id
 
 
-class ProjectStateChange(models.Model):
+class ProjectStateChange(ChangeRecord):
     """One change of a project's state: who, when, from what to what, and why. Kept forever."""
 
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="changes")
     from_state = models.CharField(_("from"), max_length=20, choices=Project.State.choices)
     to_state = models.CharField(_("to"), max_length=20, choices=Project.State.choices)
-    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     reason = models.TextField(_("reason"), blank=True)
 
-    class Meta:
-        ordering = ["-changed_at", "-pk"]
+    class Meta(ChangeRecord.Meta):
         verbose_name = _("project state change")
         verbose_name_plural = _("project history")
 
@@ -443,6 +438,8 @@ class Review(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ReviewQuerySet.as_manager()
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["project", "pk"]
@@ -530,6 +527,8 @@ class CommunityNeed(models.Model):
     matched_at = models.DateTimeField(_("matched at"), null=True, blank=True, editable=False)
 
     objects = CommunityNeedQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-posted_at", "-pk"]

@@ -159,6 +159,13 @@ MATRIX |= {
                                                                                                "superuser": 405}),
 }
 
+# Statistics: public figures, staff statistics and the staff dashboard.
+MATRIX |= {
+    "stats": (None, PUBLIC),
+    "stats:staff": (None, STAFF_PAGE),
+    "stats:dashboard": (None, STAFF_PAGE),
+}
+
 # Patterns covered as a family: every admin page needs a staff login.
 FAMILIES = {
     "admin": outcomes("admin-login", "admin-login", staff=200),

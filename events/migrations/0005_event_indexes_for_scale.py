@@ -7,9 +7,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0003_event_project'),
+        ('events', '0004_history'),
         ('members', '0005_personal_data_access'),
-        ('projects', '0001_initial'),
+        ('projects', '0002_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,64 @@
+"""What needs the street office's attention: each item a count and where to deal with it."""
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from events import compliance
+from events.models import Event
+from members.models import Membership
+from projects.models import Call, CommunityNeed
+
+
+def _admin_list(name, **filters):
+    return f"{reverse(name)}?{urlencode(filters)}"
+
+
+def staff_tasks(now=None):
+    """Pending applications, calls under review, events awaiting reports, members below this month's duty
+    and needs without a response. Five queries.
+    """
+    now = now or timezone.now()
+    month = compliance.this_month(now)
+    below = sum(
+        1
+        for count in compliance.compliance_for_month(month).values_list("activity_count", flat=True)
+        if count < compliance.DUTY_PER_MONTH
+    )
+    return [
+        {
+            "label": _("Membership applications waiting for a decision"),
+            "count": Membership.objects.filter(status=Membership.Status.APPLIED).count(),
+            "url": _admin_list("admin:members_membership_changelist", status__exact=Membership.Status.APPLIED),
+        },
+        {
+            "label": _("Calls for proposals under review"),
+            "count": Call.objects.filter(state=Call.State.REVIEWING).count(),
+            "url": _admin_list("admin:projects_call_changelist", state__exact=Call.State.REVIEWING),
+        },
+        {
+            "label": _("Events that have ended and wait for their report"),
+            "count": Event.objects.filter(state=Event.State.PUBLISHED).past(now).count(),
+            "url": _admin_list(
+                "admin:events_event_changelist",
+                state__exact=Event.State.PUBLISHED,
+                ends_at__lt=now.isoformat(timespec="seconds"),
+            ),
+        },
+        {
+            "label": _("Members below this month's activity duty"),
+            "count": below,
+            "url": f"{reverse('events:compliance')}?month={month:%Y-%m}",
+        },
+        {
+            "label": _("Open community needs without a response"),
+            "count": CommunityNeed.objects.filter(state=CommunityNeed.State.OPEN, responses__isnull=True).count(),
+            "url": _admin_list(
+                "admin:projects_communityneed_changelist",
+                state__exact=CommunityNeed.State.OPEN,
+                responses__isnull="True",
+            ),
+        },
+    ]

@@ -1,0 +1,116 @@
+"""The statistics pages' charts: figures from `figures`, drawn by `charts`, labelled for people."""
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from . import charts, figures
+
+
+def _month_label(month):
+    return formats.date_format(month, "YEAR_MONTH_FORMAT")
+
+
+def public_charts(filters):
+    """The charts residents see."""
+    organizations = figures.organizations_by_year(until=filters.year)
+    members = figures.member_units_by_year(until=filters.year)
+    months, kinds, counts = figures.events_by_month_and_kind(filters)
+    beneficiaries = figures.beneficiaries_by_month(filters)
+    communities = figures.activities_by_community(filters)
+    by_field = figures.projects_by_field(filters)
+    by_funding = figures.projects_by_funding(filters)
+    month_labels = [_month_label(month) for month in months]
+    used_kinds = [kind for kind in kinds if any(counts.get((month, kind)) for month in months)]
+    return [
+        charts.line_chart(
+            "members",
+            _("Member units at the end of each year"),
+            _("Member organizations of the federation at the end of each year, from the membership records."),
+            [row["year"] for row in members],
+            [(_("Member units"), [row["total"] for row in members])],
+        ),
+        charts.bar_chart(
+            "organizations",
+            _("Registered social organizations by year"),
+            _(
+                "Registered social organizations in the street at the end of each year, "
+                "with the growth on the year before."
+            ),
+            [row["year"] for row in organizations],
+            [(_("Registered organizations"), [row["total"] for row in organizations])],
+            extra_columns=[
+                (_("Registered that year"), [row["registered"] for row in organizations]),
+                (_("Growth (%)"), [row["growth"] for row in organizations]),
+            ],
+        ),
+        charts.line_chart(
+            "government-share",
+            _("Share with a government-funded background"),
+            _(
+                "Per cent of the registered organizations, by the end of each registration year, "
+                "that have a government-funded background."
+            ),
+            [row["year"] for row in organizations],
+            [(_("Government-funded background (%)"), [row["government_share"] for row in organizations])],
+            unit="%",
+        ),
+        charts.bar_chart(
+            "events",
+            _("Events per month by kind"),
+            _("Published and completed events starting in each month, by kind."),
+            month_labels,
+            [(str(kind.label), [counts.get((month, kind), 0) for month in months]) for kind in used_kinds]
+            or [(_("Events"), [0 for _month in months])],
+        ),
+        charts.bar_chart(
+            "beneficiaries",
+            _("Beneficiaries served per month"),
+            _("Residents served, from the after-event reports of the events starting in each month."),
+            month_labels,
+            [(_("Beneficiaries served"), [row["beneficiaries"] for row in beneficiaries])],
+        ),
+        charts.bar_chart(
+            "fields",
+            _("Projects by service field"),
+            _("Approved, running and completed projects starting this year, by service field."),
+            [row["label"] for row in by_field],
+            [(_("Projects"), [row["projects"] for row in by_field])],
+        ),
+        charts.bar_chart(
+            "funding",
+            _("Project funding by source (yuan)"),
+            _(
+                "The amount of the projects starting this year by funding source; "
+                "government-purchased services among them."
+            ),
+            [row["label"] for row in by_funding],
+            [(_("Amount (yuan)"), [row["amount"] for row in by_funding])],
+        ),
+        charts.bar_chart(
+            "communities",
+            _("Community activities per community"),
+            _(
+                "Community public-benefit activities held or planned in each community this year; "
+                "the communities with the fewest come first."
+            ),
+            [row["community"].name for row in communities],
+            [(_("Activities"), [row["activities"] for row in communities])],
+        ),
+    ]
+
+
+def staff_charts(filters):
+    """The staff page: everything residents see, plus the monthly-duty compliance rate."""
+    rows = figures.compliance_by_month(filters)
+    compliance = charts.line_chart(
+        "compliance",
+        _("Monthly-duty compliance rate"),
+        _(
+            "Per cent of member organizations that held at least one community public-benefit activity "
+            "with a report in each month."
+        ),
+        [_month_label(row["month"]) for row in rows],
+        [(_("Members meeting the duty (%)"), [row["rate"] for row in rows])],
+        unit="%",
+    )
+    return [*public_charts(filters), compliance]

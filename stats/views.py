@@ -1,0 +1,41 @@
+from django.views.generic import TemplateView
+
+from members.permissions import StaffRequiredMixin
+
+from . import dashboard, pages
+from .figures import Filters
+from .forms import StatsFilterForm
+
+
+class StatsView(TemplateView):
+    """The federation in figures, for residents: charts from live data, filtered by year and community."""
+
+    template_name = "stats/stats.html"
+    is_staff_page = False
+
+    def get_charts(self, filters):
+        return pages.public_charts(filters)
+
+    def get_context_data(self, **kwargs):
+        form = StatsFilterForm(self.request.GET or None)
+        year, community = form.filter_values()
+        filters = Filters(year=year, community=community)
+        return super().get_context_data(
+            form=form, filters=filters, charts=self.get_charts(filters), is_staff_page=self.is_staff_page, **kwargs
+        )
+
+
+class StaffStatsView(StaffRequiredMixin, StatsView):
+    """The staff version: also the monthly-duty compliance rate."""
+
+    is_staff_page = True
+
+    def get_charts(self, filters):
+        return pages.staff_charts(filters)
+
+
+class StaffDashboardView(StaffRequiredMixin, TemplateView):
+    template_name = "stats/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tasks=dashboard.staff_tasks(), **kwargs)

@@ -1,0 +1,36 @@
+"""`make screenshots`: PNGs of the main pages (PAGES with screenshot=True) to docs/screenshots/.
+
+Desktop and phone, Chinese and English, on the demo data. Not part of the test run: pytest collects
+this file only when it is named on the command line.
+"""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from PIL import Image
+
+from .conftest import DESKTOP, LANGUAGES, PHONE
+from .pages import PAGES
+
+OUT = Path(settings.BASE_DIR) / "docs" / "screenshots"
+DEVICES = {"desktop": DESKTOP, "phone": PHONE}
+
+
+def save_small(path):
+    """256 colours are plenty for a UI screenshot and make the PNG a fraction of the size."""
+    with Image.open(path) as image:
+        image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(path, optimize=True)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_screenshots(tour, language, device):
+    OUT.mkdir(parents=True, exist_ok=True)
+    pages = [page for page in PAGES if page.screenshot]
+    for page, tab in tour(language, viewport=DEVICES[device], pages=pages):
+        tab.evaluate("document.fonts.ready")
+        path = OUT / f"{page.slug}-{device}-{language}.png"
+        tab.screenshot(path=path)
+        save_small(path)
+        print(path.relative_to(settings.BASE_DIR))

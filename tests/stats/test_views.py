@@ -1,0 +1,152 @@
+"""The statistics pages and the staff dashboard: who may open them, what they show, how many queries."""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from events.models import Event
+from members.models import Membership
+from projects.models import Call, Project
+from tests.events.factories import EventFactory, EventReportFactory, completed_activity
+from tests.members.factories import CommunityFactory, MembershipFactory, OrganizationFactory
+from tests.projects.factories import CallFactory, CommunityNeedFactory, NeedResponseFactory, ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def make_data(size):
+    """`size` organizations, each with a reported event this year, a project and a community."""
+    year = timezone.localdate().year
+    for index in range(size):
+        community = CommunityFactory()
+        organization = MembershipFactory(joined_on=date(year - 1, 1, 1)).organization
+        organization.founded_on = date(year - 1 - index % 3, 1, 1)
+        organization.government_funded = index % 2 == 0
+        organization.save()
+        event = EventFactory(
+            organization=organization, community=community, starts_at=timezone.now() - timedelta(days=1)
+        )
+        EventReportFactory(event=event)
+        ProjectFactory(organization=organization, state=Project.State.IN_PROGRESS, starts_on=date(year, 1, 2),
+                       communities=[community])
+
+
+def test_public_statistics_show_charts_with_text_alternatives_and_tables(client):
+    make_data(2)
+    response = client.get(reverse("stats"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count("<h1") == 1
+    assert page.count('<svg role="img"') >= 6
+    assert 'aria-labelledby="events-title events-desc"' in page
+    assert "Beneficiaries served per month" in page
+    assert "<table" in page and "Data table" in page
+    assert "Monthly-duty compliance rate" not in page  # staff only
+
+
+def test_filters_by_year_and_community(client):
+    here, there = CommunityFactory(name="Here"), CommunityFactory(name="There")
+    EventFactory(community=here, starts_at=timezone.now() - timedelta(hours=1))
+    EventFactory(community=there, starts_at=timezone.now() - timedelta(hours=1))
+    response = client.get(reverse("stats"), {"community": here.pk})
+    assert response.context["filters"].community == here
+    communities = [row["label"] for row in response.context["charts"][-1]["table"]["rows"]]
+    assert communities == ["Here"]
+    last_year = timezone.localdate().year - 1
+    response = client.get(reverse("stats"), {"year": last_year})
+    assert response.context["filters"].year == last_year
+    assert len(response.context["charts"][3]["table"]["rows"]) == 12  # a past year has all its months
+
+
+def test_unreadable_filters_fall_back_to_this_year_and_all_communities(client):
+    response = client.get(reverse("stats"), {"year": "1900", "community": "abc"})
+    assert response.status_code == 200
+    assert response.context["filters"].year == timezone.localdate().year
+    assert response.context["filters"].community is None
+
+
+def test_staff_statistics_add_the_compliance_rate(client, staff_user):
+    client.force_login(staff_user)
+    response = client.get(reverse("stats:staff"))
+    assert response.status_code == 200
+    assert "Monthly-duty compliance rate" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["stats:staff", "stats:dashboard"])
+def test_staff_pages_refuse_others(client, org_user, name):
+    assert client.get(reverse(name)).url.startswith(reverse("login"))
+    client.force_login(org_user)
+    assert client.get(reverse(name)).status_code == 403
+
+
+def _queries(client, django_assert_num_queries, url, expected):
+    with django_assert_num_queries(expected):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_public_statistics_query_count_does_not_grow(client, django_assert_num_queries, size):
+    make_data(size)
+    # the page frame (1), communities for the filter (1), members (2), organizations, events, reports,
+    # communities, projects by field and by funding (1 each)
+    _queries(client, django_assert_num_queries, reverse("stats"), 9)
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_staff_statistics_query_count_does_not_grow(client, staff_user, django_assert_num_queries, size):
+    make_data(size)
+    client.force_login(staff_user)
+    months = timezone.localdate().month  # one compliance query per month of the year so far
+    # the public page, the session and user, the frame's staff lookups, one compliance query a month
+    _queries(client, django_assert_num_queries, reverse("stats:staff"), 17 + months)
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_dashboard_query_count_does_not_grow(client, staff_user, django_assert_num_queries, size):
+    make_data(size)
+    client.force_login(staff_user)
+    # five counts, plus the session, the user and the page frame's lookups
+    _queries(client, django_assert_num_queries, reverse("stats:dashboard"), 13)
+
+
+def test_dashboard_counts_and_links_to_the_filtered_admin_lists(client, staff_user):
+    MembershipFactory(status=Membership.Status.APPLIED, joined_on=None)
+    CallFactory(state=Call.State.REVIEWING)
+    EventFactory(starts_at=timezone.now() - timedelta(days=2), state=Event.State.PUBLISHED)  # awaits its report
+    behind = MembershipFactory(joined_on=date(2020, 1, 1)).organization
+    keen = MembershipFactory(joined_on=date(2020, 1, 1)).organization
+    completed_activity(keen, timezone.now().replace(day=1) + timedelta(hours=1))
+    CommunityNeedFactory()
+    answered = CommunityNeedFactory()
+    NeedResponseFactory(need=answered)
+    client.force_login(staff_user)
+    response = client.get(reverse("stats:dashboard"))
+    counts = [task["count"] for task in response.context["tasks"]]
+    # Below the duty: `behind`, and the organizer the factory made for the event awaiting its report.
+    assert counts == [1, 1, 1, 2, 1]
+    assert behind.membership.status == Membership.Status.ACTIVE
+    for task in response.context["tasks"]:
+        if task["url"].startswith("/admin/"):
+            listed = client.get(task["url"])
+            assert listed.status_code == 200
+            assert listed.context["cl"].result_count == task["count"], task["url"]
+    assert reverse("stats:dashboard") in client.get(reverse("admin:index")).content.decode()
+    assert reverse("stats:dashboard") in client.get(reverse("home")).content.decode()
+
+
+def test_home_page_shows_the_headline_figures(client):
+    OrganizationFactory(government_funded=True)
+    OrganizationFactory()
+    page = client.get(reverse("home")).content.decode()
+    assert "with a government-funded background" in page
+    assert re.search(r"50%</div>\s*<div>with a government-funded background", page)
+    assert "residents served this year" in page
+
+
+def test_statistics_speak_chinese(client):
+    page = client.get(reverse("stats"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "数说联合会" in page
+    assert "每月服务居民人次" in page
