@@ -9,11 +9,12 @@ request computes afresh; nothing has to remember to delete a cache entry. Both a
 import hashlib
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connections, router
 
 
 def data_version(*models):
     """A short string that changes whenever a row of these models is added, deleted or saved (one query)."""
+    connection = connections[router.db_for_read(models[0])]  # the replica for anonymous reads, when configured
     quote = connection.ops.quote_name
     columns = []
     for model in models:
