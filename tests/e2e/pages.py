@@ -187,8 +187,13 @@ PAGES = [
     Page("portal new event", "events:manage-create", user=ORG_ADMIN),
     Page("portal event report", "events:manage-report", kwargs=own_event, user=ORG_ADMIN),
     Page("portal registrations", "events:manage-registrations", user=ORG_ADMIN),
+    # Statistics
+    Page("statistics", "stats", screenshot=True),
+    Page("statistics filtered", "stats", query="year=2025"),
     # Staff pages
     Page("monthly activity", "events:compliance", user=STAFF),
+    Page("staff statistics", "stats:staff", user=STAFF),
+    Page("staff dashboard", "stats:dashboard", user=STAFF),
     Page("portal profile with errors", "members:manage-profile", user=ORG_ADMIN, data={"name": "", "website": "x"}),
     Page("portal invite with errors", "members:manage-invite", user=ORG_ADMIN, data={"email": "not-an-email"}),
 ]

@@ -26,6 +26,7 @@ class PageBasics(HTMLParser):
         self.descriptions = []
         self.h1_count = 0
         self._in_title = False
+        self._svg_depth = 0  # an SVG chart's <title> is its text alternative, not the page's title
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -35,7 +36,9 @@ class PageBasics(HTMLParser):
             self.charset = attrs["charset"]
         elif tag == "meta" and attrs.get("name") == "description":
             self.descriptions.append(attrs.get("content") or "")
-        elif tag == "title":
+        elif tag == "svg":
+            self._svg_depth += 1
+        elif tag == "title" and not self._svg_depth:
             self._in_title = True
             self.titles.append("")
         elif tag == "h1":
@@ -44,6 +47,8 @@ class PageBasics(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "title":
             self._in_title = False
+        elif tag == "svg":
+            self._svg_depth -= 1
 
     def handle_data(self, data):
         if self._in_title:

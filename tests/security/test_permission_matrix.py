@@ -12,7 +12,9 @@ from tests.members.factories import MembershipFactory, OrganizationAccountFactor
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "org_a_admin", "org_a_editor", "org_b_admin", "reviewer", "staff", "superuser"]
+# "resident": not logged in, but holding the private link (token) of their own event sign-up.
+ROLES = ["anonymous", "resident", "org_a_admin", "org_a_editor", "org_b_admin", "reviewer", "staff", "superuser"]
+LOGGED_OUT = {"anonymous", "resident"}
 
 
 def outcomes(anonymous, org_a_admin, org_a_editor=None, org_b_admin=None, reviewer=None, staff=None, superuser=None):
@@ -22,9 +24,8 @@ def outcomes(anonymous, org_a_admin, org_a_editor=None, org_b_admin=None, review
     reviewer = reviewer if reviewer is not None else anonymous
     staff = staff if staff is not None else reviewer
     superuser = superuser if superuser is not None else staff
-    return dict(
-        zip(ROLES, [anonymous, org_a_admin, org_a_editor, org_b_admin, reviewer, staff, superuser], strict=True)
-    )
+    values = [anonymous, anonymous, org_a_admin, org_a_editor, org_b_admin, reviewer, staff, superuser]
+    return dict(zip(ROLES, values, strict=True))
 
 
 PUBLIC = outcomes(200, 200)
@@ -223,7 +224,7 @@ def world():
 
 
 def check(client, world, role, url, expected):
-    if role != "anonymous":
+    if role not in LOGGED_OUT:
         client.force_login(world["users"][role])
     response = client.get(url)
     if expected == "login":
@@ -286,3 +287,16 @@ def test_tampered_hidden_fields_change_nothing(client, world):
     response = client.post(reverse("members:manage-invite"), {"email": "x@example.org", "role": "superuser"})
     assert response.status_code == 200
     assert not org_a.invitations.filter(email="x@example.org").exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_sign_up_page_needs_its_own_secret_link(client, world, role):
+    """Only the resident's own token opens their sign-up; a guessed or altered token is a 404 for everyone."""
+    token = _event(world).registrations.get().token
+    if role not in LOGGED_OUT:
+        client.force_login(world["users"][role])
+    for bad in ("x" * len(token), token[:-1], token + "a"):
+        assert client.get(reverse("events:registration", kwargs={"token": bad})).status_code == 404
+        assert client.post(reverse("events:registration-cancel", kwargs={"token": bad})).status_code == 404
+    if role == "resident":
+        assert client.get(reverse("events:registration", kwargs={"token": token})).status_code == 200
