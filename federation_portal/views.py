@@ -19,14 +19,14 @@ class HomeView(TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
-        organizations = Organization.objects.all()
+        figures = stats_figures.headline_figures()
         return super().get_context_data(
-            member_count=organizations.members().count(),
-            organization_count=organizations.count(),
+            member_count=figures["members"],
+            organization_count=figures["organizations"],
             community_count=Community.objects.count(),
             featured_organizations=Organization.objects.for_directory().filter(star_rating__gte=4)[:6],
             home_sections=[*projects_site.home_sections(), event_sections.home_section()],
-            extra_figures=[*event_sections.home_figures(), *stats_figures.home_figures()],
+            extra_figures=[*event_sections.home_figures(), *stats_figures.home_figures(figures=figures)],
             **kwargs,
         )
 

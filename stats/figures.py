@@ -265,17 +265,23 @@ def projects_by_funding(filters):
 
 def headline_figures(now=None):
     """The figures the article reports, for the home page: government-funded share, projects, events this
-    year and beneficiaries served this year (members and organizations are already on the page). Three queries.
+    year and beneficiaries served this year, with the counts of organizations and members. Three queries.
     """
     year = timezone.localtime(now or timezone.now(), DUTY_TIME_ZONE).year
-    organizations = Organization.objects.filter(org_type__in=REGISTERED_TYPES).aggregate(
-        total=Count("pk"), funded=Count("pk", filter=Q(government_funded=True))
+    registered = Q(org_type__in=REGISTERED_TYPES)
+    organizations = Organization.objects.aggregate(
+        all=Count("pk"),
+        members=Count("pk", filter=Q(membership__status=Membership.Status.ACTIVE)),
+        total=Count("pk", filter=registered),
+        funded=Count("pk", filter=registered & Q(government_funded=True)),
     )
     start, end = _year_bounds(year)
     events = Event.objects.listed().filter(starts_at__gte=start, starts_at__lt=end).aggregate(
         events=Count("pk"), served=Sum("report__beneficiaries_served")
     )
     return {
+        "organizations": organizations["all"],
+        "members": organizations["members"],
         "government_share": percentage(organizations["funded"], organizations["total"]),
         "projects": Project.objects.public().count(),
         "events": events["events"],
@@ -283,9 +289,9 @@ def headline_figures(now=None):
     }
 
 
-def home_figures(now=None):
+def home_figures(now=None, figures=None):
     """The headline figures as the home page's `extra_figures` (value, label)."""
-    figures = headline_figures(now)
+    figures = figures or headline_figures(now)
     share = figures["government_share"]
     return [
         {"value": "—" if share is None else f"{share:g}%", "label": _("with a government-funded background")},

@@ -162,8 +162,16 @@ def test_headline_figures():
     EventFactory(organization=host, starts_at=shanghai(2025, 12, 31, 23, 30))  # last year
     ProjectFactory(organization=host, state=Project.State.IN_PROGRESS)
     ProjectFactory(organization=host, state=Project.State.DRAFT)
+    MembershipFactory(organization=host, status="active")
     result = figures.headline_figures(now=NOW)
-    assert result == {"government_share": 33.3, "projects": 1, "events": 1, "beneficiaries": 12}
+    assert result == {
+        "organizations": 4,
+        "members": 1,
+        "government_share": 33.3,
+        "projects": 1,
+        "events": 1,
+        "beneficiaries": 12,
+    }
 
 
 def test_bar_chart_scales_to_a_round_maximum_and_stacks_series():

@@ -150,3 +150,19 @@ def test_statistics_speak_chinese(client):
     page = client.get(reverse("stats"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "数说联合会" in page
     assert "每月服务居民人次" in page
+
+
+@pytest.mark.parametrize("size", [2, 40])
+def test_home_page_query_count_is_pinned_and_at_most_ten(client, django_assert_num_queries, size):
+    from tests.events.factories import EventFactory
+    from tests.members.factories import MembershipFactory, OrganizationFactory
+
+    for n in range(size):
+        organization = OrganizationFactory(name=f"Home org {n}", star_rating=5)
+        MembershipFactory(organization=organization)
+        EventFactory(organization=organization)
+    client.get(reverse("home"))  # fills the data-versioned caches, as a running site has them
+    with django_assert_num_queries(9):
+        response = client.get(reverse("home"))
+    assert response.context["member_count"] == size
+    assert response.context["organization_count"] == size
