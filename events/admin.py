@@ -1,10 +1,9 @@
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from members.admin_actions import run_service
 from members.exports import SafeSpreadsheetAdminMixin
 from members.services import record_personal_data_access
 from members.validators import mask_mobile
@@ -12,23 +11,6 @@ from members.validators import mask_mobile
 from . import services
 from .models import Event, EventChange, EventReport, Registration, ReportPhoto
 from .resources import EventResource, RegistrationResource
-
-
-def _run(modeladmin, request, queryset, service, **kwargs):
-    done, failed = 0, []
-    for obj in queryset:
-        try:
-            service(obj, acting_user=request.user, **kwargs)
-            done += 1
-        except ValidationError as error:
-            failed.append(f"{obj}: {' '.join(error.messages)}")
-    if done:
-        modeladmin.message_user(
-            request, ngettext("%(count)d item changed.", "%(count)d items changed.", done) % {"count": done},
-            messages.SUCCESS,
-        )
-    for failure in failed:
-        modeladmin.message_user(request, failure, messages.ERROR)
 
 
 class RegistrationInline(admin.TabularInline):
@@ -98,11 +80,11 @@ class EventAdmin(SafeSpreadsheetAdminMixin, ExportMixin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Publish selected drafts"), permissions=["change"])
     def publish(self, request, queryset):
-        _run(self, request, queryset, services.publish_event)
+        run_service(self, request, queryset, services.publish_event)
 
     @admin.action(description=_("Cancel selected events (registrants are emailed)"), permissions=["change"])
     def cancel(self, request, queryset):
-        _run(self, request, queryset, services.cancel_event, reason=_("Cancelled by the street office."))
+        run_service(self, request, queryset, services.cancel_event, reason=_("Cancelled by the street office."))
 
 
 @admin.register(Registration)
@@ -138,11 +120,11 @@ class RegistrationAdmin(SafeSpreadsheetAdminMixin, ExportMixin, admin.ModelAdmin
 
     @admin.action(description=_("Check in selected people"), permissions=["change"])
     def check_in(self, request, queryset):
-        _run(self, request, queryset, services.check_in_registration)
+        run_service(self, request, queryset, services.check_in_registration)
 
     @admin.action(description=_("Cancel selected sign-ups (the waiting list moves up)"), permissions=["change"])
     def cancel(self, request, queryset):
-        _run(self, request, queryset, services.cancel_registration)
+        run_service(self, request, queryset, services.cancel_registration)
 
 
 class ReportPhotoInline(admin.TabularInline):

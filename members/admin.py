@@ -1,14 +1,11 @@
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.template.response import TemplateResponse
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from import_export.admin import ExportMixin, ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .admin_actions import run_service, run_service_with_reason
 from .exports import SafeSpreadsheetAdminMixin
-from .forms import ReasonForm
 from .models import (
     Community,
     CouncilSeat,
@@ -145,60 +142,35 @@ class MembershipAdmin(SafeSpreadsheetAdminMixin, ExportMixin, SimpleHistoryAdmin
         # Memberships start with an application from the portal (or the demo data).
         return False
 
-    def _apply(self, request, queryset, service, **kwargs):
-        done, failed = 0, []
-        for membership in queryset.select_related("organization"):
-            try:
-                service(membership, acting_user=request.user, **kwargs)
-                done += 1
-            except ValidationError as error:
-                failed.append(f"{membership.organization}: {' '.join(error.messages)}")
-        if done:
-            self.message_user(
-                request,
-                ngettext("%(count)d membership changed.", "%(count)d memberships changed.", done) % {"count": done},
-                messages.SUCCESS,
-            )
-        for failure in failed:
-            self.message_user(request, failure, messages.ERROR)
-
-    def _with_reason(self, request, queryset, service, title):
-        if "apply" in request.POST:
-            form = ReasonForm(request.POST)
-            if form.is_valid():
-                self._apply(request, queryset, service, reason=form.cleaned_data["reason"])
-                return None
-        else:
-            form = ReasonForm()
-        return TemplateResponse(
-            request,
-            "admin/members/membership/reason_form.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": title,
-                "form": form,
-                "memberships": queryset.select_related("organization"),
-                "action": request.POST.get("action"),
-                "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
-        )
+    @staticmethod
+    def _label(membership):
+        return f"{membership.organization} ({membership.get_status_display()})"
 
     @admin.action(description=_("Approve selected applications"), permissions=["change"])
     def approve(self, request, queryset):
-        self._apply(request, queryset, services.approve_membership)
+        run_service(self, request, queryset.select_related("organization"), services.approve_membership,
+                    label_of=self._label)
 
     @admin.action(description=_("Reject selected applications (with a reason)"), permissions=["change"])
     def reject(self, request, queryset):
-        return self._with_reason(request, queryset, services.reject_membership, _("Reject applications"))
+        return run_service_with_reason(self, request, queryset.select_related("organization"),
+                                       services.reject_membership, title=_("Reject applications"), label_of=self._label)
 
     @admin.action(description=_("Suspend selected memberships (with a reason)"), permissions=["change"])
     def suspend(self, request, queryset):
-        return self._with_reason(request, queryset, services.suspend_membership, _("Suspend memberships"))
+        return run_service_with_reason(
+            self,
+            request,
+            queryset.select_related("organization"),
+            services.suspend_membership,
+            title=_("Suspend memberships"),
+            label_of=self._label,
+        )
 
     @admin.action(description=_("Reinstate selected suspended memberships"), permissions=["change"])
     def reinstate(self, request, queryset):
-        self._apply(request, queryset, services.reinstate_membership)
+        run_service(self, request, queryset.select_related("organization"), services.reinstate_membership,
+                    label_of=self._label)
 
 
 class CouncilSeatInline(admin.TabularInline):

@@ -1,18 +1,15 @@
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from members.admin_actions import run_service, run_service_with_reason
 from members.exports import SafeSpreadsheetAdminMixin
 
 from . import scoring, services
-from .forms import ReasonForm
 from .models import (
     Call,
     CommunityNeed,
@@ -24,25 +21,6 @@ from .models import (
     Review,
 )
 from .resources import ProjectResource, ReviewResource
-
-
-def _apply(modeladmin, request, queryset, service, label_of=str, **kwargs):
-    """Run a service on each selected object; report successes and each refusal."""
-    done, failed = 0, []
-    for obj in queryset:
-        try:
-            service(obj, acting_user=request.user, **kwargs)
-            done += 1
-        except ValidationError as error:
-            failed.append(f"{label_of(obj)}: {' '.join(error.messages)}")
-    if done:
-        modeladmin.message_user(
-            request, ngettext("%(count)d item changed.", "%(count)d items changed.", done) % {"count": done},
-            messages.SUCCESS,
-        )
-    for failure in failed:
-        modeladmin.message_user(request, failure, messages.ERROR)
-
 
 # Calls
 
@@ -84,7 +62,7 @@ class CallAdmin(SimpleHistoryAdmin):
         return format_html('<a href="{}">{}</a>', reverse("projects:ranking", args=[obj.pk]), _("Ranking"))
 
     def _move(self, request, queryset, state):
-        _apply(self, request, queryset, lambda call, **kw: services.change_call_state(call, state, **kw))
+        run_service(self, request, queryset, lambda call, **kw: services.change_call_state(call, state, **kw))
 
     @admin.action(description=_("Open selected calls for proposals"), permissions=["change"])
     def open_calls(self, request, queryset):
@@ -172,7 +150,7 @@ class ProjectAdmin(SafeSpreadsheetAdminMixin, ExportMixin, SimpleHistoryAdmin):
         return "—"
 
     def _state(self, request, queryset, state, **kwargs):
-        _apply(self, request, queryset,
+        run_service(self, request, queryset,
                lambda project, **kw: services.change_project_state(project, state, **kw), **kwargs)
 
     @admin.action(description=_("Approve selected proposals"), permissions=["change"])
@@ -181,25 +159,13 @@ class ProjectAdmin(SafeSpreadsheetAdminMixin, ExportMixin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Reject selected proposals (with a reason)"), permissions=["change"])
     def reject(self, request, queryset):
-        if "apply" in request.POST:
-            form = ReasonForm(request.POST)
-            if form.is_valid():
-                self._state(request, queryset, Project.State.REJECTED, reason=form.cleaned_data["reason"])
-                return None
-        else:
-            form = ReasonForm()
-        return TemplateResponse(
+        return run_service_with_reason(
+            self,
             request,
-            "admin/projects/reason_form.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Reject proposals"),
-                "form": form,
-                "objects": queryset.select_related("organization"),
-                "action": request.POST.get("action"),
-                "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
+            queryset.select_related("organization"),
+            lambda project, **kw: services.change_project_state(project, Project.State.REJECTED, **kw),
+            title=_("Reject proposals"),
+            label_of=lambda project: f"{project.title} — {project.organization} ({project.get_state_display()})",
         )
 
     @admin.action(description=_("Mark selected projects as started"), permissions=["change"])
@@ -211,7 +177,7 @@ class ProjectAdmin(SafeSpreadsheetAdminMixin, ExportMixin, SimpleHistoryAdmin):
         self._state(request, queryset, Project.State.COMPLETED)
 
     def _flags(self, request, queryset, **flags):
-        _apply(self, request, queryset, lambda project, **kw: services.set_project_flags(project, **kw, **flags))
+        run_service(self, request, queryset, lambda project, **kw: services.set_project_flags(project, **kw, **flags))
 
     @admin.action(description=_("Mark as selected project (优秀项目)"), permissions=["change"])
     def mark_selected(self, request, queryset):
@@ -291,7 +257,7 @@ class CommunityNeedAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=_("Close selected needs"), permissions=["change"])
     def close(self, request, queryset):
-        _apply(self, request, queryset, services.close_need)
+        run_service(self, request, queryset, services.close_need)
 
 
 @admin.register(NeedResponse)
@@ -313,4 +279,4 @@ class NeedResponseAdmin(admin.ModelAdmin):
         if queryset.count() != 1:
             self.message_user(request, _("Select exactly one response to accept."), messages.ERROR)
             return
-        _apply(self, request, queryset, services.accept_need_response)
+        run_service(self, request, queryset, services.accept_need_response)

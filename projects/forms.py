@@ -138,11 +138,3 @@ class NeedResponseForm(forms.ModelForm):
         )
         self.fields["project"].empty_label = _("No project")
         self.fields["project"].help_text = _("Optional: one of your projects that meets this need.")
-
-
-class ReasonForm(forms.Form):
-    """The admin's intermediate page for actions that need a reason (rejecting proposals)."""
-
-    reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}), help_text=_("The organization will read this.")
-    )
