@@ -10,6 +10,7 @@ from .forms import StatsFilterForm
 class StatsView(TemplateView):
     """The federation in figures, for residents: charts from live data, filtered by year and community."""
 
+    page_cache = True  # federation_portal/pagecache.py
     template_name = "stats/stats.html"
     is_staff_page = False
 

@@ -153,7 +153,7 @@ def test_statistics_speak_chinese(client):
 
 
 @pytest.mark.parametrize("size", [2, 40])
-def test_home_page_query_count_is_pinned_and_at_most_ten(client, django_assert_num_queries, size):
+def test_home_page_query_count_is_pinned_and_at_most_ten(client, django_assert_num_queries, size, no_page_cache):
     from tests.events.factories import EventFactory
     from tests.members.factories import MembershipFactory, OrganizationFactory
 
