@@ -5,14 +5,14 @@ without an account, and every one of them sees the same page for the same addres
 page is rendered once and then served from the cache (Redis when `REDIS_URL` is set) until:
 
 - **the data changes** — any save or delete of a row of our apps (signals), or a change made without
-  signals that calls `data_changed()` (`QuerySet.update`, `bulk_create`, raw SQL, the seed and restore
-  commands). The change sets a new *site version*; the version is part of every page's key, so the next
-  request renders afresh. Nothing has to know which pages show which rows.
+  signals that calls `members.caching.data_changed()` (`QuerySet.update`, `bulk_create`, raw SQL, the seed
+  and restore commands). The change sets a new *site version*; the version is part of every page's key, so
+  the next request renders afresh. Nothing has to know which pages show which rows.
 - **or `PAGE_CACHE_SECONDS` pass** (60 by default): pages that depend on the clock alone (“upcoming
   events”, sign-up opening at a given time) are at most that old.
 
 A page is only taken from or put into the cache when its view says it may be (`page_cache = True` on the
-view class, or the `cache_public_page` decorator), the visitor is not logged in, has no message waiting
+view class), the visitor is not logged in, has no message waiting
 (“your sign-up was received”), and the page carries no per-visitor content: a page whose rendering asked
 for a CSRF token or set a cookie is never stored. The key is made of the version, the language and the
 full address (scheme, host, path and query string).
@@ -27,90 +27,24 @@ each time and get `304 Not Modified` while nothing changed.
 
 import hashlib
 import logging
-import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 from django.utils.translation import get_language
 
-logger = logging.getLogger(__name__)
+from members.caching import site_version
 
-VERSION_KEY = "pagecache:version"
-# Apps whose rows public pages show. Rows that no public page shows are left out, so that reading a
-# notification or logging who opened a sign-up list does not empty the cache.
-TRACKED_APPS = {"members", "projects", "events", "stats"}
-IGNORED_MODELS = {"members.notification", "members.personaldataaccess"}
+logger = logging.getLogger(__name__)
 
 
 def enabled():
     return settings.PAGE_CACHE_SECONDS > 0
 
 
-def site_version():
-    """The current site version (a random token), created on first use or after the cache lost it."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
-
-
-def _new_version():
-    try:
-        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-    except Exception:  # a cache that is down serves no pages either; the change itself must not fail
-        logger.warning("page cache: could not set a new site version", exc_info=True)
-
-
-def data_changed():
-    """Public pages are out of date: call after changes that send no signals (update, bulk_create, SQL).
-
-    The version changes at once (visible inside the transaction and in tests) and again when the
-    transaction commits, so that a page rendered by another request from the data as it was before the
-    commit, and stored under the first new version, is not served afterwards.
-    """
-    _new_version()
-    transaction.on_commit(_new_version)
-
-
-def _tracked(model):
-    meta = model._meta
-    return (
-        meta.app_label in TRACKED_APPS
-        and meta.label_lower not in IGNORED_MODELS
-        and not meta.object_name.startswith("Historical")  # django-simple-history's copies
-    )
-
-
-def _on_change(sender, **kwargs):
-    if _tracked(sender):
-        data_changed()
-
-
-def _on_m2m_change(sender, instance, action, **kwargs):
-    if action.startswith("post_") and _tracked(type(instance)):
-        data_changed()
-
-
-def connect_signals():
-    post_save.connect(_on_change, dispatch_uid="pagecache-save")
-    post_delete.connect(_on_change, dispatch_uid="pagecache-delete")
-    m2m_changed.connect(_on_m2m_change, dispatch_uid="pagecache-m2m")
-
-
-def cache_public_page(view):
-    """Decorator for function views: the page is the same for every visitor who is not logged in."""
-    view.page_cache = True
-    return view
-
-
 def _view_is_cacheable(view_func):
-    view_class = getattr(view_func, "view_class", None)
-    return bool(getattr(view_func, "page_cache", False) or getattr(view_class, "page_cache", False))
+    return getattr(getattr(view_func, "view_class", None), "page_cache", False)
 
 
 class PublicPageCacheMiddleware:

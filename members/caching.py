@@ -7,9 +7,14 @@ request computes afresh; nothing has to remember to delete a cache entry. Both a
 """
 
 import hashlib
+import logging
+import uuid
 
 from django.core.cache import cache
-from django.db import connections, router
+from django.db import connections, router, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+logger = logging.getLogger(__name__)
 
 
 def data_version(*models):
@@ -35,3 +40,66 @@ def cached_by_version(name, models, compute, *, timeout=24 * 60 * 60):
         value = compute()
         cache.set(key, value, timeout=timeout)
     return value
+
+
+# The site version: one token for all public data, for the whole-page cache (federation_portal/pagecache.py).
+# Any save or delete of a row that public pages show sets a new one (signals, connected in MembersConfig.ready);
+# code that changes rows without signals calls data_changed() itself.
+
+VERSION_KEY = "pagecache:version"
+# Apps whose rows public pages show. Rows that no public page shows are left out, so that reading a
+# notification or logging who opened a sign-up list does not empty the cache.
+TRACKED_APPS = {"members", "projects", "events", "stats"}
+IGNORED_MODELS = {"members.notification", "members.personaldataaccess"}
+
+
+def site_version():
+    """The current site version (a random token), created on first use or after the cache lost it."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def _new_version():
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception:  # a cache that is down serves no pages either; the change itself must not fail
+        logger.warning("page cache: could not set a new site version", exc_info=True)
+
+
+def data_changed():
+    """Public pages are out of date: call after changes that send no signals (update, bulk_create, SQL).
+
+    The version changes at once (visible inside the transaction and in tests) and again when the
+    transaction commits, so that a page rendered by another request from the data as it was before the
+    commit, and stored under the first new version, is not served afterwards.
+    """
+    _new_version()
+    transaction.on_commit(_new_version)
+
+
+def _tracked(model):
+    meta = model._meta
+    return (
+        meta.app_label in TRACKED_APPS
+        and meta.label_lower not in IGNORED_MODELS
+        and not meta.object_name.startswith("Historical")  # django-simple-history's copies
+    )
+
+
+def _on_change(sender, **kwargs):
+    if _tracked(sender):
+        data_changed()
+
+
+def _on_m2m_change(sender, instance, action, **kwargs):
+    if action.startswith("post_") and _tracked(type(instance)):
+        data_changed()
+
+
+def connect_signals():
+    post_save.connect(_on_change, dispatch_uid="pagecache-save")
+    post_delete.connect(_on_change, dispatch_uid="pagecache-delete")
+    m2m_changed.connect(_on_m2m_change, dispatch_uid="pagecache-m2m")

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from events.models import Event
-from federation_portal import pagecache
+from members import caching as pagecache
 from members.models import Notification
 from tests.events.factories import EventFactory
 from tests.members.factories import MembershipFactory, OrganizationFactory
