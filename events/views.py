@@ -171,6 +171,7 @@ class CalendarFeedView(View):
     soonest) and `past_limit` past ones (the latest), so that a city-wide feed stays a size a phone can sync.
     """
 
+    page_cache = True  # federation_portal/pagecache.py; calendar apps also get 304s from the ETag below
     limit = 400
     past_limit = 100
 

@@ -62,8 +62,9 @@ class PublicPageCacheMiddleware:
         response = self.get_response(request)
         key = getattr(request, "_page_cache_key", None)
         if key is not None and self._storable(request, response):
-            set_response_etag(response)
-            entry = (response.status_code, response.content, response["Content-Type"], response["ETag"])
+            if not response.has_header("ETag"):
+                set_response_etag(response)
+            entry = (response.status_code, response.content, list(response.items()))  # headers the view set
             try:
                 cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
             except Exception:
@@ -86,9 +87,10 @@ class PublicPageCacheMiddleware:
         if entry is None:
             request._page_cache_key = key
             return None
-        status, content, content_type, etag = entry
-        response = HttpResponse(content, status=status, content_type=content_type)
-        response["ETag"] = etag
+        status, content, headers = entry
+        response = HttpResponse(content, status=status)
+        for name, value in headers:
+            response[name] = value
         return self._public(response)
 
     @staticmethod

@@ -171,3 +171,15 @@ def test_the_language_link_stays_on_this_site_and_knows_its_languages(client):
     response = client.get(reverse("switch-language", args=["zh-hans"]), {"next": "https://evil.example/"})
     assert response.status_code == 302 and response.url == "/"
     assert client.get(reverse("switch-language", args=["fr"])).status_code == 404
+
+
+def test_a_feed_from_the_cache_keeps_the_headers_its_view_set(client, django_assert_num_queries):
+    EventFactory(title="Tai chi")
+    url = reverse("events:feed")
+    first = client.get(url)
+    with django_assert_num_queries(0):
+        second = client.get(url)
+    assert second.content == first.content and b"Tai chi" in second.content
+    for header in ("Content-Type", "Content-Disposition", "ETag"):
+        assert second[header] == first[header]
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
