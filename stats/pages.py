@@ -10,15 +10,19 @@ def _month_label(month):
     return formats.date_format(month, "YEAR_MONTH_FORMAT")
 
 
-def public_charts(filters):
-    """The charts residents see."""
-    organizations = figures.organizations_by_year(until=filters.year)
-    members = figures.member_units_by_year(until=filters.year)
-    months, kinds, counts = figures.events_by_month_and_kind(filters)
-    beneficiaries = figures.beneficiaries_by_month(filters)
-    communities = figures.activities_by_community(filters)
-    by_field = figures.projects_by_field(filters)
-    by_funding = figures.projects_by_funding(filters)
+def public_charts(filters, communities=None):
+    """The charts residents see. `communities`: every community by name, when the caller has them already."""
+    return _public_charts(filters, figures.page_figures(filters), communities)
+
+
+def _public_charts(filters, data, communities):
+    organizations = data["organizations"]
+    members = data["members"]
+    months, kinds, counts = data["events"]
+    beneficiaries = data["beneficiaries"]
+    communities = figures.activities_by_community(filters, communities, counts=data["community_activities"])
+    by_field = data["projects_by_field"]
+    by_funding = data["projects_by_funding"]
     month_labels = [_month_label(month) for month in months]
     used_kinds = [kind for kind in kinds if any(counts.get((month, kind)) for month in months)]
     return [
@@ -99,9 +103,10 @@ def public_charts(filters):
     ]
 
 
-def staff_charts(filters):
+def staff_charts(filters, communities=None):
     """The staff page: everything residents see, plus the monthly-duty compliance rate."""
-    rows = figures.compliance_by_month(filters)
+    data = figures.page_figures(filters, with_compliance=True)
+    rows = data["compliance"]
     compliance = charts.line_chart(
         "compliance",
         _("Monthly-duty compliance rate"),
@@ -113,4 +118,4 @@ def staff_charts(filters):
         [(_("Members meeting the duty (%)"), [row["rate"] for row in rows])],
         unit="%",
     )
-    return [*public_charts(filters), compliance]
+    return [*_public_charts(filters, data, communities), compliance]
