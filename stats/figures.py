@@ -289,14 +289,16 @@ def page_figures(filters, *, with_compliance=False, now=None):
     name = f"stats-{filters.year}-{community}-{month:%Y%m}-{'staff' if with_compliance else 'public'}"
 
     def compute():
+        # Plain values only: labels are translated for each request's language (and lazy ones unpickle slowly).
+        months, _kinds, event_counts = events_by_month_and_kind(filters, now)
         figures = {
             "organizations": organizations_by_year(until=filters.year),
             "members": member_units_by_year(until=filters.year),
-            "events": events_by_month_and_kind(filters, now),
+            "events": (months, event_counts),
             "beneficiaries": beneficiaries_by_month(filters, now),
             "community_activities": activity_counts_by_community(filters),
-            "projects_by_field": projects_by_field(filters),
-            "projects_by_funding": projects_by_funding(filters),
+            "projects_by_field": [(row["field"], row["projects"]) for row in projects_by_field(filters)],
+            "projects_by_funding": [(row["source"], row["amount"]) for row in projects_by_funding(filters)],
         }
         if with_compliance:
             figures["compliance"] = compliance_by_month(filters, now)

@@ -3,6 +3,10 @@
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from events.models import Event
+from members.models import ServiceField
+from projects.models import FundingSource
+
 from . import charts, figures
 
 
@@ -18,13 +22,13 @@ def public_charts(filters, communities=None):
 def _public_charts(filters, data, communities):
     organizations = data["organizations"]
     members = data["members"]
-    months, kinds, counts = data["events"]
+    months, counts = data["events"]
     beneficiaries = data["beneficiaries"]
     communities = figures.activities_by_community(filters, communities, counts=data["community_activities"])
-    by_field = data["projects_by_field"]
-    by_funding = data["projects_by_funding"]
+    by_field = data["projects_by_field"]  # (service field, projects)
+    by_funding = data["projects_by_funding"]  # (funding source, amount)
     month_labels = [_month_label(month) for month in months]
-    used_kinds = [kind for kind in kinds if any(counts.get((month, kind)) for month in months)]
+    used_kinds = [kind for kind in Event.Kind if any(counts.get((month, kind)) for month in months)]
     return [
         charts.line_chart(
             "members",
@@ -77,8 +81,8 @@ def _public_charts(filters, data, communities):
             "fields",
             _("Projects by service field"),
             _("Approved, running and completed projects starting this year, by service field."),
-            [row["label"] for row in by_field],
-            [(_("Projects"), [row["projects"] for row in by_field])],
+            [ServiceField.Code(field).label for field, _projects in by_field],
+            [(_("Projects"), [projects for _field, projects in by_field])],
         ),
         charts.bar_chart(
             "funding",
@@ -87,8 +91,8 @@ def _public_charts(filters, data, communities):
                 "The amount of the projects starting this year by funding source; "
                 "government-purchased services among them."
             ),
-            [row["label"] for row in by_funding],
-            [(_("Amount (yuan)"), [row["amount"] for row in by_funding])],
+            [FundingSource(source).label for source, _amount in by_funding],
+            [(_("Amount (yuan)"), [amount for _source, amount in by_funding])],
         ),
         charts.bar_chart(
             "communities",
