@@ -4,6 +4,9 @@ A figure that costs a scan (a count over a year of events, the years of the proj
 a key built from `data_version()` of the models it reads: the latest `updated_at` and the row count of each.
 Saving a row moves its `updated_at`, adding or deleting one moves the count, so the key changes and the next
 request computes afresh; nothing has to remember to delete a cache entry. Both aggregates read an index.
+
+A table whose rows are only ever added and removed, never changed (a many-to-many link table, a change
+record), has no `updated_at`: its highest id and its count stand in.
 """
 
 import hashlib
@@ -11,10 +14,19 @@ import logging
 import uuid
 
 from django.core.cache import cache
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, router, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 logger = logging.getLogger(__name__)
+
+
+def _latest_column(model):
+    """The column whose maximum moves on every change of the model's rows."""
+    try:
+        return model._meta.get_field("updated_at").column
+    except FieldDoesNotExist:  # an insert-only table, see above
+        return model._meta.pk.column
 
 
 def data_version(*models):
@@ -24,8 +36,8 @@ def data_version(*models):
     columns = []
     for model in models:
         table = quote(model._meta.db_table)
-        updated = quote(model._meta.get_field("updated_at").column)
-        columns += [f"(SELECT MAX({updated}) FROM {table})", f"(SELECT COUNT(*) FROM {table})"]
+        latest = quote(_latest_column(model))
+        columns += [f"(SELECT MAX({latest}) FROM {table})", f"(SELECT COUNT(*) FROM {table})"]
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(columns))
         parts = cursor.fetchone()

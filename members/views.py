@@ -158,7 +158,7 @@ class DashboardView(OrganizationRequiredMixin, TemplateView):
             {"template_name": panel.template_name, **panel.get_context(self.request, self.organization)}
             for panel in dashboard_panels
         ]
-        membership = Membership.objects.filter(organization=self.organization).first()
+        membership = getattr(self.organization, "membership", None)  # loaded with the account (account_of)
         return super().get_context_data(membership=membership, panels=panels, **kwargs)
 
 

@@ -357,8 +357,8 @@ def test_registration_list_query_count_does_not_grow(client, org, org_user, djan
     for _ in range(count):
         RegistrationFactory(event=event)
     client.force_login(org_user)
-    with django_assert_num_queries(8):
-        # session, user, account, organization, events for the filter form, count, page with its events,
+    with django_assert_num_queries(7):
+        # session, user, account with its organization, events for the filter form, count, page with its events,
         # unread notifications in the header
         response = client.get(reverse("events:manage-registrations"))
     assert len(response.context["object_list"]) == count
@@ -369,8 +369,9 @@ def test_manage_event_list_query_count_does_not_grow(client, org, org_user, djan
     for _ in range(count):
         RegistrationFactory(event=EventFactory(organization=org))
     client.force_login(org_user)
-    with django_assert_num_queries(7):
-        # session, user, account, organization, count, page of events with their place counts, unread notifications
+    with django_assert_num_queries(6):
+        # session, user, account with its organization, count, page of events with their place counts, unread
+        # notifications
         response = client.get(reverse("events:manage-list"))
     assert len(response.context["object_list"]) == count
 
