@@ -89,7 +89,7 @@ def _queries(client, django_assert_num_queries, url, expected):
 
 
 @pytest.mark.parametrize("size", [1, 6])
-def test_public_statistics_query_count_does_not_grow(client, django_assert_num_queries, size):
+def test_public_statistics_query_count_does_not_grow(client, django_assert_num_queries, size, no_page_cache):
     make_data(size)
     # Computing: the communities for the filter (1), the data version (1), members (2), organizations, events,
     # reports, community activities, projects by field and by funding (1 each).
@@ -183,8 +183,9 @@ def _total(response, chart_id):
     return sum(values[0] for values in _rows(response, chart_id).values())
 
 
-def test_statistics_show_a_change_on_the_next_request(client, django_assert_num_queries):
-    """The figures are cached, and every kind of change reaches the next request all the same."""
+def test_statistics_show_a_change_on_the_next_request(client, django_assert_num_queries, no_page_cache):
+    """The figures are cached, and every kind of change reaches the next request all the same (the page cache
+    aside: tests/perf/test_page_cache.py)."""
     here = CommunityFactory(name="Here")
     event = EventFactory(community=here, starts_at=timezone.now())
     report = EventReportFactory(event=event, beneficiaries_served=5)
