@@ -455,8 +455,8 @@ class ComplianceExportView(ComplianceMixin, View):
         month = self.get_month()
         header = [_("Organization"), _("Community activities"), _("Duty met")]
         rows = [
-            [row.name, row.activity_count, _("yes") if row.activity_count >= compliance.DUTY_PER_MONTH else _("no")]
-            for row in compliance.compliance_for_month(month)
+            [name, count, _("yes") if count >= compliance.DUTY_PER_MONTH else _("no")]
+            for name, count in compliance.compliance_for_month(month).values_list("name", "activity_count")
         ]
         name = f"monthly-activity-{month:%Y-%m}"
         return spreadsheet_response(file_format, name, month.strftime("%Y-%m"), header, rows)
