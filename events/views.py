@@ -433,7 +433,7 @@ class ComplianceView(ComplianceMixin, ListView):
 
     def get_queryset(self):
         self.month = self.get_month()
-        return compliance.compliance_for_month(self.month)
+        return compliance.compliance_for_month(self.month).only("name")
 
     def get_context_data(self, **kwargs):
         current = compliance.this_month()
