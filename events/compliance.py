@@ -64,10 +64,10 @@ def _members_in_month(month):
 
 def compliance_for_month(month):
     """Every organization that was an active member by the end of the month, with `activity_count`
-    for that month; those below the duty first, then by name.
+    for that month; fewest activities first (so those below the duty lead), then by name.
     """
-    # A count per organization on the (organization, starts_at) index: the cost follows the number of
-    # organizations and of that month's events, not every event ever held.
+    # A count per organization off the duty index (events.Event.Meta, event_duty_idx): the cost follows the
+    # number of organizations and of that month's activities, not every event ever held.
     held = (
         _held_in_month(month)
         .filter(organization=OuterRef("pk"))
