@@ -371,10 +371,12 @@ class EventReport(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("filed by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
     filed_at = models.DateTimeField(_("filed at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("after-event report")
         verbose_name_plural = _("after-event reports")
+        indexes = [models.Index(fields=["updated_at"])]  # members.caching.data_version (statistics)
 
     def __str__(self):
         return str(self.event)

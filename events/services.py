@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from members.caching import data_changed
 from members.notifications import notify
 from members.validators import normalize_mobile
 
@@ -239,9 +240,11 @@ def purge_personal_data(*, now=None, retention_days=None):
     """
     days = settings.PERSONAL_DATA_RETENTION_DAYS if retention_days is None else retention_days
     cutoff = (now or timezone.now()) - timedelta(days=days)
-    return Registration.objects.filter(event__ends_at__lt=cutoff, purged_at__isnull=True).update(
+    erased = Registration.objects.filter(event__ends_at__lt=cutoff, purged_at__isnull=True).update(
         name="", mobile="", email="", purged_at=now or timezone.now()
     )
+    data_changed()  # an update sends no signals
+    return erased
 
 
 # Notifications (rules in events.notifications, registered from EventsConfig.ready)

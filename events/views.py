@@ -36,6 +36,7 @@ from .permissions import EventManagerMixin
 
 
 class EventListView(FilterView):
+    page_cache = True  # federation_portal/pagecache.py
     filterset_class = EventFilter
     queryset = Event.objects.listed().for_cards()
     paginate_by = 20
@@ -45,6 +46,7 @@ class EventListView(FilterView):
 class EventMonthView(TemplateView):
     """A month of public events, as a calendar grid on wide screens and a day-by-day list on phones."""
 
+    page_cache = True  # federation_portal/pagecache.py
     template_name = "events/event_month.html"
     per_day = 4
     card_fields = ["title", "starts_at", "ends_at", "place", "state", "organization__name", "organization__slug"]
@@ -104,6 +106,7 @@ class EventMonthView(TemplateView):
 
 
 class EventDetailView(DetailView):
+    page_cache = True  # the same page for every visitor who is not logged in (federation_portal/pagecache.py)
     queryset = (
         Event.objects.public()
         .select_related("organization", "community", "report", "project__organization")
@@ -112,17 +115,23 @@ class EventDetailView(DetailView):
     template_name = "events/event_detail.html"
 
     def get_context_data(self, **kwargs):
-        kwargs.setdefault("form", RegistrationForm())
         photos = self.object.report.photos.all() if hasattr(self.object, "report") else []
-        return super().get_context_data(
-            photos=photos, retention_days=settings.PERSONAL_DATA_RETENTION_DAYS, **kwargs
-        )
+        return super().get_context_data(photos=photos, **kwargs)
 
 
-class EventSignUpView(EventDetailView):
-    """The sign-up form of an event page: a place, or the waiting list, then the confirmation page."""
+class EventSignUpView(DetailView):
+    """The sign-up form of an event: a place, or the waiting list, then the confirmation page.
 
-    http_method_names = ["post"]
+    A page of its own, linked from the event page: the form carries the visitor's CSRF token, so the event
+    page itself stays the same for everyone and can be served from the page cache.
+    """
+
+    queryset = EventDetailView.queryset
+    template_name = "events/event_signup.html"
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", RegistrationForm())
+        return super().get_context_data(retention_days=settings.PERSONAL_DATA_RETENTION_DAYS, **kwargs)
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -162,6 +171,7 @@ class CalendarFeedView(View):
     soonest) and `past_limit` past ones (the latest), so that a city-wide feed stays a size a phone can sync.
     """
 
+    page_cache = True  # federation_portal/pagecache.py; calendar apps also get 304s from the ETag below
     limit = 400
     past_limit = 100
 

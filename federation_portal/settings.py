@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "federation_portal.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag on every page that may be stored, and 304 Not Modified when the browser's copy is current.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -92,6 +94,8 @@ MIDDLEWARE = [
     "federation_portal.middleware.PrivatePagesNoStoreMiddleware",
     # Last, so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
+    # Innermost: public pages of visitors who are not logged in, from the cache (federation_portal/pagecache.py).
+    "federation_portal.pagecache.PublicPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "federation_portal.urls"
@@ -330,6 +334,11 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "federation-portal"}}
+
+# Whole public pages for visitors who are not logged in are kept this many seconds at most (a change of the
+# data shows on the next request whatever this says; federation_portal/pagecache.py). 0 turns it off. Off by
+# default in production without Redis: each gunicorn worker would keep its own copy and its own version.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS") or ("60" if REDIS_URL or not IS_PRODUCTION else "0"))
 
 # Sessions: in the database by default; SESSION_ENGINE=cache (Redis only) or cached_db (Redis in front of
 # the database, survives a Redis restart). Any gunicorn worker or app server can serve any request.

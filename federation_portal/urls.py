@@ -18,7 +18,7 @@ urlpatterns = [
     path("bench/baseline/", views.BaselineView.as_view(), name="bench-baseline"),
     path("accounts/welcome/", views.after_login, name="after-login"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("language/<str:language>/", views.switch_language, name="switch-language"),
     path("admin/", admin.site.urls),
     # Same path and view as members:organization-detail, plus the sections of the other apps.
     path("organizations/<str:slug>/", views.OrganizationDetailView.as_view(), name="organization-page"),

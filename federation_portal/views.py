@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connections
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
@@ -16,6 +18,7 @@ from stats import figures as stats_figures
 
 
 class HomeView(TemplateView):
+    page_cache = True  # federation_portal/pagecache.py
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
@@ -31,6 +34,29 @@ class HomeView(TemplateView):
         )
 
 
+@never_cache
+def switch_language(request, language):
+    """The 中文 / English links in every page's header: a plain link, so that no page carries a per-visitor
+    form token for it (pages stay cacheable) and it works without JavaScript. Back to `next` on this site."""
+    if language not in dict(settings.LANGUAGES):
+        raise Http404
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
+
+
 class BaselineView(TemplateView):
     """A one-line page through the full middleware stack: the benchmark's yardstick (bench/run.py)."""
 
@@ -38,6 +64,7 @@ class BaselineView(TemplateView):
 
 
 class SearchView(TemplateView):
+    page_cache = True  # federation_portal/pagecache.py
     template_name = "search.html"
     limit = 20
 

@@ -8,8 +8,10 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self):
+        from .caching import connect_signals
         from .portal import register_nav
 
+        connect_signals()
         register_nav("members:portal", _("Dashboard"), order=0)
         register_nav("members:manage-profile", _("Organization profile"), order=10)
         register_nav("members:manage-people", _("People"), order=20)

@@ -165,6 +165,7 @@ class Organization(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(star_rating__lte=5), name="organization_star_rating_max_5"),
         ]
+        indexes = [models.Index(fields=["updated_at"])]  # members.caching.data_version
 
     def __str__(self):
         return self.name
@@ -248,13 +249,17 @@ class Membership(models.Model):
         related_name="+",
     )
     reason = models.TextField(_("reason"), blank=True, help_text=_("Given to the organization on reject or suspend."))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
-        indexes = [models.Index(fields=["status"])]
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["updated_at"]),  # members.caching.data_version (statistics, headline figures)
+        ]
 
     def __str__(self):
         return f"{self.organization} · {self.get_status_display()}"

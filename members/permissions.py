@@ -10,11 +10,23 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
+from .models import OrganizationAccount
+
 
 def account_of(user):
-    """The user's OrganizationAccount, or None (anonymous users, staff without an organization)."""
+    """The user's OrganizationAccount, or None (anonymous users, staff without an organization).
+
+    Loaded once per request with its organization and the organization's membership (one query), which every
+    portal page shows, and kept on the user like `user.org_account` would.
+    """
     if not user.is_authenticated:
         return None
+    related = OrganizationAccount._meta.get_field("user").remote_field  # user.org_account's cache
+    if not related.is_cached(user):
+        account = (
+            OrganizationAccount.objects.select_related("organization__membership").filter(user_id=user.pk).first()
+        )
+        related.set_cached_value(user, account)
     try:
         return user.org_account
     except ObjectDoesNotExist:

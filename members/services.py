@@ -46,7 +46,7 @@ def apply_for_membership(organization, *, acting_user, note=""):
         membership.applied_on = timezone.localdate()
         membership.application_note = note
         membership.reason = ""
-        membership.save(update_fields=["status", "applied_on", "application_note", "reason"])
+        membership.save(update_fields=["status", "applied_on", "application_note", "reason", "updated_at"])
         _record_change(membership, from_status, acting_user=acting_user)
     transaction.on_commit(lambda: notify_new_application(membership))
     return membership

@@ -28,6 +28,7 @@ from .portal import dashboard_panels
 
 
 class OrganizationListView(FilterView):
+    page_cache = True  # federation_portal/pagecache.py
     filterset_class = OrganizationFilter
     queryset = Organization.objects.for_directory()
     paginate_by = 20
@@ -35,6 +36,7 @@ class OrganizationListView(FilterView):
 
 
 class OrganizationDetailView(DetailView):
+    page_cache = True  # federation_portal/pagecache.py
     queryset = Organization.objects.public().select_related("membership").prefetch_related(
         "service_fields", "communities"
     )
@@ -43,6 +45,7 @@ class OrganizationDetailView(DetailView):
 
 
 class AboutView(TemplateView):
+    page_cache = True  # federation_portal/pagecache.py
     template_name = "members/about.html"
 
     def get_context_data(self, **kwargs):
@@ -155,7 +158,7 @@ class DashboardView(OrganizationRequiredMixin, TemplateView):
             {"template_name": panel.template_name, **panel.get_context(self.request, self.organization)}
             for panel in dashboard_panels
         ]
-        membership = Membership.objects.filter(organization=self.organization).first()
+        membership = getattr(self.organization, "membership", None)  # loaded with the account (account_of)
         return super().get_context_data(membership=membership, panels=panels, **kwargs)
 
 

@@ -126,7 +126,8 @@ def line_chart(chart_id, title, description, labels, series, unit=""):
                 continue
             x = LEFT + slot * index + slot / 2
             y = TOP + plot_height - plot_height * _number(value) / top
-            points.append({"x": round(x, 1), "y": round(y, 1), "title": f"{labels[index]} · {name}: {value}{unit}"})
+            label = f"{labels[index]} · {name}" if len(series) > 1 else labels[index]  # one series: named above
+            points.append({"x": round(x, 1), "y": round(y, 1), "title": f"{label}: {value}{unit}"})
         lines.append(
             {
                 "colour": PALETTE[position % len(PALETTE)],

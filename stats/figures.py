@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events import compliance
 from events.models import DUTY_TIME_ZONE, Event, EventReport, month_bounds
+from members.caching import cached_by_version
 from members.models import Community, Membership, MembershipChange, Organization, ServiceField
 from projects.models import FundingSource, Project
 
@@ -188,24 +189,29 @@ def beneficiaries_by_month(filters, now=None):
     ]
 
 
-def activities_by_community(filters):
-    """Community public-benefit activities (published or completed) per community in the year, fewest first:
-    the under-served communities lead. One query. Rows: community, activities.
+def activity_counts_by_community(filters):
+    """Community public-benefit activities (published or completed) in the year: {community id: count} for the
+    communities that have any. One query, on the year's events only.
     """
-    start, end = _year_bounds(filters.year)
-    counted = Q(
-        events__kind=Event.Kind.COMMUNITY_ACTIVITY,
-        events__state__in=[Event.State.PUBLISHED, Event.State.COMPLETED],
-        events__starts_at__gte=start,
-        events__starts_at__lt=end,
-    )
-    communities = Community.objects.annotate(activities=Count("events", filter=counted))
+    activities = _events(filters).filter(kind=Event.Kind.COMMUNITY_ACTIVITY, community__isnull=False)
+    return dict(activities.values_list("community").annotate(n=Count("pk")).order_by())
+
+
+def activities_by_community(filters, communities=None, counts=None):
+    """Community public-benefit activities per community in the year, fewest first: the under-served
+    communities lead. Rows: community, activities.
+
+    `communities` (by name) and `counts` (`activity_counts_by_community`) when the caller has them already;
+    a query for each otherwise.
+    """
     if filters.community is not None:
-        communities = communities.filter(pk=filters.community.pk)
-    return [
-        {"community": community, "activities": community.activities}
-        for community in communities.order_by("activities", "name")
-    ]
+        communities = [filters.community]
+    elif communities is None:
+        communities = Community.objects.order_by("name")
+    if counts is None:
+        counts = activity_counts_by_community(filters)
+    rows = [{"community": community, "activities": counts.get(community.pk, 0)} for community in communities]
+    return sorted(rows, key=lambda row: row["activities"])  # stable: by name among equals
 
 
 def compliance_by_month(filters, now=None):
@@ -260,14 +266,63 @@ def projects_by_funding(filters):
     ]
 
 
+# Cached: every figure of a statistics page, once per version of the data
+
+
+# What the figures read. Communities are not among them: their names come from the filter's list, loaded on
+# every request anyway, so the cached figures keep community ids.
+FIGURE_MODELS = [
+    Organization, Membership, MembershipChange, Event, EventReport, Project, Project.communities.through,
+]
+
+
+def page_figures(filters, *, with_compliance=False, now=None):
+    """The figures of the statistics page for the filters, computed once per version of the data they read and
+    kept in the cache (members.caching): a request costs one query while nothing changes, and a change to any
+    event, report, organization, membership or project is in the next request's figures.
+
+    The current month is part of the key, because a year's months run up to it. `with_compliance` adds the
+    monthly-duty compliance rate (the staff page).
+    """
+    month = compliance.this_month(now)
+    community = filters.community.pk if filters.community is not None else "all"
+    name = f"stats-{filters.year}-{community}-{month:%Y%m}-{'staff' if with_compliance else 'public'}"
+
+    def compute():
+        # Plain values only: labels are translated for each request's language (and lazy ones unpickle slowly).
+        months, _kinds, event_counts = events_by_month_and_kind(filters, now)
+        figures = {
+            "organizations": organizations_by_year(until=filters.year),
+            "members": member_units_by_year(until=filters.year),
+            "events": (months, event_counts),
+            "beneficiaries": beneficiaries_by_month(filters, now),
+            "community_activities": activity_counts_by_community(filters),
+            "projects_by_field": [(row["field"], row["projects"]) for row in projects_by_field(filters)],
+            "projects_by_funding": [(row["source"], row["amount"]) for row in projects_by_funding(filters)],
+        }
+        if with_compliance:
+            figures["compliance"] = compliance_by_month(filters, now)
+        return figures
+
+    return cached_by_version(name, FIGURE_MODELS, compute)
+
+
 # Headline figures for the home page
 
 
 def headline_figures(now=None):
     """The figures the article reports, for the home page: government-funded share, projects, events this
-    year and beneficiaries served this year, with the counts of organizations and members. Three queries.
+    year and beneficiaries served this year, with the counts of organizations and members.
+
+    Cached per version of the data (one query while nothing changes), three queries to compute.
     """
     year = timezone.localtime(now or timezone.now(), DUTY_TIME_ZONE).year
+    return cached_by_version(
+        f"headline-{year}", [Organization, Membership, Event, EventReport, Project], lambda: _headline_figures(year)
+    )
+
+
+def _headline_figures(year):
     registered = Q(org_type__in=REGISTERED_TYPES)
     organizations = Organization.objects.aggregate(
         all=Count("pk"),

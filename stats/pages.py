@@ -3,6 +3,10 @@
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from events.models import Event
+from members.models import ServiceField
+from projects.models import FundingSource
+
 from . import charts, figures
 
 
@@ -10,17 +14,21 @@ def _month_label(month):
     return formats.date_format(month, "YEAR_MONTH_FORMAT")
 
 
-def public_charts(filters):
-    """The charts residents see."""
-    organizations = figures.organizations_by_year(until=filters.year)
-    members = figures.member_units_by_year(until=filters.year)
-    months, kinds, counts = figures.events_by_month_and_kind(filters)
-    beneficiaries = figures.beneficiaries_by_month(filters)
-    communities = figures.activities_by_community(filters)
-    by_field = figures.projects_by_field(filters)
-    by_funding = figures.projects_by_funding(filters)
+def public_charts(filters, communities=None):
+    """The charts residents see. `communities`: every community by name, when the caller has them already."""
+    return _public_charts(filters, figures.page_figures(filters), communities)
+
+
+def _public_charts(filters, data, communities):
+    organizations = data["organizations"]
+    members = data["members"]
+    months, counts = data["events"]
+    beneficiaries = data["beneficiaries"]
+    communities = figures.activities_by_community(filters, communities, counts=data["community_activities"])
+    by_field = data["projects_by_field"]  # (service field, projects)
+    by_funding = data["projects_by_funding"]  # (funding source, amount)
     month_labels = [_month_label(month) for month in months]
-    used_kinds = [kind for kind in kinds if any(counts.get((month, kind)) for month in months)]
+    used_kinds = [kind for kind in Event.Kind if any(counts.get((month, kind)) for month in months)]
     return [
         charts.line_chart(
             "members",
@@ -73,8 +81,8 @@ def public_charts(filters):
             "fields",
             _("Projects by service field"),
             _("Approved, running and completed projects starting this year, by service field."),
-            [row["label"] for row in by_field],
-            [(_("Projects"), [row["projects"] for row in by_field])],
+            [ServiceField.Code(field).label for field, _projects in by_field],
+            [(_("Projects"), [projects for _field, projects in by_field])],
         ),
         charts.bar_chart(
             "funding",
@@ -83,8 +91,8 @@ def public_charts(filters):
                 "The amount of the projects starting this year by funding source; "
                 "government-purchased services among them."
             ),
-            [row["label"] for row in by_funding],
-            [(_("Amount (yuan)"), [row["amount"] for row in by_funding])],
+            [FundingSource(source).label for source, _amount in by_funding],
+            [(_("Amount (yuan)"), [amount for _source, amount in by_funding])],
         ),
         charts.bar_chart(
             "communities",
@@ -99,9 +107,10 @@ def public_charts(filters):
     ]
 
 
-def staff_charts(filters):
+def staff_charts(filters, communities=None):
     """The staff page: everything residents see, plus the monthly-duty compliance rate."""
-    rows = figures.compliance_by_month(filters)
+    data = figures.page_figures(filters, with_compliance=True)
+    rows = data["compliance"]
     compliance = charts.line_chart(
         "compliance",
         _("Monthly-duty compliance rate"),
@@ -113,4 +122,4 @@ def staff_charts(filters):
         [(_("Members meeting the duty (%)"), [row["rate"] for row in rows])],
         unit="%",
     )
-    return [*public_charts(filters), compliance]
+    return [*_public_charts(filters, data, communities), compliance]

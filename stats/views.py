@@ -10,18 +10,25 @@ from .forms import StatsFilterForm
 class StatsView(TemplateView):
     """The federation in figures, for residents: charts from live data, filtered by year and community."""
 
+    page_cache = True  # federation_portal/pagecache.py
     template_name = "stats/stats.html"
     is_staff_page = False
 
-    def get_charts(self, filters):
-        return pages.public_charts(filters)
+    def get_charts(self, filters, communities):
+        return pages.public_charts(filters, communities)
 
     def get_context_data(self, **kwargs):
         form = StatsFilterForm(self.request.GET or None)
         year, community = form.filter_values()
         filters = Filters(year=year, community=community)
+        communities = list(form.fields["community"].queryset)  # the filter's options and the chart's rows
         return super().get_context_data(
-            form=form, filters=filters, charts=self.get_charts(filters), is_staff_page=self.is_staff_page, **kwargs
+            form=form,
+            filters=filters,
+            communities=communities,
+            charts=self.get_charts(filters, communities),
+            is_staff_page=self.is_staff_page,
+            **kwargs,
         )
 
 
@@ -30,8 +37,8 @@ class StaffStatsView(StaffRequiredMixin, StatsView):
 
     is_staff_page = True
 
-    def get_charts(self, filters):
-        return pages.staff_charts(filters)
+    def get_charts(self, filters, communities):
+        return pages.staff_charts(filters, communities)
 
 
 class StaffDashboardView(StaffRequiredMixin, TemplateView):

@@ -1,6 +1,7 @@
 """Shared fixtures: organizations with their users, staff, and a temporary MEDIA_ROOT for uploads."""
 
 import pytest
+from django.core.cache import cache
 
 from tests.members.factories import (
     MembershipFactory,
@@ -17,6 +18,21 @@ def _media_root(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a test's rows are rolled back without a change signal, so pages
+    kept by the page cache (and its site version) must not outlive the test that made them."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    """For tests that measure rendering (query counts of a warm site) or change code, not data, between requests."""
+    settings.PAGE_CACHE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

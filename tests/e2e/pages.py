@@ -160,6 +160,7 @@ PAGES = [
     Page("events", "events:list", screenshot=True),
     Page("events calendar", "events:month"),
     Page("event", "events:detail", kwargs=public_event, screenshot=True),
+    Page("event sign-up", "events:sign-up", kwargs=public_event),
     Page(
         "event sign-up with errors",
         "events:sign-up",

@@ -67,14 +67,14 @@ def test_resident_on_a_phone_browses_filters_opens_an_organization_and_switches_
     other = OTHER_LANGUAGE[language]
     path = tab.evaluate("location.pathname")
     with tab.expect_navigation():
-        tab.locator(".lang-switch").get_by_role("button", name=SWITCH_BUTTON[other]).click()
+        tab.locator(".lang-switch").get_by_role("link", name=SWITCH_BUTTON[other]).click()
     assert tab.evaluate("location.pathname") == path
     assert tab.locator("html").get_attribute("lang") == {"zh-hans": "zh-Hans", "en": "en"}[other]
     assert tab.locator("h1").inner_text() == name
     assert tab.get_by_role("heading", name=say(other, "Details")).is_visible()
     assert say(other, "Elderly care") in tab.locator("main").inner_text()
     assert (
-        tab.locator(".lang-switch").get_by_role("button", name=SWITCH_BUTTON[other]).get_attribute("aria-pressed")
+        tab.locator(".lang-switch").get_by_role("link", name=SWITCH_BUTTON[other]).get_attribute("aria-current")
         == "true"
     )
     assert tab.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]

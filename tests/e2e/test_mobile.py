@@ -8,7 +8,7 @@ from .conftest import LANGUAGES, PHONE
 MAIN_ACTIONS = ", ".join(
     [
         ".site-nav .nav-link",
-        ".lang-switch button",
+        ".lang-switch .btn",
         "main .btn",
         "main button",
         "main input[type=submit]",

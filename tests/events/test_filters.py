@@ -62,7 +62,7 @@ def test_search_ignores_nul_characters():
     assert list(Event.objects.search("fri\x00dge")) == [event]
 
 
-def test_organizer_drop_down_gives_way_to_search_in_a_city(client, monkeypatch):
+def test_organizer_drop_down_gives_way_to_search_in_a_city(client, monkeypatch, no_page_cache):
     first, second = EventFactory(title="Tai chi"), EventFactory(title="Paper cutting")
     response = client.get(reverse("events:list"))
     assert f'<option value="{first.organization.pk}">' in response.content.decode()

@@ -95,9 +95,16 @@ def test_month_view_refuses_impossible_months(client, db):
     assert client.get(reverse("events:month")).status_code == 200
 
 
-def test_detail_of_a_published_event_with_sign_up_form(client):
+def test_detail_of_a_published_event_links_to_its_sign_up_form(client):
     event = EventFactory(title="Orienteering")
     response = client.get(event.get_absolute_url())
+    assert response.status_code == 200
+    assert b"Orienteering" in response.content
+    sign_up_url = reverse("events:sign-up", args=[event.pk])
+    assert f'href="{sign_up_url}"'.encode() in response.content
+    assert b"csrfmiddlewaretoken" not in response.content  # the event page is the same for everyone
+
+    response = client.get(sign_up_url)
     assert response.status_code == 200
     assert b"Orienteering" in response.content
     assert b"Privacy notice" in response.content
@@ -350,8 +357,8 @@ def test_registration_list_query_count_does_not_grow(client, org, org_user, djan
     for _ in range(count):
         RegistrationFactory(event=event)
     client.force_login(org_user)
-    with django_assert_num_queries(8):
-        # session, user, account, organization, events for the filter form, count, page with its events,
+    with django_assert_num_queries(7):
+        # session, user, account with its organization, events for the filter form, count, page with its events,
         # unread notifications in the header
         response = client.get(reverse("events:manage-registrations"))
     assert len(response.context["object_list"]) == count
@@ -362,8 +369,9 @@ def test_manage_event_list_query_count_does_not_grow(client, org, org_user, djan
     for _ in range(count):
         RegistrationFactory(event=EventFactory(organization=org))
     client.force_login(org_user)
-    with django_assert_num_queries(7):
-        # session, user, account, organization, count, page of events with their place counts, unread notifications
+    with django_assert_num_queries(6):
+        # session, user, account with its organization, count, page of events with their place counts, unread
+        # notifications
         response = client.get(reverse("events:manage-list"))
     assert len(response.context["object_list"]) == count
 
@@ -486,10 +494,11 @@ def test_admin_is_closed_to_organization_users(client, org_user):
 
 def test_pages_speak_chinese_when_asked(client, org):
     event = EventFactory(organization=org, capacity=5)
-    response = client.get(event.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans")
-    content = response.content.decode()
-    assert "个人信息说明" in content
+    content = client.get(event.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "社区公益活动" in content
+    assert "共 5 个名额,还剩 5 个" in content
+    content = client.get(reverse("events:sign-up", args=[event.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "个人信息说明" in content
     assert "共 5 个名额,还剩 5 个" in content
 
 

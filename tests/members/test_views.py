@@ -381,3 +381,35 @@ def test_after_login_each_user_lands_where_they_work(client, org_user, staff_use
     call.reviewers.add(plain_user)
     assert Call.objects.assigned_to(plain_user).exists()
     assert client.get(url).url == reverse("projects:review-list")
+
+
+# Dashboard cost ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [1, 8])
+def test_dashboard_query_count_does_not_grow(client, org, org_user, django_assert_num_queries, size):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from members.models import Notification
+    from projects.models import Project
+    from tests.events.factories import EventFactory, completed_activity
+    from tests.projects.factories import CallFactory, CommunityNeedFactory, ProjectFactory
+
+    for n in range(size):
+        ProjectFactory(organization=org, state=[Project.State.DRAFT, Project.State.IN_PROGRESS][n % 2])
+        EventFactory(organization=org)
+        completed_activity(org, timezone.now() - timedelta(days=30 * n + 1))
+        CallFactory()
+        CommunityNeedFactory()
+        Notification.objects.create(recipient=org_user, kind="test", subject=f"Note {n}", body="Read me.")
+    client.force_login(org_user)
+    # the session and user, the account with its organization and membership, the duty panel (history, next
+    # events), the projects panel (states, open calls, open needs) and the inbox badge
+    with django_assert_num_queries(9):
+        response = client.get(reverse("members:portal"))
+    assert response.context["membership"] == org.membership
+    page = response.content.decode()
+    assert f"{size} open community need" in page
+    assert len(response.context["panels"][0]["upcoming"]) == min(size, 3)

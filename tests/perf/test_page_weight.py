@@ -39,6 +39,7 @@ def main_public_pages():
         reverse("events:month"),
         Event.objects.listed().first().get_absolute_url(),
         reverse("search") + "?q=社区",
+        reverse("stats"),
     ]
 
 

@@ -90,7 +90,7 @@ def _showcase_data(size):
 
 
 @pytest.mark.parametrize("size", [3, 30])
-def test_the_showcase_query_count_does_not_grow_with_data(client, django_assert_num_queries, size):
+def test_the_showcase_query_count_does_not_grow_with_data(client, django_assert_num_queries, size, no_page_cache):
     _showcase_data(size)
     # data version and years for the filter, open calls, communities for the filter, count, page,
     # communities of the page

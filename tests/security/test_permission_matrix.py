@@ -40,7 +40,7 @@ MATRIX = {
     "healthz": (None, PUBLIC),
     "bench-baseline": (None, PUBLIC),
     "after-login": (None, outcomes("login", 302, reviewer=302, staff=302)),
-    "set_language": (None, outcomes(302, 302)),  # GET redirects back; the switch itself is a POST
+    "switch-language": (lambda w: {"language": "en"}, outcomes(302, 302)),  # sets the cookie, back to the page
     "login": (None, PUBLIC),
     "logout": (None, outcomes(405, 405)),  # POST only
     "password_change": (None, outcomes("login", 200, reviewer=200)),
@@ -91,7 +91,7 @@ MATRIX |= {
     "events:organization-feed": (lambda w: {"slug": w["org_a"].slug}, PUBLIC),
     "events:month": (None, PUBLIC),
     "events:detail": (lambda w: {"pk": _event(w).pk}, PUBLIC),
-    "events:sign-up": (lambda w: {"pk": _event(w).pk}, outcomes(405, 405)),  # POST only
+    "events:sign-up": (lambda w: {"pk": _event(w).pk}, PUBLIC),  # the form; no account needed
     "events:registration": (lambda w: {"token": _event(w).registrations.get().token}, PUBLIC),
     "events:registration-cancel": (lambda w: {"token": _event(w).registrations.get().token}, outcomes(405, 405)),
     "events:manage-list": (None, EVENT_PORTAL),

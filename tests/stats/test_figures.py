@@ -188,5 +188,9 @@ def test_bar_chart_scales_to_a_round_maximum_and_stacks_series():
 def test_line_chart_skips_missing_values_and_marks_empty_charts():
     chart = charts.line_chart("t", "Title", "Description", ["2020", "2021"], [("Share", [None, 50.0])], unit="%")
     assert len(chart["lines"][0]["points"]) == 1
+    assert chart["title"] == "Title"
+    assert chart["lines"][0]["points"][0]["title"] == "2021: 50.0%"  # one series: its name is the chart's
+    two = charts.line_chart("t", "Title", "", ["2020"], [("A", [1]), ("B", [2])])
+    assert [line["points"][0]["title"] for line in two["lines"]] == ["2020 · A: 1", "2020 · B: 2"]
     assert not chart["is_empty"]
     assert charts.bar_chart("e", "Empty", "", ["Jan"], [("A", [0])])["is_empty"]

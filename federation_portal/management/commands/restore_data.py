@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from federation_portal.backup import restore_backup
+from members.caching import data_changed
 
 
 class Command(BaseCommand):
@@ -16,5 +17,6 @@ class Command(BaseCommand):
         if not yes and input(f"Replace the current data with {source}? Type 'yes': ").strip() != "yes":
             raise CommandError("Restore cancelled.")
         manifest = restore_backup(source, database_url=database_url, media_root=media_root)
+        data_changed()
         rows = sum(manifest["tables"].values())
         self.stdout.write(self.style.SUCCESS(f"Restored {rows} rows from {manifest['created_at']}."))

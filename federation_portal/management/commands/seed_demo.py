@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
+from members.caching import data_changed
+
 DEMO_APPS = ["members", "projects", "events"]  # dependency order: each app seeds on top of the previous
 
 
@@ -18,4 +20,5 @@ class Command(BaseCommand):
                 continue
             with transaction.atomic():
                 import_module(f"{label}.demo").seed(stdout=self.stdout)
+        data_changed()  # rows went in with bulk_create too, which sends no signals
         self.stdout.write(self.style.SUCCESS("Demo data ready."))

@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from events.models import DUTY_TIME_ZONE, Event, EventChange, EventReport, Registration
+from members.caching import data_changed
 from members.models import Community, Membership, MembershipChange, Organization, ServiceField
 from members.validators import credit_code_check_character
 from projects.models import Call, FundingSource, ProgressUpdate, Project, ProjectStateChange, Review
@@ -79,6 +80,7 @@ class Command(BaseCommand):
                 remove_scale_data()
             Builder(random.Random(options["seed"]), self.stdout).build(**sizes)
         reset_sequences()
+        data_changed()  # COPY and bulk_create send no signals
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")

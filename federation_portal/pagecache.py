@@ -1,0 +1,117 @@
+"""Whole-page cache for visitors who are not logged in, with invalidation on every change of the data.
+
+Most requests to the public pages (home, showcase, directory, events, statistics…) come from residents
+without an account, and every one of them sees the same page for the same address and language. Such a
+page is rendered once and then served from the cache (Redis when `REDIS_URL` is set) until:
+
+- **the data changes** — any save or delete of a row of our apps (signals), or a change made without
+  signals that calls `members.caching.data_changed()` (`QuerySet.update`, `bulk_create`, raw SQL, the seed
+  and restore commands). The change sets a new *site version*; the version is part of every page's key, so
+  the next request renders afresh. Nothing has to know which pages show which rows.
+- **or `PAGE_CACHE_SECONDS` pass** (60 by default): pages that depend on the clock alone (“upcoming
+  events”, sign-up opening at a given time) are at most that old.
+
+A page is only taken from or put into the cache when its view says it may be (`page_cache = True` on the
+view class), the visitor is not logged in, has no message waiting
+(“your sign-up was received”), and the page carries no per-visitor content: a page whose rendering asked
+for a CSRF token or set a cookie is never stored. The key is made of the version, the language and the
+full address (scheme, host, path and query string).
+
+The version lives in the cache itself, so every app server sees a change at once when the cache is shared
+(Redis). With each process's own memory cache (development, tests) it is correct for one process; settings
+turn the page cache off in production without Redis (see `PAGE_CACHE_SECONDS` in settings.py).
+
+Residents' browsers get `Cache-Control: no-cache` and an ETag (ConditionalGetMiddleware): they ask again
+each time and get `304 Not Modified` while nothing changed.
+"""
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
+from django.utils.translation import get_language
+
+from members.caching import site_version
+
+logger = logging.getLogger(__name__)
+
+
+def enabled():
+    return settings.PAGE_CACHE_SECONDS > 0
+
+
+def _view_is_cacheable(view_func):
+    return getattr(getattr(view_func, "view_class", None), "page_cache", False)
+
+
+class PublicPageCacheMiddleware:
+    """Serves and stores the public pages of visitors who are not logged in (see the module's text).
+
+    It comes last in MIDDLEWARE: the language is known, the user and the waiting messages can be looked at,
+    and a page taken from the cache still goes out through every other middleware (security headers, CSP,
+    request id, conditional GET).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        key = getattr(request, "_page_cache_key", None)
+        if key is not None and self._storable(request, response):
+            if not response.has_header("ETag"):
+                set_response_etag(response)
+            entry = (response.status_code, response.content, list(response.items()))  # headers the view set
+            try:
+                cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+            except Exception:
+                logger.warning("page cache: could not store a page", exc_info=True)
+        if key is not None:
+            self._public(response)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not (enabled() and request.method in ("GET", "HEAD") and _view_is_cacheable(view_func)):
+            return None
+        if request.user.is_authenticated or len(getattr(request, "_messages", ())):
+            return None
+        try:
+            key = self._key(request)
+            entry = cache.get(key)
+        except Exception:
+            logger.warning("page cache: cache not available", exc_info=True)
+            return None
+        if entry is None:
+            request._page_cache_key = key
+            return None
+        status, content, headers = entry
+        response = HttpResponse(content, status=status)
+        for name, value in headers:
+            response[name] = value
+        return self._public(response)
+
+    @staticmethod
+    def _public(response):
+        # Browsers ask again every time (and get 304 while nothing changed); a logged-in visitor's copy differs.
+        patch_cache_control(response, no_cache=True)
+        patch_vary_headers(response, ["Cookie"])
+        return response
+
+    @staticmethod
+    def _key(request):
+        address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()[:32]
+        return f"page:{site_version()}:{get_language()}:{address}"
+
+    @staticmethod
+    def _storable(request, response):
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # the page holds this visitor's CSRF token
+            and "private" not in response.get("Cache-Control", "")
+            and "no-store" not in response.get("Cache-Control", "")
+        )
