@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0005_event_indexes_for_scale'),
+        ('events', '0006_updated_at_for_cache_versions'),
         ('members', '0005_personal_data_access'),
         ('projects', '0003_project_indexes_for_scale'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
