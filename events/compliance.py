@@ -48,27 +48,51 @@ def parse_month(value, default=None):
     return date(parsed.year, parsed.month, 1)
 
 
+def _held_in_month(month):
+    """Events of the month that count for the duty."""
+    start, end = month_bounds(month.year, month.month)
+    return Event.objects.counting_for_duty().filter(starts_at__gte=start, starts_at__lt=end).order_by()
+
+
+def _members_in_month(month):
+    """Organizations that were active members by the end of the month."""
+    _, end = month_bounds(month.year, month.month)
+    return Organization.objects.members().filter(
+        Q(membership__joined_on__lt=end.date()) | Q(membership__joined_on__isnull=True)
+    )
+
+
 def compliance_for_month(month):
     """Every organization that was an active member by the end of the month, with `activity_count`
-    for that month; those below the duty first, then by name.
+    for that month; fewest activities first (so those below the duty lead), then by name.
     """
-    start, end = month_bounds(month.year, month.month)
-    # A count per organization on the (organization, starts_at) index: the cost follows the number of
-    # organizations and of that month's events, not every event ever held.
+    # A count per organization off the duty index (events.Event.Meta, event_duty_idx): the cost follows the
+    # number of organizations and of that month's activities, not every event ever held.
     held = (
-        Event.objects.counting_for_duty()
-        .filter(organization=OuterRef("pk"), starts_at__gte=start, starts_at__lt=end)
-        .order_by()
+        _held_in_month(month)
+        .filter(organization=OuterRef("pk"))
         .values("organization")
         .annotate(n=Count("pk"))
         .values("n")
     )
     return (
-        Organization.objects.members()
-        .filter(Q(membership__joined_on__lt=end.date()) | Q(membership__joined_on__isnull=True))
+        _members_in_month(month)
         .annotate(activity_count=Coalesce(Subquery(held), Value(0)))
         .order_by("activity_count", "name")
     )
+
+
+def month_totals(month):
+    """{"members": …, "below": …}: how many organizations `compliance_for_month(month)` lists and how many of
+    them are below the duty, in one aggregate query.
+    """
+    # The organizations that met the duty are read once from the month's events (PostgreSQL hashes them),
+    # instead of counting each member's events as the listing does.
+    met = _held_in_month(month).values("organization").annotate(n=Count("pk")).filter(n__gte=DUTY_PER_MONTH)
+    totals = _members_in_month(month).aggregate(
+        members=Count("pk"), met=Count("pk", filter=Q(pk__in=met.values("organization")))
+    )
+    return {"members": totals["members"], "below": totals["members"] - totals["met"]}
 
 
 def organization_history(organization, *, months=12, now=None):

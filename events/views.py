@@ -434,20 +434,25 @@ class ComplianceMixin(StaffRequiredMixin):
         return min(month, current)
 
 
-class ComplianceView(ComplianceMixin, TemplateView):
+class ComplianceView(ComplianceMixin, ListView):
+    """Member organizations and their community activities of a month, 50 a page, those below the duty first."""
+
     template_name = "events/compliance.html"
+    context_object_name = "rows"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.month = self.get_month()
+        return compliance.compliance_for_month(self.month).only("name")
 
     def get_context_data(self, **kwargs):
-        month = self.get_month()
-        rows = list(compliance.compliance_for_month(month))
         current = compliance.this_month()
         return super().get_context_data(
-            month=month,
-            rows=rows,
-            below_count=sum(1 for row in rows if row.activity_count < compliance.DUTY_PER_MONTH),
-            is_current=month == current,
-            previous_month=compliance.shift_month(month, -1),
-            next_month=compliance.shift_month(month, 1) if month < current else None,
+            month=self.month,
+            totals=compliance.month_totals(self.month),
+            is_current=self.month == current,
+            previous_month=compliance.shift_month(self.month, -1),
+            next_month=compliance.shift_month(self.month, 1) if self.month < current else None,
             recent_months=[compliance.shift_month(current, -offset) for offset in range(12)],
             **kwargs,
         )
@@ -460,8 +465,8 @@ class ComplianceExportView(ComplianceMixin, View):
         month = self.get_month()
         header = [_("Organization"), _("Community activities"), _("Duty met")]
         rows = [
-            [row.name, row.activity_count, _("yes") if row.activity_count >= compliance.DUTY_PER_MONTH else _("no")]
-            for row in compliance.compliance_for_month(month)
+            [name, count, _("yes") if count >= compliance.DUTY_PER_MONTH else _("no")]
+            for name, count in compliance.compliance_for_month(month).values_list("name", "activity_count")
         ]
         name = f"monthly-activity-{month:%Y-%m}"
         return spreadsheet_response(file_format, name, month.strftime("%Y-%m"), header, rows)

@@ -2,7 +2,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Avg, Count, F, FloatField, Max, Min, Prefetch, Q, Value, Window
+from django.db.models.functions import Cast, Rank, Round
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -146,6 +147,10 @@ class Call(models.Model):
     def can_change_to(self, state):
         return state in self.TRANSITIONS.get(self.state, set())
 
+    def reviewer_organization_ids(self):
+        """One entry per assigned reviewer: the organization they work for, None if they work for none (one query)."""
+        return list(self.reviewers.values_list("org_account__organization", flat=True))
+
 
 # Projects
 
@@ -156,6 +161,19 @@ class FundingSource(models.TextChoices):
     CHARITY = "charity", _("Charitable donations")
     SELF_RAISED = "self_raised", _("Self-raised")
     MIXED = "mixed", _("Mixed")
+
+
+# ?sort= of the staff ranking page → what ProjectQuerySet.ranked() orders by
+RANKING_SORTS = {
+    "weighted": "score_key",
+    "public_benefit": "mean_public_benefit",
+    "operability": "mean_operability",
+    "coverage": "mean_coverage",
+    "count": "review_count",
+    "spread": "spread",
+    "title": "title",
+}
+DEFAULT_RANKING_SORT = "-weighted"
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -194,6 +212,49 @@ class ProjectQuerySet(models.QuerySet):
     def with_reviews(self):
         return self.prefetch_related(
             Prefetch("reviews", queryset=Review.objects.select_related("reviewer").order_by("pk"))
+        )
+
+    def with_scores(self, weights):
+        """Each proposal's review figures, computed in the database (the rules of projects.scoring):
+        `review_count`; `mean_public_benefit`, `mean_operability`, `mean_coverage`; `weighted_mean`, the mean of
+        the reviews' weighted scores under the call's `weights`; `spread`, the highest minus the lowest weighted
+        score. Without a review the means and the spread are None: a missing review is not a zero.
+        """
+        total = sum(weights[criterion] for criterion in CRITERIA)
+        if total <= 0:
+            raise ValueError("At least one weight must be positive.")
+        first, *rest = (Value(weights[criterion]) * F(f"reviews__{criterion.value}") for criterion in CRITERIA)
+        weighted_sum = sum(rest, first)
+        weighted = Cast(weighted_sum, FloatField()) / Value(float(total))
+        return self.annotate(
+            review_count=Count("reviews"),
+            **{
+                f"mean_{criterion.value}": Avg(Cast(f"reviews__{criterion.value}", FloatField()))
+                for criterion in CRITERIA
+            },
+            weighted_mean=Avg(weighted),
+            spread=Max(weighted) - Min(weighted),
+        )
+
+    def ranked(self, weights, *, sort=DEFAULT_RANKING_SORT):
+        """Proposals with their review figures (`with_scores`) and `rank`: by weighted mean, highest first, equal
+        scores (to six decimals) sharing a rank, unscored proposals after every scored one. Ordered by `sort`, a
+        RANKING_SORTS key ("-" first for descending; anything else: the weighted mean); proposals without a value
+        come last, then by title.
+
+        The rank is numbered over every proposal before any slicing, so each page of the ranking goes on where the
+        previous one stopped, and a page costs one query however many proposals and reviews there are.
+        """
+        descending = sort.startswith("-")
+        field = RANKING_SORTS.get(sort.removeprefix("-"))
+        if field is None:
+            field, descending = RANKING_SORTS[DEFAULT_RANKING_SORT.removeprefix("-")], True
+        order = F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
+        return (
+            self.with_scores(weights)
+            .annotate(score_key=Round(F("weighted_mean"), 6))
+            .annotate(rank=Window(Rank(), order_by=F("score_key").desc(nulls_last=True)))
+            .order_by(order, "title", "pk")
         )
 
 

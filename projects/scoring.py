@@ -1,4 +1,5 @@
 """Score math for proposals: pure functions over reviews and a call's weights, no queries.
+(ProjectQuerySet.with_scores() computes the same figures in the database for the ranking.)
 
 A proposal's score is the weighted mean of its reviews: each review gives a weighted score
 (Σ weight × score / Σ weight over the three criteria) and the proposal's score is the mean of
@@ -65,18 +66,6 @@ def summarize(reviews, weights, *, expected=None):
     )
 
 
-SORT_KEYS = {
-    "weighted": lambda row: row.summary.weighted_mean,
-    "public_benefit": lambda row: row.summary.criterion_means.get(CRITERIA[0]),
-    "operability": lambda row: row.summary.criterion_means.get(CRITERIA[1]),
-    "coverage": lambda row: row.summary.criterion_means.get(CRITERIA[2]),
-    "count": lambda row: row.summary.count,
-    "spread": lambda row: row.summary.spread,
-    "title": lambda row: row.project.title,
-}
-DEFAULT_SORT = "-weighted"
-
-
 @dataclass
 class RankingRow:
     project: object
@@ -84,31 +73,18 @@ class RankingRow:
     rank: int | None = None  # by weighted mean, whatever the display order
 
 
-def rank_proposals(proposals, weights, *, sort=DEFAULT_SORT, expected_for=None):
-    """RankingRows of proposals (with their `reviews` loaded), ordered by `sort` ("-weighted", "title", …).
+def ranking_row(project, reviewer_organization_ids):
+    """The RankingRow of a proposal annotated by ProjectQuerySet.ranked(); unscored proposals have no rank.
 
-    Proposals without a value for the sort key always come last. `rank` numbers the scored
-    proposals by weighted mean, highest first, ties sharing a rank.
+    `reviewer_organization_ids` has one entry per reviewer assigned to the call (Call.reviewer_organization_ids):
+    reviewers who work for the proposal's organization have a conflict of interest and owe it no review.
     """
-    rows = []
-    for project in proposals:
-        expected = expected_for(project) if expected_for else None
-        rows.append(RankingRow(project, summarize(project.reviews.all(), weights, expected=expected)))
-
-    by_score = sorted((row for row in rows if row.summary.weighted_mean is not None),
-                      key=lambda row: -row.summary.weighted_mean)
-    previous, previous_rank = None, 0
-    for position, row in enumerate(by_score, start=1):
-        if previous is None or round(row.summary.weighted_mean, 6) != round(previous, 6):
-            previous_rank = position
-        row.rank, previous = previous_rank, row.summary.weighted_mean
-
-    descending = sort.startswith("-")
-    key_name = sort.lstrip("-")
-    if key_name not in SORT_KEYS:
-        key_name, descending = DEFAULT_SORT.lstrip("-"), True
-    key = SORT_KEYS[key_name]
-    present = [row for row in rows if key(row) is not None]
-    missing = [row for row in rows if key(row) is None]
-    present.sort(key=lambda row: (key(row), row.project.title), reverse=descending)
-    return present + sorted(missing, key=lambda row: row.project.title)
+    expected = sum(1 for organization_id in reviewer_organization_ids if organization_id != project.organization_id)
+    summary = ScoreSummary(
+        count=project.review_count,
+        weighted_mean=project.weighted_mean,
+        criterion_means={criterion: getattr(project, f"mean_{criterion.value}") for criterion in CRITERIA},
+        spread=project.spread,
+        expected=expected,
+    )
+    return RankingRow(project, summary, rank=project.rank if project.weighted_mean is not None else None)

@@ -1,5 +1,3 @@
-from collections import Counter
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -11,15 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
+from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
-from members.models import OrganizationAccount
 from members.permissions import ActiveMemberRequiredMixin, OrganizationRequiredMixin, StaffRequiredMixin
 
 from . import scoring, services
 from .filters import NeedFilter, ProjectFilter
 from .forms import DecisionForm, NeedResponseForm, ProgressUpdateForm, ProjectForm, ReviewForm
-from .models import Call, CommunityNeed, ProgressUpdate, Project, Review
+from .models import DEFAULT_RANKING_SORT, RANKING_SORTS, Call, CommunityNeed, ProgressUpdate, Project, Review
 
 
 def _error(request, error):
@@ -349,30 +347,35 @@ class ReviewProposalView(LoginRequiredMixin, UpdateView):
 # Staff
 
 
-class RankingView(StaffRequiredMixin, DetailView):
-    """Staff rank a call's proposals by weighted mean score and decide them."""
+class RankingView(StaffRequiredMixin, SingleObjectMixin, ListView):
+    """Staff rank a call's proposals by weighted mean score and decide them, 50 a page; ranks run on across pages."""
 
-    queryset = Call.objects.all()
     template_name = "projects/staff/ranking.html"
+    paginate_by = 50
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object(queryset=Call.objects.all())
+        sort = request.GET.get("sort", DEFAULT_RANKING_SORT)
+        self.sort = sort if sort.removeprefix("-") in RANKING_SORTS else DEFAULT_RANKING_SORT
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        proposals = Project.objects.for_call(self.object).select_related("organization")
+        # only what a row shows: the query groups and sorts every proposal of the call, so narrow rows keep it fast
+        proposals = proposals.only("title", "state", "decision_reason", "organization__name")
+        return proposals.ranked(self.object.weights, sort=self.sort)
 
     def get_context_data(self, **kwargs):
-        call = self.object
-        reviewers = list(call.reviewers.all())
-        conflicts = Counter(
-            OrganizationAccount.objects.filter(user__in=reviewers).values_list("organization_id", flat=True)
-        )
-        proposals = Project.objects.for_call(call).select_related("organization").with_reviews()
-        sort = self.request.GET.get("sort", scoring.DEFAULT_SORT)
-        rows = scoring.rank_proposals(
-            proposals,
-            call.weights,
-            sort=sort,
-            expected_for=lambda project: len(reviewers) - conflicts[project.organization_id],
-        )
-        next_states = [state for state in Call.State if call.can_change_to(state)]
-        return super().get_context_data(
-            rows=rows, sort=sort, reviewers=reviewers, next_states=next_states, decision_form=DecisionForm(), **kwargs
-        )
+        context = super().get_context_data(**kwargs)
+        reviewer_organizations = self.object.reviewer_organization_ids()
+        return {
+            **context,
+            "call": self.object,
+            "reviewer_count": len(reviewer_organizations),
+            "rows": [scoring.ranking_row(project, reviewer_organizations) for project in context["object_list"]],
+            "sort": self.sort,
+            "next_states": [state for state in Call.State if self.object.can_change_to(state)],
+        }
 
 
 class DecideProjectView(StaffRequiredMixin, FormView):

@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from events import compliance
@@ -127,3 +128,72 @@ def test_compliance_page_month_selector_and_export(client, staff_user, org, othe
     assert lines[1:] == [f"{other_org.name},0,no", f"{org.name},1,yes"]
     future = client.get("/staff/monthly-activity/", {"month": "2999-01"})
     assert future.context["month"] == compliance.this_month(timezone.now())
+
+
+def test_month_totals_count_members_and_those_below_the_duty(org, other_org):
+    newcomer = OrganizationFactory()
+    MembershipFactory(organization=newcomer, status="active", joined_on=date(2026, 6, 15))
+    completed_activity(org, shanghai(2026, 5, 3, 9))
+    completed_activity(org, shanghai(2026, 5, 4, 9))
+    completed_activity(newcomer, shanghai(2026, 5, 20, 9))  # before it joined: not listed in May
+    assert compliance.month_totals(date(2026, 5, 1)) == {"members": 2, "below": 1}
+    assert compliance.month_totals(date(2026, 6, 1)) == {"members": 3, "below": 3}
+    rows = list(compliance.compliance_for_month(date(2026, 5, 1)))
+    assert compliance.month_totals(date(2026, 5, 1)) == {
+        "members": len(rows),
+        "below": sum(1 for row in rows if row.activity_count < compliance.DUTY_PER_MONTH),
+    }
+
+
+def _members(count):
+    """`count` more active members since 2020, named Member 00, Member 01, …; every third held an activity
+    in March 2026.
+    """
+    for n in range(count):
+        organization = OrganizationFactory(name=f"Member {n:02}")
+        MembershipFactory(organization=organization, status="active", joined_on=date(2020, 1, 1))
+        if n % 3 == 0:
+            completed_activity(organization, shanghai(2026, 3, 10, 9))
+
+
+def test_compliance_page_is_paginated_below_the_duty_first(client, staff_user, org, other_org):
+    _members(60)  # 62 members in all; 20 held an activity, 42 are below the duty
+    completed_activity(org, shanghai(2026, 3, 11, 9))
+    completed_activity(org, shanghai(2026, 3, 12, 9))
+    client.force_login(staff_user)
+    url = reverse("events:compliance")
+    first = client.get(url, {"month": "2026-03"})
+    assert first.context["totals"] == {"members": 62, "below": 41}
+    assert first.context["page_obj"].paginator.num_pages == 2
+    rows = first.context["rows"]
+    assert len(rows) == 50
+    assert [row.activity_count for row in rows[:41]] == [0] * 41
+    assert rows[0].name == other_org.name  # "Elderly Volunteers Centre" before "Member 01"
+    content = first.content.decode()
+    assert "41 members below the duty" in content and "62 members in all" in content
+    assert "?month=2026-03&amp;page=2" in content  # the month stays in the pagination links
+
+    second = client.get(url, {"month": "2026-03", "page": 2})
+    rows = second.context["rows"]
+    # the rest of those who met the duty, by activities then name; the organization with two comes last
+    assert [(row.name, row.activity_count) for row in rows] == [
+        *[(f"Member {n:02}", 1) for n in range(27, 60, 3)],
+        (org.name, 2),
+    ]
+    assert second.context["totals"] == first.context["totals"]
+    assert client.get(url, {"month": "2026-03", "page": 3}).status_code == 404
+
+
+@pytest.mark.parametrize("count", [3, 60])
+def test_compliance_page_query_count_does_not_grow_with_data(
+    client, staff_user, org, other_org, django_assert_num_queries, count
+):
+    _members(count)
+    client.force_login(staff_user)
+    # session, user, totals (one aggregate), count, page of members with their counts, the frame's account,
+    # reviewer and unread-notification lookups, and the staff session's sliding expiry saved (an UPDATE that
+    # the test transaction wraps in a savepoint): 9 queries on a running site
+    with django_assert_num_queries(11):
+        response = client.get(reverse("events:compliance"), {"month": "2026-03"})
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == min(count + 2, 50)

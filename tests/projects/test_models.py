@@ -26,10 +26,6 @@ def review(public_benefit, operability, coverage):
     )
 
 
-def proposal(title, *reviews):
-    return SimpleNamespace(title=title, reviews=SimpleNamespace(all=lambda: list(reviews)))
-
-
 # Score math
 
 
@@ -76,30 +72,72 @@ def test_no_review_means_no_score():
     assert summary.criterion_means[Criterion.COVERAGE] is None
 
 
+# Ranking in the database (ProjectQuerySet.ranked)
+
+
+def _reviewed(call, title, *scores):
+    """A proposal of `call` with one review per (public benefit, operability, coverage) triple."""
+    project = ProjectFactory(call=call, title=title, state=Project.State.UNDER_REVIEW)
+    for public_benefit, operability, coverage in scores:
+        ReviewFactory(project=project, public_benefit=public_benefit, operability=operability, coverage=coverage)
+    return project
+
+
+def _ranked(call, sort="-weighted"):
+    proposals = Project.objects.for_call(call).ranked(call.weights, sort=sort)
+    return [scoring.ranking_row(project, call.reviewer_organization_ids()) for project in proposals]
+
+
+@pytest.mark.django_db
 def test_ranking_by_weighted_mean_with_unscored_last_and_shared_ranks():
-    proposals = [
-        proposal("Unscored"),
-        proposal("Low", review(2, 2, 2)),
-        proposal("High", review(9, 9, 9), review(7, 7, 7)),  # 8
-        proposal("Tie", review(8, 8, 8)),  # 8
-    ]
-    rows = scoring.rank_proposals(proposals, EQUAL)
-    assert [row.project.title for row in rows] == ["Tie", "High", "Low", "Unscored"]
+    call = CallFactory(state=Call.State.REVIEWING)
+    _reviewed(call, "Unscored")
+    _reviewed(call, "Low", (2, 2, 2))
+    _reviewed(call, "High", (9, 9, 9), (7, 7, 7))  # 8
+    _reviewed(call, "Tie", (8, 8, 8))  # 8
+    ProjectFactory(call=call, title="Draft")  # drafts are not proposals yet
+    rows = _ranked(call)
+    # equal scores share a rank and are listed by title
+    assert [row.project.title for row in rows] == ["High", "Tie", "Low", "Unscored"]
     assert [row.rank for row in rows] == [1, 1, 3, None]
+    assert [row.summary.count for row in rows] == [2, 1, 1, 0]
 
 
+@pytest.mark.django_db
 def test_ranking_sorts_by_any_column_and_direction():
-    proposals = [
-        proposal("B", review(9, 1, 1), review(1, 1, 1)),  # spread large
-        proposal("A", review(5, 5, 5)),
-        proposal("C"),
-    ]
-    assert [r.project.title for r in scoring.rank_proposals(proposals, EQUAL, sort="title")] == ["A", "B", "C"]
-    assert [r.project.title for r in scoring.rank_proposals(proposals, EQUAL, sort="-spread")] == ["B", "A", "C"]
-    assert [r.project.title for r in scoring.rank_proposals(proposals, EQUAL, sort="spread")] == ["A", "B", "C"]
-    assert [r.project.title for r in scoring.rank_proposals(proposals, EQUAL, sort="-count")] == ["B", "A", "C"]
-    # an unknown sort falls back to the weighted mean
-    assert [r.project.title for r in scoring.rank_proposals(proposals, EQUAL, sort="nonsense")] == ["A", "B", "C"]
+    call = CallFactory(state=Call.State.REVIEWING)
+    _reviewed(call, "B", (9, 1, 1), (1, 1, 1))  # spread large
+    _reviewed(call, "A", (5, 5, 5))
+    _reviewed(call, "C")
+
+    def titles(sort):
+        return [row.project.title for row in _ranked(call, sort)]
+
+    assert titles("title") == ["A", "B", "C"]
+    assert titles("-title") == ["C", "B", "A"]
+    assert titles("-spread") == ["B", "A", "C"]
+    assert titles("spread") == ["A", "B", "C"]
+    assert titles("-count") == ["B", "A", "C"]
+    assert titles("count") == ["C", "A", "B"]
+    assert titles("public_benefit") == ["A", "B", "C"]  # 5 and 5: the tie goes by title
+    # an unknown sort falls back to the weighted mean; the rank follows the weighted mean whatever the order
+    assert titles("nonsense") == ["A", "B", "C"]
+    assert [(row.project.title, row.rank) for row in _ranked(call, "title")] == [("A", 1), ("B", 2), ("C", None)]
+
+
+@pytest.mark.django_db
+def test_ranking_figures_match_the_score_math():
+    """The database computes what projects.scoring computes in Python, with the call's weights."""
+    call = CallFactory(state=Call.State.REVIEWING, weight_public_benefit=2, weight_operability=1, weight_coverage=3)
+    project = _reviewed(call, "Mixed", (10, 8, 6), (6, 4, 2), (7, 0, 9))
+    (row,) = _ranked(call)
+    expected = scoring.summarize(project.reviews.all(), call.weights)
+    assert row.summary.count == expected.count == 3
+    assert row.summary.weighted_mean == pytest.approx(expected.weighted_mean)
+    assert row.summary.spread == pytest.approx(expected.spread)
+    for criterion in Criterion:
+        assert row.summary.criterion_means[criterion] == pytest.approx(expected.criterion_means[criterion])
+    assert row.summary["coverage"] == pytest.approx(17 / 3)
 
 
 # Calls

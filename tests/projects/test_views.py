@@ -434,6 +434,64 @@ def test_the_ranking_orders_by_weighted_mean_and_is_sortable(client, staff_user,
     assert "Low" in client.get(url).content.decode()
 
 
+def _scored_proposals(call, reviewer, count):
+    """`count` proposals of `call`, "Proposal 00" scored 10 down to lower scores, two by two (equal pairs)."""
+    for n in range(count):
+        project = ProjectFactory(call=call, title=f"Proposal {n:02}", state=Project.State.UNDER_REVIEW)
+        score = 10 - (n // 2) % 11
+        ReviewFactory(project=project, reviewer=reviewer, public_benefit=score, operability=score, coverage=score)
+
+
+def test_the_ranking_is_paginated_and_ranks_run_on(client, staff_user, reviewing_call, reviewer):
+    _scored_proposals(reviewing_call, reviewer, 20)
+    for n in range(20, 55):  # 35 more proposals with no review yet
+        ProjectFactory(call=reviewing_call, title=f"Proposal {n:02}", state=Project.State.UNDER_REVIEW)
+    client.force_login(staff_user)
+    url = reverse("projects:ranking", args=[reviewing_call.pk])
+    first = client.get(url)
+    rows = first.context["rows"]
+    assert first.context["page_obj"].paginator.count == 55 and len(rows) == 50
+    # equal scores share a rank: 1, 1, 3, 3, 5, 5, …
+    assert [row.rank for row in rows[:6]] == [1, 1, 3, 3, 5, 5]
+    assert [row.project.title for row in rows[:3]] == ["Proposal 00", "Proposal 01", "Proposal 02"]
+    assert [row.rank for row in rows[20:]] == [None] * 30
+    content = first.content.decode()
+    assert 'href="?page=2"' in content and "Page 1 of 2, 55 in all" in content
+
+    second = client.get(url, {"page": 2})
+    assert [row.project.title for row in second.context["rows"]] == [f"Proposal {n:02}" for n in range(50, 55)]
+
+    # sorted by title, a page still shows each proposal's rank by score, and the sort stays in the page links
+    by_title = client.get(url, {"sort": "-title"})
+    rows = by_title.context["rows"]
+    assert [(row.project.title, row.rank) for row in rows[-2:]] == [("Proposal 06", 7), ("Proposal 05", 5)]
+    assert "?sort=-title&amp;page=2" in by_title.content.decode()
+    rows = client.get(url, {"sort": "-title", "page": 2}).context["rows"]
+    assert [(row.project.title, row.rank) for row in rows] == [
+        ("Proposal 04", 5), ("Proposal 03", 3), ("Proposal 02", 3), ("Proposal 01", 1), ("Proposal 00", 1),
+    ]
+    assert client.get(url, {"page": 3}).status_code == 404
+
+
+@pytest.mark.parametrize("size", [3, 60])
+def test_the_ranking_query_count_does_not_grow_with_data(
+    client, staff_user, reviewing_call, reviewer, django_assert_num_queries, size
+):
+    other_reviewer = OrganizationAccountFactory().user
+    reviewing_call.reviewers.add(other_reviewer)
+    _scored_proposals(reviewing_call, reviewer, size)
+    for project in Project.objects.for_call(reviewing_call)[:2]:
+        ReviewFactory(project=project, reviewer=other_reviewer)
+    client.force_login(staff_user)
+    # session, user, call, its reviewers' organizations, count, page of proposals with their scores and rank,
+    # the frame's account, reviewer and unread-notification lookups, and the staff session's sliding expiry
+    # saved (an UPDATE the test transaction wraps in a savepoint): 10 queries on a running site
+    with django_assert_num_queries(12):
+        response = client.get(reverse("projects:ranking", args=[reviewing_call.pk]))
+    assert len(response.context["rows"]) == min(size, 50)
+    assert response.context["reviewer_count"] == 2
+
+
 def test_staff_approve_and_reject_from_the_ranking(client, staff_user, proposal, django_capture_on_commit_callbacks):
     client.force_login(staff_user)
     url = reverse("projects:decide", args=[proposal.pk])
