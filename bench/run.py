@@ -281,6 +281,7 @@ def main():
     env = production_env(database_url, args.port)
     prepare(env, args.scale)
     os.environ.update(env)
+    os.environ["LOG_LEVEL"] = "WARNING"  # this process only: the logins made for the sessions are not news
     pages, cookies = pages_and_sessions()
     from django.core.cache import cache
 

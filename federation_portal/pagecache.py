@@ -11,11 +11,11 @@ page is rendered once and then served from the cache (Redis when `REDIS_URL` is 
 - **or `PAGE_CACHE_SECONDS` pass** (60 by default): pages that depend on the clock alone (“upcoming
   events”, sign-up opening at a given time) are at most that old.
 
-A page is only taken from or put into the cache when its view says it may be (`page_cache = True` on the
-view class), the visitor is not logged in, has no message waiting
-(“your sign-up was received”), and the page carries no per-visitor content: a page whose rendering asked
-for a CSRF token or set a cookie is never stored. The key is made of the version, the language and the
-full address (scheme, host, path and query string).
+A page is only put into the cache when its view says it may be (`page_cache = True` on the view class),
+the visitor has no session (nobody logged in) and no message waiting (“your sign-up was cancelled”), and
+the page carries no per-visitor content: a page whose rendering asked for a CSRF token or set a cookie is
+never stored. The key is made of the version, the language and the full address (scheme, host, path and
+query string).
 
 The version lives in the cache itself, so every app server sees a change at once when the cache is shared
 (Redis). With each process's own memory cache (development, tests) it is correct for one process; settings
@@ -34,7 +34,7 @@ from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 from django.utils.translation import get_language
 
-from members.caching import site_version
+from members.caching import seconds_since_change, site_version
 
 logger = logging.getLogger(__name__)
 
@@ -50,55 +50,44 @@ def _view_is_cacheable(view_func):
 class PublicPageCacheMiddleware:
     """Serves and stores the public pages of visitors who are not logged in (see the module's text).
 
-    It comes last in MIDDLEWARE: the language is known, the user and the waiting messages can be looked at,
-    and a page taken from the cache still goes out through every other middleware (security headers, CSP,
-    request id, conditional GET).
+    It sits early in MIDDLEWARE, just after LocaleMiddleware: a page from the cache is answered before
+    sessions, authentication, CSRF, messages and the view are reached, with the headers that those middleware
+    and the view gave it when it was rendered (CSP, frame options, Vary, Content-Language, ETag…). The
+    middleware above it (request id, security headers, conditional GET) still see every response.
+
+    Only requests without a session cookie (nobody is logged in) and without a message waiting are looked
+    up; such a visitor's page is stored when its view allows it and nothing in it was personal.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
-        key = getattr(request, "_page_cache_key", None)
-        if key is not None and self._storable(request, response):
-            if not response.has_header("ETag"):
-                set_response_etag(response)
-            entry = (response.status_code, response.content, list(response.items()))  # headers the view set
+        key = None
+        if enabled() and request.method in ("GET", "HEAD") and not self._has_visitor_state(request):
             try:
-                cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+                key = self._key(request)
+                entry = cache.get(key)
             except Exception:
-                logger.warning("page cache: could not store a page", exc_info=True)
-        if key is not None:
+                logger.warning("page cache: cache not available", exc_info=True)
+                key = entry = None
+            if entry is not None:
+                return self._from_entry(entry)
+        response = self.get_response(request)
+        if getattr(request, "_page_cacheable", False):
             self._public(response)
+            if key is not None and self._storable(request, response):
+                self._store(key, response)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not (enabled() and request.method in ("GET", "HEAD") and _view_is_cacheable(view_func)):
-            return None
-        if request.user.is_authenticated or len(getattr(request, "_messages", ())):
-            return None
-        try:
-            key = self._key(request)
-            entry = cache.get(key)
-        except Exception:
-            logger.warning("page cache: cache not available", exc_info=True)
-            return None
-        if entry is None:
-            request._page_cache_key = key
-            return None
-        status, content, headers = entry
-        response = HttpResponse(content, status=status)
-        for name, value in headers:
-            response[name] = value
-        return self._public(response)
+        if _view_is_cacheable(view_func):
+            request._page_cacheable = True
 
     @staticmethod
-    def _public(response):
-        # Browsers ask again every time (and get 304 while nothing changed); a logged-in visitor's copy differs.
-        patch_cache_control(response, no_cache=True)
-        patch_vary_headers(response, ["Cookie"])
-        return response
+    def _has_visitor_state(request):
+        # A session (someone logged in, or was) or a message waiting for the next page ("sign-up cancelled").
+        return settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES
 
     @staticmethod
     def _key(request):
@@ -106,12 +95,47 @@ class PublicPageCacheMiddleware:
         return f"page:{site_version()}:{get_language()}:{address}"
 
     @staticmethod
+    def _public(response):
+        # Browsers ask again every time (and get 304 while nothing changed); a logged-in visitor's copy differs.
+        patch_cache_control(response, no_cache=True)
+        patch_vary_headers(response, ["Cookie"])
+
+    @staticmethod
     def _storable(request, response):
+        user = getattr(request, "user", None)
         return (
             response.status_code == 200
             and not response.streaming
             and not response.cookies
+            and not (user is not None and user.is_authenticated)
             and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # the page holds this visitor's CSRF token
             and "private" not in response.get("Cache-Control", "")
             and "no-store" not in response.get("Cache-Control", "")
+            and not replica_may_lag()
         )
+
+    @staticmethod
+    def _store(key, response):
+        if not response.has_header("ETag"):
+            set_response_etag(response)
+        entry = (response.status_code, response.content, list(response.items()))
+        try:
+            cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+        except Exception:
+            logger.warning("page cache: could not store a page", exc_info=True)
+
+    @staticmethod
+    def _from_entry(entry):
+        status, content, headers = entry
+        response = HttpResponse(content, status=status)
+        for name, value in headers:
+            response[name] = value
+        return response
+
+
+def replica_may_lag():
+    """With a read replica, a page rendered within DATABASE_REPLICA_PIN_SECONDS of the last change may have
+    read the replica before the change reached it: such a page is served but not kept."""
+    if not settings.DATABASE_REPLICA_URL:
+        return False
+    return seconds_since_change() < settings.DATABASE_REPLICA_PIN_SECONDS

@@ -82,6 +82,9 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Public pages of visitors who are not logged in, from the cache, before the rest of the stack
+    # (federation_portal/pagecache.py): it needs the language, nothing below.
+    "federation_portal.pagecache.PublicPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -94,8 +97,6 @@ MIDDLEWARE = [
     "federation_portal.middleware.PrivatePagesNoStoreMiddleware",
     # Last, so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
-    # Innermost: public pages of visitors who are not logged in, from the cache (federation_portal/pagecache.py).
-    "federation_portal.pagecache.PublicPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "federation_portal.urls"

@@ -11,6 +11,7 @@ record), has no `updated_at`: its highest id and its count stand in.
 
 import hashlib
 import logging
+import time
 import uuid
 
 from django.core.cache import cache
@@ -69,14 +70,19 @@ def site_version():
     """The current site version (a random token), created on first use or after the cache lost it."""
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        cache.add(VERSION_KEY, f"{uuid.uuid4().hex}-0", timeout=None)  # changed at an unknown, long-past time
         version = cache.get(VERSION_KEY)
     return version
 
 
+def seconds_since_change():
+    """Seconds since the site version last changed (the version carries its time)."""
+    return time.time() - float(site_version().rsplit("-", 1)[1])
+
+
 def _new_version():
     try:
-        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        cache.set(VERSION_KEY, f"{uuid.uuid4().hex}-{time.time():.3f}", timeout=None)
     except Exception:  # a cache that is down serves no pages either; the change itself must not fail
         logger.warning("page cache: could not set a new site version", exc_info=True)
 

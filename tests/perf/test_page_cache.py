@@ -183,3 +183,24 @@ def test_a_feed_from_the_cache_keeps_the_headers_its_view_set(client, django_ass
     for header in ("Content-Type", "Content-Disposition", "ETag"):
         assert second[header] == first[header]
     assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_with_a_read_replica_pages_right_after_a_change_are_not_kept(client, settings, monkeypatch):
+    """The replica may not have the change yet: a page rendered then could hold the old data under the new
+    version. Such pages are served but kept only once DATABASE_REPLICA_PIN_SECONDS have passed."""
+    settings.DATABASE_REPLICA_URL = "postgres://replica.invalid/portal"  # only read here; the router is not set
+    settings.DATABASE_REPLICA_PIN_SECONDS = 10
+    OrganizationFactory(name="Silver Classroom")  # a change: a new version, just now
+    url = reverse("members:organization-list")
+    client.get(url)
+    assert pagecache.seconds_since_change() < 10
+    assert _page_keys() == []
+    monkeypatch.setattr(pagecache.time, "time", lambda real=pagecache.time.time: real() + 11)
+    client.get(url)
+    assert len(_page_keys()) == 1
+
+
+def _page_keys():
+    from django.core.cache import cache
+
+    return [key for key in cache._cache if ":page:" in key]  # LocMemCache, as in the tests
