@@ -1,4 +1,5 @@
 import re
+import time
 import uuid
 
 from django.conf import settings
@@ -12,9 +13,13 @@ from federation_portal.logs import request_id_var
 class StaffSessionTimeoutMiddleware:
     """Staff sessions end after STAFF_SESSION_IDLE_SECONDS without a request.
 
-    Setting the expiry on every staff request makes it a sliding window: the session is saved
-    with a fresh expiry each time, so only inactivity ends it.
+    Moving the expiry forward on staff requests makes it a sliding window: only inactivity ends it. The
+    expiry moves at most once a minute (REFRESH_SECONDS), so that a staff member clicking through pages does
+    not write the session row on every request; the window is exact to within that minute.
     """
+
+    REFRESH_SECONDS = 60
+    SEEN_KEY = "_staff_seen_at"
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -22,7 +27,13 @@ class StaffSessionTimeoutMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_staff:
-            request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
+            now = int(time.time())
+            session = request.session
+            if now - session.get(self.SEEN_KEY, 0) >= self.REFRESH_SECONDS or session.get_expiry_age() > (
+                settings.STAFF_SESSION_IDLE_SECONDS
+            ):
+                session[self.SEEN_KEY] = now
+                session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
         return self.get_response(request)
 
 

@@ -121,6 +121,21 @@ def test_staff_sessions_expire_after_inactivity(client, staff_user, settings):
     assert reverse("admin:login") in response.url
 
 
+def test_staff_sessions_slide_forward_at_most_once_a_minute(client, staff_user, settings, monkeypatch):
+    from federation_portal import middleware
+
+    settings.STAFF_SESSION_IDLE_SECONDS = 1800
+    client.force_login(staff_user)
+    client.get(reverse("stats:dashboard"))
+    session = Session.objects.get(session_key=client.session.session_key)
+    client.get(reverse("stats:dashboard"))  # within the minute: the session row is not written again
+    assert Session.objects.get(pk=session.pk).expire_date == session.expire_date
+    later = middleware.time.time() + 61
+    monkeypatch.setattr(middleware.time, "time", lambda: later)
+    client.get(reverse("stats:dashboard"))  # a minute on: the window moves
+    assert Session.objects.get(pk=session.pk).expire_date > session.expire_date
+
+
 def test_organization_sessions_are_not_cut_short(client, org_user):
     client.force_login(org_user)
     client.get(reverse("members:portal"))
