@@ -86,6 +86,7 @@ def production_env(database_url, port):
         "DB_CONN_MAX_AGE": "60",
         "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7"),
         "CACHE_KEY_PREFIX": "bench",
+        "SESSION_ENGINE": "cached_db",  # docs/deploy.md §5.3, with Redis
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_LOG_LEVEL": "warning",
         "GUNICORN_MAX_REQUESTS": "0",

@@ -443,13 +443,19 @@ class ComplianceView(ComplianceMixin, ListView):
 
     def get_queryset(self):
         self.month = self.get_month()
+        self.totals = compliance.month_totals(self.month)
         return compliance.compliance_for_month(self.month).only("name")
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        paginator.count = self.totals["members"]  # the listing's length, known already: no COUNT query
+        return paginator
 
     def get_context_data(self, **kwargs):
         current = compliance.this_month()
         return super().get_context_data(
             month=self.month,
-            totals=compliance.month_totals(self.month),
+            totals=self.totals,
             is_current=self.month == current,
             previous_month=compliance.shift_month(self.month, -1),
             next_month=compliance.shift_month(self.month, 1) if self.month < current else None,
