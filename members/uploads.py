@@ -21,6 +21,7 @@ import uuid
 
 from django import forms
 from django.conf import settings
+from django.core import checks
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
@@ -231,8 +232,6 @@ class PictureField(models.ImageField):
     def check(self, **kwargs):
         errors = super().check(**kwargs)
         if not (self.width_field and self.height_field):
-            from django.core import checks
-
             errors.append(checks.Error("PictureField needs width_field and height_field.", obj=self, id="members.E001"))
         return errors
 
