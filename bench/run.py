@@ -223,7 +223,17 @@ ASSET = re.compile(r'<(?:link[^>]+rel="stylesheet"[^>]+href|script[^>]+src|img[^
 
 
 def first_load_bytes(port, path, html_bytes):
-    """HTML plus every stylesheet, script and image it references, as sent compressed (gzip/brotli)."""
+    """HTML plus every stylesheet, script and image it references, as sent compressed (gzip/brotli).
+
+    Uploaded pictures (under MEDIA_URL) are counted at their stored size: gunicorn does not serve them (a web
+    server or object storage does in production), and pictures are sent as they are. For an <img> with a
+    srcset, its src is counted (the {% picture %} tag points it at a phone-sized version).
+    """
+    from urllib.parse import unquote
+
+    from django.conf import settings
+    from django.core.files.storage import default_storage
+
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     connection.request("GET", path, headers={"Host": "127.0.0.1", "Accept-Encoding": "br, gzip"})
     response = connection.getresponse()
@@ -234,6 +244,10 @@ def first_load_bytes(port, path, html_bytes):
     if html is None:
         return None
     for url in sorted(set(ASSET.findall(html))):
+        url = url.replace("&amp;", "&")
+        if url.startswith(settings.MEDIA_URL):
+            total += default_storage.size(unquote(urlsplit(url[len(settings.MEDIA_URL) :]).path))
+            continue
         if not url.startswith("/") or url.startswith("//"):
             continue
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)

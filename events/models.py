@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from members.models import ChangeRecord, Community, Organization
-from members.uploads import upload_path
+from members.uploads import PictureField, upload_path
 from members.validators import validate_mobile
 
 # The monthly activity duty is counted in the street's own time, whatever the server's time zone.
@@ -163,7 +163,12 @@ class Event(models.Model):
         _("sign-up closes"), null=True, blank=True, help_text=_("Empty: when the event starts.")
     )
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
-    cover = models.ImageField(_("cover image"), upload_to=upload_path("events"), blank=True)
+    cover = PictureField(
+        _("cover image"), upload_to=upload_path("events"), blank=True,
+        width_field="cover_width", height_field="cover_height",
+    )
+    cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -180,7 +185,7 @@ class Event(models.Model):
     objects = EventQuerySet.as_manager()
 
     # Registrations are deliberately not audited this way: residents' names and mobiles stay out of history.
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "cover_width", "cover_height"])
 
     class Meta:
         ordering = ["starts_at", "pk"]
@@ -384,7 +389,11 @@ class EventReport(models.Model):
 
 class ReportPhoto(models.Model):
     report = models.ForeignKey(EventReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("photo"), upload_to=upload_path("event-reports"))
+    image = PictureField(
+        _("photo"), upload_to=upload_path("event-reports"), width_field="image_width", height_field="image_height"
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     caption = models.CharField(_("caption"), max_length=120, blank=True)
 
     class Meta:

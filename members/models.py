@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .uploads import upload_path
+from .uploads import PictureField, upload_path
 from .validators import validate_credit_code
 
 
@@ -129,7 +129,12 @@ class Organization(models.Model):
     website = models.CharField(
         _("website"), max_length=200, blank=True, validators=[URLValidator(schemes=["http", "https"])]
     )
-    logo = models.ImageField(_("logo"), upload_to=upload_path("logos"), blank=True)
+    logo = PictureField(
+        _("logo"), upload_to=upload_path("logos"), blank=True, widths=(128, 256),
+        width_field="logo_width", height_field="logo_height",
+    )
+    logo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    logo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     summary = models.CharField(_("short description"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
     government_funded = models.BooleanField(
@@ -156,7 +161,9 @@ class Organization(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = OrganizationQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[service_fields, communities], excluded_fields=["updated_at"])
+    history = HistoricalRecords(
+        m2m_fields=[service_fields, communities], excluded_fields=["updated_at", "logo_width", "logo_height"]
+    )
 
     class Meta:
         ordering = ["name"]

@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from members.models import ChangeRecord, Community, Organization, ServiceField
-from members.uploads import upload_path
+from members.uploads import PictureField, upload_path
 
 
 class Criterion(models.TextChoices):
@@ -316,7 +316,12 @@ class Project(models.Model):
     )
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
-    cover = models.ImageField(_("cover image"), upload_to=upload_path("projects/covers"), blank=True)
+    cover = PictureField(
+        _("cover image"), upload_to=upload_path("projects/covers"), blank=True,
+        width_field="cover_width", height_field="cover_height",
+    )
+    cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT, editable=False)
     is_selected = models.BooleanField(_("selected project"), default=False, help_text=_("优秀项目, chosen by staff."))
     is_brand = models.BooleanField(
@@ -341,7 +346,7 @@ class Project(models.Model):
 
     objects = ProjectQuerySet.as_manager()
 
-    history = HistoricalRecords(m2m_fields=[communities], excluded_fields=["updated_at"])
+    history = HistoricalRecords(m2m_fields=[communities], excluded_fields=["updated_at", "cover_width", "cover_height"])
 
     class Meta:
         ordering = ["-created_at"]
@@ -460,7 +465,11 @@ class ProjectPhoto(models.Model):
         blank=True,
         related_name="photos",
     )
-    image = models.ImageField(_("photo"), upload_to=upload_path("projects/photos"))
+    image = PictureField(
+        _("photo"), upload_to=upload_path("projects/photos"), width_field="image_width", height_field="image_height"
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     caption = models.CharField(_("caption"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

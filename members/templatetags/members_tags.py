@@ -1,6 +1,7 @@
 """Presentation helpers shared by every app's templates. No queries here."""
 
 from django import template
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from members.validators import mask_mobile
@@ -33,3 +34,32 @@ def star_label(rating):
     if not rating:
         return _("Not rated")
     return "★" * rating + "☆" * (5 - rating)
+
+
+# Where a phone browser without srcset support lands: a version at most this wide serves as `src`.
+FALLBACK_WIDTH = 640
+
+
+@register.simple_tag
+def picture(image, *, alt, sizes="100vw", loading="lazy", width=None, height=None, **attributes):
+    """<img> of a stored picture (a PictureField's file) with its smaller versions in srcset, or nothing.
+
+    `{% picture project.cover alt="" sizes="(min-width: 992px) 33vw, 100vw" class="card-img-top" %}`.
+    width/height default to the picture's own (so the browser reserves its place); give them to state the
+    displayed size instead. No storage access: the versions' names follow from the picture's name and size.
+    """
+    if not image:
+        return ""
+    sources = image.sources() if hasattr(image, "sources") else []
+    stored = image.stored_size if sources else None
+    smaller = [(url, w) for url, w in sources[:-1] if w <= FALLBACK_WIDTH]
+    attrs = {"src": smaller[-1][0] if smaller else image.url}
+    if len(sources) > 1:
+        attrs["srcset"] = ", ".join(f"{url} {w}w" for url, w in sources)
+        attrs["sizes"] = sizes
+    if width is None and stored:
+        width, height = stored
+    attrs |= {"width": width, "height": height, "alt": alt, **attributes, "loading": loading, "decoding": "async"}
+    return format_html(
+        "<img {}>", format_html_join(" ", '{}="{}"', ((k, v) for k, v in attrs.items() if v is not None))
+    )

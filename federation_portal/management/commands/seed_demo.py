@@ -1,6 +1,7 @@
 from importlib import import_module
 
 from django.apps import apps
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
@@ -20,5 +21,8 @@ class Command(BaseCommand):
                 continue
             with transaction.atomic():
                 import_module(f"{label}.demo").seed(stdout=self.stdout)
+        # Demo pictures get their smaller versions when stored; this gives them to pictures of a demo database
+        # seeded before the versions existed.
+        call_command("make_picture_sizes", verbosity=0)
         data_changed()  # rows went in with bulk_create too, which sends no signals
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
