@@ -16,6 +16,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='event',
-            index=models.Index(condition=models.Q(('kind', 'community_activity'), ('state', 'completed')), fields=['organization', 'starts_at'], include=('id',), name='event_duty_idx'),
+            index=models.Index(condition=models.Q(('kind', 'community_activity'), ('state', 'completed')), fields=['organization', 'starts_at', 'id'], name='event_duty_idx'),
         ),
     ]
