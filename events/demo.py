@@ -26,15 +26,15 @@ MARKER_TITLE = "跟随革命先辈的足迹庆祝祖国生日 · 长寿社会组
 MISSING_DUTY = 6  # members that missed recent months, so the compliance page has something to show
 
 ACTIVITIES = [
-    ("为高龄老人义务理发", "为社区高龄、独居老人上门或集中义务理发,志愿者同时陪老人聊聊天。"),
-    ("共享冰箱食品分发", "“长寿社区食品银行·共享冰箱”定点发放临期食品,困难家庭凭卡领取。"),
+    ("为高龄老人义务理发", "为社区高龄、独居老人上门或集中义务理发，志愿者同时陪老人聊聊天。"),
+    ("共享冰箱食品分发", "“长寿社区食品银行·共享冰箱”定点发放临期食品，困难家庭凭卡领取。"),
     ("垃圾分类宣传进楼道", "志愿者在小区楼道、垃圾箱房开展垃圾分类宣传和现场指导。"),
     ("四点半课堂", "放学后为双职工家庭的孩子提供作业辅导和兴趣活动。"),
     ("邻里议事会", "居民、物业和社会组织一起商量小区停车、加装电梯等身边事。"),
-    ("健康义诊", "社区医生和志愿者为居民量血压、测血糖,讲解慢病防治知识。"),
+    ("健康义诊", "社区医生和志愿者为居民量血压、测血糖，讲解慢病防治知识。"),
     ("法律咨询进社区", "律师志愿者现场解答婚姻家庭、房屋租赁、劳动纠纷等问题。"),
-    ("亲子阅读会", "绘本共读、亲子手工,培养孩子的阅读习惯。"),
-    ("书画进社区", "书画爱好者现场写春联、画扇面,和居民交流切磋。"),
+    ("亲子阅读会", "绘本共读、亲子手工，培养孩子的阅读习惯。"),
+    ("书画进社区", "书画爱好者现场写春联、画扇面，和居民交流切磋。"),
     ("沪剧专场演出", "社区沪剧团队为居民送上经典沪剧选段。"),
     ("助残康复活动", "为残障居民提供康复训练指导和心理关爱。"),
     ("就业援助咨询", "“鸟巢”团队提供求职简历指导、岗位推荐和创业咨询。"),
@@ -49,28 +49,28 @@ FEDERATION_EVENTS = [
     (-300, "training", "社会组织财务管理专项培训", 3, 60,
      "邀请注册会计师讲解社会组织财务制度、票据管理和年检要求。"),
     (-260, "matching_meeting", "社区治理项目对接会(第一轮)", 3, 120,
-     "会员单位向各居委会介绍服务项目,居委会现场提出需求、洽谈合作。"),
+     "会员单位向各居委会介绍服务项目，居委会现场提出需求、洽谈合作。"),
     (-220, "party_building", "陈云纪念馆参观学习", 4, 40,
-     "联合会党总支组织党员参观陈云纪念馆,开展“记住红色道路”主题党日。"),
+     "联合会党总支组织党员参观陈云纪念馆，开展“记住红色道路”主题党日。"),
     (-190, "promotion_meeting", "优秀公益项目推介会", 3, 150,
      "品牌项目和优秀项目负责人面向社区、企业和基金会推介项目。"),
     (-150, "partner_day", "长寿公益合作伙伴日", 5, 300,
-     "会员单位集中设摊展示,居民现场体验服务、报名志愿者,企业认领公益项目。"),
+     "会员单位集中设摊展示，居民现场体验服务、报名志愿者，企业认领公益项目。"),
     (-120, "training", "公益项目设计与评估专项培训", 3, 80,
      "围绕“公益性强、可操作性好、覆盖面广”讲解项目书写作与成效评估。"),
     (-90, "party_building", "“两学一做”交流大会", 3, 100,
-     "会员单位党员分享“读者”心得,交流党建带动社会组织发展的做法。"),
+     "会员单位党员分享“读者”心得，交流党建带动社会组织发展的做法。"),
     (-45, "matching_meeting", "社区治理项目对接会(第二轮)", 3, 120,
-     "第二轮项目对接:居委会与会员单位签订服务意向。"),
+     "第二轮项目对接：居委会与会员单位签订服务意向。"),
     (-20, "training", "社会组织规范化建设专项培训", 3, 60,
-     "章程、理事会运作与信息公开,迎接等级评估。"),
+     "章程、理事会运作与信息公开，迎接等级评估。"),
     (12, "training", "志愿者管理专项培训", 3, 50,
-     "志愿者招募、培训、激励与保险,适合各会员单位的志愿者负责人。"),
+     "志愿者招募、培训、激励与保险，适合各会员单位的志愿者负责人。"),
     (26, "partner_day", "长寿公益合作伙伴日 · 年终公益集市", 5, 300,
-     "会员单位集中展示,居民现场报名参加助老、济困活动。"),
-    (40, "promotion_meeting", "品牌项目推介会:共享冰箱与儿童觉群民族学校", 2, 80,
+     "会员单位集中展示，居民现场报名参加助老、济困活动。"),
+    (40, "promotion_meeting", "品牌项目推介会：共享冰箱与儿童觉群民族学校", 2, 80,
      "两个品牌项目的经验分享和复制推广洽谈。"),
-    (55, "party_building", "党建沙龙:社会组织中的党员先锋", 2, 30,
+    (55, "party_building", "党建沙龙：社会组织中的党员先锋", 2, 30,
      "党员骨干交流“红星理货员”等岗位的经验。"),
 ]
 
@@ -121,7 +121,7 @@ class _Builder:
                     attendance=max(attended, self.rng.randrange(8, 40)),
                     volunteers=self.rng.randrange(2, 12),
                     beneficiaries_served=self.rng.randrange(10, 80),
-                    summary=f"{event.title}顺利举行。{event.description}居民反响良好,下次继续开展。",
+                    summary=f"{event.title}顺利举行。{event.description}居民反响良好，下次继续开展。",
                     filed_at=event.ends_at + timedelta(days=1),
                 ))
                 changes.append(EventChange(event=event, action=EventChange.Action.COMPLETED,
@@ -219,8 +219,8 @@ def seed(stdout=None):
     national_day = date(today.year if today >= date(today.year, 10, 1) else today.year - 1, 10, 1)
     orienteering = make(
         None, Event.Kind.PARTY_BUILDING, MARKER_TITLE,
-        "依托顾正红纪念馆、工人运动领袖纪念雕像、沪西革命历史陈列馆等“红色基因”,各会员单位组队沿红色足迹"
-        "开展定向赛,在打卡点学习革命历史,以此庆祝祖国生日。",
+        "依托顾正红纪念馆、工人运动领袖纪念雕像、沪西革命历史陈列馆等“红色基因”，各会员单位组队沿红色足迹"
+        "开展定向赛，在打卡点学习革命历史，以此庆祝祖国生日。",
         _aware(national_day - timedelta(days=3), 9), 4, 120, place="顾正红纪念馆(集合)", community=communities[0],
     )
     builder.add(orienteering, report=True, fill=96)
@@ -234,7 +234,7 @@ def seed(stdout=None):
     if food_bank is not None:
         home = next(iter(food_bank.communities.all()), communities[0])
         full = make(food_bank, Event.Kind.COMMUNITY_ACTIVITY, "共享冰箱志愿者开放日",
-                    "参观共享冰箱,了解临期食品如何安全地送到有需要的家庭;现场招募志愿者。",
+                    "参观共享冰箱，了解临期食品如何安全地送到有需要的家庭；现场招募志愿者。",
                     _aware(today + timedelta(days=6), 14), 2, 12, community=home)
         builder.add(full, fill=16)
         to_report = make(food_bank, Event.Kind.COMMUNITY_ACTIVITY, "食品银行爱心包发放",
@@ -246,7 +246,7 @@ def seed(stdout=None):
         builder.add(draft)
         cancelled = make(food_bank, Event.Kind.COMMUNITY_ACTIVITY, "社区义卖集市", "为共享冰箱筹集运营经费的义卖集市。",
                          _aware(today + timedelta(days=3), 10), 3, 50, community=home, state=Event.State.CANCELLED,
-                         cancel_reason="天气预报有大雨,改期另行通知。")
+                         cancel_reason="天气预报有大雨，改期另行通知。")
         builder.add(cancelled, signups=9)
 
     # Sign-up windows: upcoming events open for sign-up from publication until one hour before the start.

@@ -38,25 +38,25 @@ COMMUNITIES = [
 # (name, type, fields, stars, government-funded, summary): organizations the report names.
 NAMED_ORGANIZATIONS = [
     ("长寿路街道民间组织服务中心", "service_agency", ["governance", "volunteering"], 5, True,
-     "2002年成立的全市第一个民间组织服务中心,为社会组织提供登记指导与孵化服务。"),
+     "2002年成立的全市第一个民间组织服务中心，为社会组织提供登记指导与孵化服务。"),
     ("爱心切割公益服务社", "service_agency", ["elderly", "volunteering"], 5, False,
-     "星级社会组织,组织志愿者为社区老人提供理发、修剪等上门便民服务。"),
+     "星级社会组织，组织志愿者为社区老人提供理发、修剪等上门便民服务。"),
     ("和谐长寿社区服务中心", "service_agency", ["governance", "culture_arts"], 4, False,
-     "星级社会组织,开展邻里互助、社区议事和文化活动。"),
+     "星级社会组织，开展邻里互助、社区议事和文化活动。"),
     ("长寿敬老志愿者服务中心", "service_agency", ["elderly", "volunteering"], 5, False,
-     "星级社会组织,组织志愿者为高龄、独居老人提供陪伴与助老服务。"),
+     "星级社会组织，组织志愿者为高龄、独居老人提供陪伴与助老服务。"),
     ("长寿慈善超市", "service_agency", ["poverty_food", "party_building"], 3, True,
-     "与联合会共建“两学一做”教育体验站,设立“红星理货员”等志愿岗位。"),
+     "与联合会共建“两学一做”教育体验站，设立“红星理货员”等志愿岗位。"),
     ("长寿社区食品银行服务社", "service_agency", ["poverty_food", "volunteering"], 4, False,
-     "运营“长寿社区食品银行·共享冰箱”品牌项目,把临期食品送到有需要的家庭。"),
+     "运营“长寿社区食品银行·共享冰箱”品牌项目，把临期食品送到有需要的家庭。"),
     ("觉群儿童教育服务中心", "service_agency", ["children_youth", "education", "culture_arts"], 4, False,
-     "开办“儿童觉群民族学校”,让社区儿童学习传统文化与民族艺术。"),
+     "开办“儿童觉群民族学校”，让社区儿童学习传统文化与民族艺术。"),
     ("鸟巢就业创业服务社", "service_agency", ["employment"], 3, False,
-     "第三方专业团队,打造“鸟巢”就业创业服务品牌。"),
+     "第三方专业团队，打造“鸟巢”就业创业服务品牌。"),
     ("长寿社区治理公益促进中心", "service_agency", ["governance", "volunteering"], 3, True,
-     "由联合会部分会员单位共建,是社会组织和公益人士成长、学习、交流与合作的家园。"),
+     "由联合会部分会员单位共建，是社会组织和公益人士成长、学习、交流与合作的家园。"),
     ("长寿市容环境志愿服务社", "service_agency", ["environment", "governance"], 2, False,
-     "承接政府购买服务,协助开展市容和环境管理工作。"),
+     "承接政府购买服务，协助开展市容和环境管理工作。"),
 ]
 
 THEMES = [
@@ -117,7 +117,7 @@ def _org_specs():
             "fields": fields,
             "stars": rng.choice([0, 0, 0, 0, 0, 1, 2, 3, 3, 4]),
             "gov": False,
-            "summary": f"扎根{community}社区,开展{theme}相关的公益服务。",
+            "summary": f"扎根{community}社区，开展{theme}相关的公益服务。",
         })
     return specs
 
@@ -160,7 +160,7 @@ def seed(stdout=None):
             + rng.choice(["老师", "女士", "先生"]),
             "contact_phone": f"021-{rng.randrange(52000000, 62999999)}",
             "summary": spec["summary"],
-            "description": spec["summary"] + "\n\n我们是长寿社会组织联合会的一员,欢迎居民和志愿者参与。",
+            "description": spec["summary"] + "\n\n我们是长寿社会组织联合会的一员，欢迎居民和志愿者参与。",
             "government_funded": spec["gov"],
             "star_rating": spec["stars"],
             "has_party_organization": rng.random() < 0.35,
@@ -211,10 +211,10 @@ def seed(stdout=None):
         _membership(organization, Membership.Status.APPLIED, today - timedelta(days=rng.randrange(1, 10)), staff)
     for organization in rejected:
         _membership(organization, Membership.Status.REJECTED, today - timedelta(days=40), staff,
-                    reason="申请材料不全,请补充年检报告后重新申请。")
+                    reason="申请材料不全，请补充年检报告后重新申请。")
     for organization in suspended:
         _membership(organization, Membership.Status.SUSPENDED, today - timedelta(days=500), staff,
-                    reason="连续三个月未开展社区公益活动,暂停会员资格。")
+                    reason="连续三个月未开展社区公益活动，暂停会员资格。")
 
     _council(organizations[:20], founders)
 

@@ -4,6 +4,9 @@ Column headers follow the admin's language on export; on import, Chinese and Eng
 the field names are all understood, and type/field labels may be given in either language.
 """
 
+import re
+import unicodedata
+
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
@@ -11,12 +14,18 @@ from import_export import fields, resources, widgets
 from .models import Community, Membership, Organization, ServiceField
 
 
+def _comparable(text):
+    """Text as a ledger may type it: case, surrounding spaces and full- or half-width forms do not matter
+    (“社会服务机构（民办非企业单位）” and “社会服务机构(民办非企业单位)” are the same label)."""
+    return unicodedata.normalize("NFKC", str(text or "")).strip().lower()
+
+
 def _labels(choices_or_label):
     """Both languages' forms of a lazy label."""
     forms = set()
     for language in ("zh-hans", "en"):
         with translation.override(language):
-            forms.add(str(choices_or_label).strip().lower())
+            forms.add(_comparable(choices_or_label))
     return forms
 
 
@@ -28,7 +37,7 @@ class ChoiceLabelWidget(widgets.Widget):
         super().__init__(**kwargs)
 
     def clean(self, value, row=None, **kwargs):
-        text = str(value or "").strip().lower()
+        text = _comparable(value)
         if not text:
             return None
         for code, label in self.choices:
@@ -48,6 +57,9 @@ class YesNoWidget(widgets.BooleanWidget):
         return str(_("Yes") if value else _("No"))
 
 
+SEPARATORS = re.compile("[、,\uff0c;\uff1b\n]")  # 、 , ， ; ； or a new line
+
+
 class LabelledManyToManyWidget(widgets.ManyToManyWidget):
     """Several rows by name (communities) or label (service fields), separated by 、 , ; or a new line."""
 
@@ -57,9 +69,7 @@ class LabelledManyToManyWidget(widgets.ManyToManyWidget):
         super().__init__(model, **kwargs)
 
     def clean(self, value, row=None, **kwargs):
-        import re
-
-        names = [part.strip() for part in re.split(r"[、,,;;\n]", str(value or "")) if part.strip()]
+        names = [part.strip() for part in SEPARATORS.split(str(value or "")) if part.strip()]
         found = []
         for name in names:
             obj = self.match(name)
@@ -74,7 +84,7 @@ class LabelledManyToManyWidget(widgets.ManyToManyWidget):
 
 def _service_field(name):
     for field in ServiceField.objects.all():
-        if name.lower() in _labels(ServiceField.Code(field.code).label) or name == field.code:
+        if _comparable(name) in _labels(ServiceField.Code(field.code).label) or name == field.code:
             return field
     return None
 

@@ -47,35 +47,35 @@ PROMOTION_CENTRE = "长寿社区治理公益促进中心"
 SHOWCASE = [
     ("长寿社区食品银行·共享冰箱", FOOD_BANK, "poverty_food", "charity", 180000, date(2016, 9, 1), "in_progress",
      True, True, ["长寿", "西康", "梅芳"],
-     "社区“共享冰箱”接收商超和居民捐赠的临期食品,由志愿者登记、冷藏,再送到困难家庭和独居老人手中。",
-     "困难家庭、独居老人,每月约300户"),
+     "社区“共享冰箱”接收商超和居民捐赠的临期食品，由志愿者登记、冷藏，再送到困难家庭和独居老人手中。",
+     "困难家庭、独居老人，每月约300户"),
     ("儿童觉群民族学校", JUEQUN, "children_youth", "mixed", 120000, date(2016, 3, 5), "in_progress",
      True, True, ["长寿", "常德", "胶州"],
-     "周末和寒暑假为社区儿童开设书法、民乐、民族舞蹈和传统节日课程,让孩子在家门口学习传统文化。",
-     "6–14岁社区儿童,每学期约120名"),
+     "周末和寒暑假为社区儿童开设书法、民乐、民族舞蹈和传统节日课程，让孩子在家门口学习传统文化。",
+     "6–14岁社区儿童，每学期约120名"),
     ("“鸟巢”就业创业服务", NEST, "employment", "government_purchase", 350000, date(2017, 1, 3), "in_progress",
      True, False, ["长寿", "莫干山", "昌化", "安远"],
-     "街道通过政府购买服务引入第三方专业团队,为失业、待业居民和青年创业者提供一对一就业指导与创业孵化。",
-     "失业待业居民、青年创业者,每年约500人次"),
+     "街道通过政府购买服务引入第三方专业团队，为失业、待业居民和青年创业者提供一对一就业指导与创业孵化。",
+     "失业待业居民、青年创业者，每年约500人次"),
     ("市容环境社区协管服务", CITY, "environment", "government_purchase", 420000, date(2017, 3, 1), "in_progress",
      False, True, ["长寿", "西康", "叶家宅", "小沙渡", "谈家渡"],
-     "街道购买社会组织公共服务,组织协管员和志愿者开展市容巡查、乱张贴清理和垃圾分类宣传,缓解城管人手不足。",
-     "沿街商户和居民,覆盖5个居委会"),
+     "街道购买社会组织公共服务，组织协管员和志愿者开展市容巡查、乱张贴清理和垃圾分类宣传，缓解城管人手不足。",
+     "沿街商户和居民，覆盖5个居委会"),
     ("高龄独居老人关爱服务", ELDERLY, "elderly", "government_purchase", 260000, date(2016, 10, 1), "completed",
      False, True, ["梅芳", "谈家渡", "普善"],
-     "志愿者与高龄独居老人结对,每周上门探访、电话问候,协助就医和办理事务。",
+     "志愿者与高龄独居老人结对，每周上门探访、电话问候，协助就医和办理事务。",
      "80岁以上独居老人约150位"),
     ("为老理发上门服务", HAIRCUT, "elderly", "government_purchase", 60000, date(2017, 4, 1), "in_progress",
      False, False, ["长寿", "武宁", "西苑"],
-     "每月固定日子上门为行动不便的老人理发、修剪指甲,志愿者同时陪老人聊聊天。",
-     "行动不便的老人,每月约80位"),
+     "每月固定日子上门为行动不便的老人理发、修剪指甲，志愿者同时陪老人聊聊天。",
+     "行动不便的老人，每月约80位"),
     ("邻里议事厅", HARMONY, "governance", "federation_fund", 30000, date(2016, 11, 15), "completed",
      False, False, ["长寿", "长安"],
-     "在居委会设立议事厅,由居民代表、物业和社会组织一起商量楼道堆物、停车等身边事。",
+     "在居委会设立议事厅，由居民代表、物业和社会组织一起商量楼道堆物、停车等身边事。",
      "两个居委会的居民代表和楼组长"),
     ("“红星理货员”志愿岗位", CHARITY_SHOP, "party_building", "self_raised", 15000, date(2017, 5, 1), "in_progress",
      False, False, ["长寿"],
-     "与联合会党总支共建“两学一做”教育体验站,党员在慈善超市担任“红星理货员”,参与义卖和物资整理。",
+     "与联合会党总支共建“两学一做”教育体验站，党员在慈善超市担任“红星理货员”，参与义卖和物资整理。",
      "社区党员志愿者和困难家庭"),
 ]
 
@@ -86,46 +86,46 @@ OPEN_CALL = "2026年度长寿路街道社区公益项目征集"
 # (title, organization, field, budget, communities, summary, outcome, reason)
 DECIDED_PROPOSALS = [
     ("四点半课堂", JUEQUN, "children_youth", 80000, ["常德", "胶州"],
-     "放学后为双职工家庭的孩子提供作业辅导和兴趣活动。", "in_progress", "公益性强,需求明确,同意立项。"),
+     "放学后为双职工家庭的孩子提供作业辅导和兴趣活动。", "in_progress", "公益性强，需求明确，同意立项。"),
     ("共享冰箱进楼组", FOOD_BANK, "poverty_food", 60000, ["梅芳", "西康"],
-     "在老旧小区楼组设置小型共享冰箱,由楼组长协助管理。", "in_progress", "在品牌项目基础上延伸,操作性好。"),
+     "在老旧小区楼组设置小型共享冰箱，由楼组长协助管理。", "in_progress", "在品牌项目基础上延伸，操作性好。"),
     ("社区心理关爱热线", PROMOTION_CENTRE, "health", 50000, ["长寿", "普善", "武宁"],
-     "由专业社工和心理咨询师接听热线,为居民提供情绪疏导。", "approved", ""),
+     "由专业社工和心理咨询师接听热线，为居民提供情绪疏导。", "approved", ""),
     ("垃圾分类积分兑换", CITY, "environment", 40000, ["叶家宅", "小沙渡"],
-     "居民正确分类投放可积分,积分在慈善超市兑换生活用品。", "completed", "覆盖面广,同意立项。"),
+     "居民正确分类投放可积分，积分在慈善超市兑换生活用品。", "completed", "覆盖面广，同意立项。"),
     ("楼道书画角", HARMONY, "culture_arts", 30000, ["长安"],
-     "在楼道布置居民书画作品展示角。", "rejected", "受益面较窄,建议与社区文化活动中心合作后再申报。"),
+     "在楼道布置居民书画作品展示角。", "rejected", "受益面较窄，建议与社区文化活动中心合作后再申报。"),
     ("智慧助老课堂", ELDERLY, "elderly", 90000, ["梅芳", "谈家渡"],
-     "教老人使用智能手机挂号、缴费和视频通话。", "rejected", "预算偏高,师资安排不够具体,请完善后参加下一年度征集。"),
+     "教老人使用智能手机挂号、缴费和视频通话。", "rejected", "预算偏高，师资安排不够具体，请完善后参加下一年度征集。"),
 ]
 
 REVIEWING_PROPOSALS = [
     ("口袋花园", HARMONY, "environment", 45000, ["长安", "新会"], "把小区边角空地改造成居民共同打理的口袋花园。"),
-    ("楼道微更新·共享工具箱", CITY, "governance", 25000, ["叶家宅"], "在楼道设置共享工具箱,由志愿者每周维护。"),
+    ("楼道微更新·共享工具箱", CITY, "governance", 25000, ["叶家宅"], "在楼道设置共享工具箱，由志愿者每周维护。"),
     ("无障碍出行改造陪伴", ELDERLY, "disability", 70000, ["梅芳", "普善"],
-     "为行动不便居民评估家门口的出行障碍,协调物业完成小改造。"),
+     "为行动不便居民评估家门口的出行障碍，协调物业完成小改造。"),
 ]
 
 NEEDS = [
     # (title, community, field, description, state, matched organization)
     ("独居老人夏季送清凉", "梅芳", "elderly",
-     "梅芳居委会有60余位独居老人,希望在高温天气期间有志愿者上门送清凉物资并检查家中电扇空调。",
+     "梅芳居委会有60余位独居老人，希望在高温天气期间有志愿者上门送清凉物资并检查家中电扇空调。",
      "open", None),
     ("双职工家庭孩子寒假看护", "常德", "children_youth",
-     "寒假期间部分双职工家庭的孩子白天无人照看,希望有机构在社区活动室开设看护和兴趣课程。",
+     "寒假期间部分双职工家庭的孩子白天无人照看，希望有机构在社区活动室开设看护和兴趣课程。",
      "open", None),
     ("老旧小区垃圾分类督导", "小沙渡", "environment",
-     "小区投放点早晚高峰需要督导志愿者,帮助居民正确分类。", "open", None),
+     "小区投放点早晚高峰需要督导志愿者，帮助居民正确分类。", "open", None),
     ("残障居民康复陪伴", "普善", "disability",
      "辖区内有20余位残障居民需要定期康复训练陪伴。", "open", None),
     ("社区法律咨询日", "武宁", "other",
-     "居民对房屋租赁、继承等法律问题咨询需求较多,希望每月有一次法律咨询日。", "open", None),
+     "居民对房屋租赁、继承等法律问题咨询需求较多，希望每月有一次法律咨询日。", "open", None),
     ("困难家庭节日食品包", "西康", "poverty_food",
      "春节前为辖区40户困难家庭准备食品包。", "matched", FOOD_BANK),
     ("青年求职技能培训", "莫干山", "employment",
      "辖区待业青年希望得到简历制作和面试技巧培训。", "matched", NEST),
     ("高龄老人助浴服务", "谈家渡", "elderly",
-     "部分高龄老人洗澡困难,需要专业助浴服务。", "matched", ELDERLY),
+     "部分高龄老人洗澡困难，需要专业助浴服务。", "matched", ELDERLY),
     ("社区文化节节目排练", "长安", "culture_arts",
      "社区文化节需要专业老师指导居民排练节目。", "closed", None),
 ]
@@ -159,7 +159,7 @@ def seed(stdout=None):
             starts_on=starts,
             ends_on=None if state == "in_progress" else starts + timedelta(days=730),
             summary=summary,
-            description=summary + "\n\n项目由长寿社会组织联合会会员单位实施,街道和居委会提供场地与协调支持。",
+            description=summary + "\n\n项目由长寿社会组织联合会会员单位实施，街道和居委会提供场地与协调支持。",
             beneficiaries=beneficiaries,
             is_brand=brand,
             is_selected=selected,
@@ -173,7 +173,7 @@ def seed(stdout=None):
 
     decided = _call(
         DECIDED_CALL,
-        description="面向长寿社会组织联合会会员单位公开征集社区公益项目,按照“公益性强、可操作性好、覆盖面广”的原则评审立项。",
+        description="面向长寿社会组织联合会会员单位公开征集社区公益项目，按照“公益性强、可操作性好、覆盖面广”的原则评审立项。",
         opens_at=_aware(date(2025, 3, 1)),
         closes_at=_aware(date(2025, 4, 30), time(17, 0)),
         budget=Decimal(600000),
@@ -194,7 +194,7 @@ def seed(stdout=None):
             starts_on=date(2025, 6, 1),
             ends_on=date(2026, 5, 31),
             summary=summary,
-            description=summary + "\n\n实施计划:前期调研需求,招募并培训志愿者,按月开展服务并记录服务对象。",
+            description=summary + "\n\n实施计划：前期调研需求，招募并培训志愿者，按月开展服务并记录服务对象。",
             beneficiaries="社区居民",
             is_selected=index == 0,
             submitted_at=_aware(date(2025, 4, 20)),
@@ -219,7 +219,7 @@ def seed(stdout=None):
 
     reviewing = _call(
         REVIEWING_CALL,
-        description="征集楼道、小区公共空间微更新项目,鼓励居民共同参与设计和维护。本次评审为盲评。",
+        description="征集楼道、小区公共空间微更新项目，鼓励居民共同参与设计和维护。本次评审为盲评。",
         opens_at=timezone.now() - timedelta(days=60),
         closes_at=timezone.now() - timedelta(days=10),
         budget=Decimal(200000),
@@ -268,8 +268,8 @@ def seed(stdout=None):
         funding_amount=Decimal(85000),
         budget=Decimal(95000),
         starts_on=today + timedelta(days=90),
-        summary="为高龄独居老人家庭加装扶手、防滑垫和夜灯,降低居家跌倒风险。",
-        description="联合专业评估师上门评估,志愿者协助安装,三个月后回访。",
+        summary="为高龄独居老人家庭加装扶手、防滑垫和夜灯，降低居家跌倒风险。",
+        description="联合专业评估师上门评估，志愿者协助安装，三个月后回访。",
         beneficiaries="80岁以上独居老人约60户",
         submitted_at=timezone.now() - timedelta(days=2),
     )
@@ -284,8 +284,8 @@ def seed(stdout=None):
         funding_source="mixed",
         funding_amount=Decimal(40000),
         budget=Decimal(60000),
-        summary="在社区服务站增设夜间取餐点,方便下班较晚的困难家庭领取食品。",
-        description="草稿:还需要补充志愿者排班和食品安全管理办法。",
+        summary="在社区服务站增设夜间取餐点，方便下班较晚的困难家庭领取食品。",
+        description="草稿：还需要补充志愿者排班和食品安全管理办法。",
         beneficiaries="下班较晚的困难家庭",
     )
     if created:
@@ -311,7 +311,7 @@ def seed(stdout=None):
             NeedResponse.objects.create(
                 need=need,
                 organization=organization,
-                message="我们有相关服务经验和志愿者队伍,可以在两周内启动。",
+                message="我们有相关服务经验和志愿者队伍，可以在两周内启动。",
                 project=Project.objects.public().filter(organization=organization).first(),
                 is_accepted=True,
                 accepted_at=need.matched_at,
@@ -319,7 +319,7 @@ def seed(stdout=None):
             )
         elif state == "open" and index % 2 == 0:
             NeedResponse.objects.create(
-                need=need, organization=organizations[ELDERLY], message="我们可以安排志愿者参与,请与周老师联系。"
+                need=need, organization=organizations[ELDERLY], message="我们可以安排志愿者参与，请与周老师联系。"
             )
 
     if stdout:
@@ -392,10 +392,10 @@ def _review(project, reviewer, rng, *, strong):
             "operability": rng.randint(low, min(low + 4, 10)),
             "coverage": rng.randint(low - 1, min(low + 3, 10)),
             "comment": rng.choice([
-                "项目需求调研扎实,服务对象明确。",
+                "项目需求调研扎实，服务对象明确。",
                 "建议进一步细化志愿者培训和安全预案。",
-                "预算基本合理,覆盖的居委会可以再扩大。",
-                "实施团队有经验,可操作性较好。",
+                "预算基本合理，覆盖的居委会可以再扩大。",
+                "实施团队有经验，可操作性较好。",
             ]),
         },
     )
@@ -422,11 +422,11 @@ def _cover(project, index):
 
 
 UPDATE_TEXTS = [
-    "本月组织志愿者开展服务,居民反响很好。",
-    "与居委会召开协调会,调整了服务时间,方便上班族参与。",
-    "新招募志愿者12名,完成岗前培训。",
-    "接受街道中期检查,服务台账完整。",
-    "走访服务对象,收集到改进意见并逐条落实。",
+    "本月组织志愿者开展服务，居民反响很好。",
+    "与居委会召开协调会，调整了服务时间，方便上班族参与。",
+    "新招募志愿者12名，完成岗前培训。",
+    "接受街道中期检查，服务台账完整。",
+    "走访服务对象，收集到改进意见并逐条落实。",
 ]
 
 

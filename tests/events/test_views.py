@@ -496,10 +496,10 @@ def test_pages_speak_chinese_when_asked(client, org):
     event = EventFactory(organization=org, capacity=5)
     content = client.get(event.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "社区公益活动" in content
-    assert "共 5 个名额,还剩 5 个" in content
+    assert "共 5 个名额，还剩 5 个" in content
     content = client.get(reverse("events:sign-up", args=[event.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "个人信息说明" in content
-    assert "共 5 个名额,还剩 5 个" in content
+    assert "共 5 个名额，还剩 5 个" in content
 
 
 def test_event_links_its_public_project_and_offers_only_own_projects(client, org, org_user, other_org):

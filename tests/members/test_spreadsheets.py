@@ -102,12 +102,12 @@ def test_ledger_import_previews_then_imports(client, staff_user):
                     "西康书画社",
                     valid_credit_code(501),
                     "社会服务机构(民办非企业单位)",
-                    "文化艺术、志愿服务",
+                    "文化艺术，志愿服务",  # a full-width comma separates too
                     "西康居委会",
                     "是",
                     3,
                 ),
-                ("西康合唱团队", None, "社区群众活动团队(备案)", "文化艺术", "", "否", 0),
+                ("西康合唱团队", None, "社区群众活动团队（备案）", "文化艺术", "", "否", 0),  # full-width too
             ]
         ),
     )
