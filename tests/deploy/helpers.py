@@ -85,6 +85,7 @@ class AppServer:
 
     def __init__(self, name, env, log_dir):
         self.name = name
+        self.env = env
         self.port = free_port()
         self.log_path = Path(log_dir) / f"{name}.log"
         self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()

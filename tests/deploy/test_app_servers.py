@@ -140,3 +140,28 @@ def test_two_app_servers_share_sessions_and_see_each_others_logout(app_servers, 
     access = [json.loads(line) for line in a.log().splitlines() if '"gunicorn.access"' in line]
     [login] = [entry for entry in access if entry["request_id"] == login_request_id]
     assert (login["method"], login["path"], login["status"]) == ("POST", "/admin/login/", "302")
+
+
+def test_a_change_made_anywhere_is_on_the_next_page_of_every_app_server(app_servers):
+    """The public page cache lives in Redis with the site version: a change made by any process (here a
+    management command, as a third app server would) shows on the next request to either server."""
+    redis_url = require_redis()
+    a, b = app_servers(REDIS_URL=redis_url)
+    visitor = Browser()  # not logged in: pages come from the page cache
+
+    for server in (a, b):
+        status, _, page = visitor.request(server, "GET", "/organizations/")
+        assert status == 200 and "测试居委会" not in page
+    client = redis.Redis.from_url(redis_url)
+    prefix = a.env["CACHE_KEY_PREFIX"]
+    assert any(b":page:" in key for key in client.scan_iter(f"{prefix}*"))  # stored, not only rendered
+    client.close()
+
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c",
+         "from members.models import Community; Community.objects.create(name='测试居委会', code='T1')"],
+        cwd=ROOT, env=a.env, check=True, timeout=120, capture_output=True,
+    )
+    for server in (a, b):
+        status, _, page = visitor.request(server, "GET", "/organizations/")
+        assert status == 200 and "测试居委会" in page  # the community filter lists it at once
