@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -42,8 +42,24 @@ class EventQuerySet(models.QuerySet):
         return self.filter(state__in=[Event.State.PUBLISHED, Event.State.COMPLETED])
 
     def upcoming(self, now=None):
-        """Events that have not ended yet."""
-        return self.filter(ends_at__gte=now or timezone.now())
+        """Events that have not ended yet.
+
+        Lists of them go by start, but "not ended" is a condition on the end: the database would sort every
+        event not yet ended (thousands, city-wide) to show the first few. Every such event starts at or after
+        the earliest start among them, so that bound (read off the (ends_at, starts_at) index alone) is added:
+        then the (starts_at, id) index is walked from there and stops after one page. The FILTER (always true)
+        keeps PostgreSQL from answering MIN by walking the starts_at index from the far past instead.
+        """
+        now = now or timezone.now()
+        earliest_start = (
+            Event.objects.filter(ends_at__gte=now)
+            .order_by()
+            .annotate(every=Value(1))
+            .values("every")
+            .annotate(earliest=Min("starts_at", filter=Q(starts_at__isnull=False)))
+            .values("earliest")
+        )
+        return self.filter(ends_at__gte=now, starts_at__gte=Subquery(earliest_start))
 
     def past(self, now=None):
         return self.filter(ends_at__lt=now or timezone.now())
@@ -195,7 +211,9 @@ class Event(models.Model):
             models.Index(fields=["state", "starts_at"]),
             models.Index(fields=["organization", "starts_at"]),
             models.Index(fields=["updated_at"]),  # the calendar feeds' version (events.views.feed_version)
-            models.Index(fields=["ends_at"]),  # upcoming(): the home page, the calendar's default list
+            # upcoming(): the home page, the calendar's default list (see EventQuerySet.upcoming)
+            models.Index(fields=["ends_at", "starts_at"]),
+            models.Index(fields=["starts_at", "id"]),
             # The monthly activity duty (events.compliance): each member's count of a month and the month's
             # members who met it are read off this index alone (the id joins the report), not off the table.
             # The id is a key column rather than INCLUDEd: SQLite has no INCLUDE, and it costs the same here.

@@ -109,3 +109,15 @@ def test_federation_event_is_organized_by_the_federation():
     event = EventFactory(organization=None)
     assert str(event.organizer_name) == "Changshou Social Organization Federation"
     assert list(Event.objects.federation()) == [event]
+
+
+def test_upcoming_means_not_ended_whenever_it_started(db):
+    now = timezone.now()
+    long_course = EventFactory(starts_at=now - timedelta(days=20), ends_at=now + timedelta(days=10))
+    later = EventFactory(starts_at=now + timedelta(days=1))
+    soon = EventFactory(starts_at=now + timedelta(hours=1))
+    EventFactory(starts_at=now - timedelta(days=2), ends_at=now - timedelta(minutes=1))  # just ended
+    upcoming = Event.objects.upcoming(now).order_by("starts_at", "pk")
+    assert list(upcoming) == [long_course, soon, later]
+    assert upcoming.count() == 3
+    assert not Event.objects.upcoming(now + timedelta(days=30)).exists()  # nothing left: the bound is NULL
