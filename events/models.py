@@ -210,7 +210,7 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["state", "starts_at"]),
             models.Index(fields=["organization", "starts_at"]),
-            models.Index(fields=["updated_at"]),  # the calendar feeds' version (events.views.feed_version)
+            models.Index(fields=["updated_at"]),  # data versions of cached figures (members.caching.data_version)
             # upcoming(): the home page, the calendar's default list (see EventQuerySet.upcoming)
             models.Index(fields=["ends_at", "starts_at"]),
             models.Index(fields=["starts_at", "id"]),

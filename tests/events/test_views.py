@@ -77,7 +77,10 @@ def test_month_view_busy_day_links_to_that_days_list(client):
     assert f"date_from={day:%Y-%m-%d}&amp;date_to={day:%Y-%m-%d}" in content
 
 
-def test_calendar_feed_answers_304_until_an_event_changes(client):
+@pytest.mark.parametrize("page_cache", [True, False], ids=["page-cache", "no-page-cache"])
+def test_calendar_feed_answers_304_until_an_event_changes(client, settings, page_cache):
+    if not page_cache:  # production without Redis: ConditionalGetMiddleware alone
+        settings.PAGE_CACHE_SECONDS = 0
     event = EventFactory(title="Before")
     url = reverse("events:feed")
     first = client.get(url)
