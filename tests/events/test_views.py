@@ -521,3 +521,13 @@ def test_event_links_its_public_project_and_offers_only_own_projects(client, org
     assert "Shared fridge" in content and own.get_absolute_url() in content
     hidden = EventFactory(organization=org, project=draft)
     assert "Secret draft" not in client.get(reverse("events:detail", args=[hidden.pk])).content.decode()
+
+
+def test_the_sign_up_page_of_a_cancelled_event_says_so_and_has_no_form(client):
+    event = EventFactory(state=Event.State.CANCELLED, cancel_reason="Heavy rain")
+    response = client.get(reverse("events:sign-up", args=[event.pk]))
+    assert response.status_code == 200
+    assert b"This event has been cancelled." in response.content and b"Heavy rain" in response.content
+    assert b'name="mobile"' not in response.content
+    # the event page itself has no sign-up link either
+    assert reverse("events:sign-up", args=[event.pk]).encode() not in client.get(event.get_absolute_url()).content
