@@ -29,6 +29,7 @@ import hashlib
 import logging
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
@@ -87,7 +88,7 @@ class PublicPageCacheMiddleware:
     @staticmethod
     def _has_visitor_state(request):
         # A session (someone logged in, or was) or a message waiting for the next page ("sign-up cancelled").
-        return settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES
+        return settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in request.COOKIES
 
     @staticmethod
     def _key(request):
@@ -118,7 +119,7 @@ class PublicPageCacheMiddleware:
     def _store(key, response):
         if not response.has_header("ETag"):
             set_response_etag(response)
-        entry = (response.status_code, response.content, list(response.items()))
+        entry = (response.content, list(response.items()))  # only 200s are stored
         try:
             cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
         except Exception:
@@ -126,8 +127,8 @@ class PublicPageCacheMiddleware:
 
     @staticmethod
     def _from_entry(entry):
-        status, content, headers = entry
-        response = HttpResponse(content, status=status)
+        content, headers = entry
+        response = HttpResponse(content)
         for name, value in headers:
             response[name] = value
         return response
