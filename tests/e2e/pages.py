@@ -116,6 +116,14 @@ def public_event():
     return {"pk": Event.objects.public().upcoming().order_by("starts_at", "pk").first().pk}
 
 
+def open_event():
+    """An upcoming public event whose sign-up is open now, so that its sign-up page shows the form at any hour."""
+    from events.models import Event
+
+    events = Event.objects.public().upcoming().with_place_counts().order_by("starts_at", "pk")[:200]
+    return {"pk": next(event.pk for event in events if event.is_signup_open)}
+
+
 def own_event():
     from events.models import Event
     from members.models import Organization
@@ -160,11 +168,11 @@ PAGES = [
     Page("events", "events:list", screenshot=True),
     Page("events calendar", "events:month"),
     Page("event", "events:detail", kwargs=public_event, screenshot=True),
-    Page("event sign-up", "events:sign-up", kwargs=public_event),
+    Page("event sign-up", "events:sign-up", kwargs=open_event),
     Page(
         "event sign-up with errors",
         "events:sign-up",
-        kwargs=public_event,
+        kwargs=open_event,
         data={"name": "", "mobile": "123"},
         status=400,
     ),
