@@ -3,10 +3,10 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from members.admin_actions import run_service
-from members.exports import SafeSpreadsheetAdminMixin
+from core.admin_actions import run_service
+from core.spreadsheets import SafeSpreadsheetAdminMixin
+from core.validators import mask_mobile
 from members.services import record_personal_data_access
-from members.validators import mask_mobile
 
 from . import services
 from .models import Event, EventChange, EventReport, Registration, ReportPhoto

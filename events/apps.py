@@ -8,7 +8,7 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self):
-        from members.portal import register_nav, register_panel
+        from core.portal import register_nav, register_panel
 
         from .notifications import register as register_notifications
         from .sections import duty_panel

@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from members.exports import safe_cell as safe_text
+from core.spreadsheets import safe_cell as safe_text
 
 EXPORT_FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -16,7 +16,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def safe_cell(value):
     """A cell for these downloads: local times, numbers as numbers, and text never read as a formula
-    (members.exports.safe_cell, the one rule for every export).
+    (core.spreadsheets.safe_cell, the one rule for every export).
     """
     if value is None:
         return ""

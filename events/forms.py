@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.pictures import SafeImageField, reencode_image
+from core.validators import normalize_mobile, validate_mobile
 from members.models import Community
-from members.uploads import SafeImageField, reencode_image
-from members.validators import normalize_mobile, validate_mobile
 from projects.models import Project
 
 from .models import Event, EventReport

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.pictures import PictureField, upload_path
+from core.validators import validate_mobile
 from members.models import ChangeRecord, Community, Organization
-from members.uploads import PictureField, upload_path
-from members.validators import validate_mobile
 
 # The monthly activity duty is counted in the street's own time, whatever the server's time zone.
 DUTY_TIME_ZONE = ZoneInfo("Asia/Shanghai")
@@ -210,7 +210,7 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["state", "starts_at"]),
             models.Index(fields=["organization", "starts_at"]),
-            models.Index(fields=["updated_at"]),  # data versions of cached figures (members.caching.data_version)
+            models.Index(fields=["updated_at"]),  # data versions of cached figures (core.caching.data_version)
             # upcoming(): the home page, the calendar's default list (see EventQuerySet.upcoming)
             models.Index(fields=["ends_at", "starts_at"]),
             models.Index(fields=["starts_at", "id"]),
@@ -399,7 +399,7 @@ class EventReport(models.Model):
     class Meta:
         verbose_name = _("after-event report")
         verbose_name_plural = _("after-event reports")
-        indexes = [models.Index(fields=["updated_at"])]  # members.caching.data_version (statistics)
+        indexes = [models.Index(fields=["updated_at"])]  # core.caching.data_version (statistics)
 
     def __str__(self):
         return str(self.event)

@@ -1,8 +1,9 @@
-"""Who the events app tells what: its rules in the portal's one notification table (members.notifications)."""
+"""Who the events app tells what: its rules in the portal's one notification table (core.notifications)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from members.notifications import Rule, address_only, organization_team, register_rule
+from core.notifications import Rule, address_only, register_rule
+from members.audiences import organization_team
 
 from .models import Registration
 

@@ -4,7 +4,8 @@ without an organization manage the federation's own events. Everything else is a
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 
-from members.permissions import OrganizationRequiredMixin, account_of, is_staff_member
+from core.permissions import is_staff_member
+from members.permissions import OrganizationRequiredMixin, account_of
 
 from .models import Event, Registration
 

@@ -5,7 +5,7 @@ and the portal dashboard. federation_portal calls these; members calls `duty_pan
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from members.caching import cached_by_version
+from core.caching import cached
 
 from . import compliance
 from .models import Event
@@ -24,10 +24,8 @@ def home_section():
 def home_figures():
     """Headline figure for the home page (`extra_figures`): community activities held this year."""
     year = timezone.localdate().year
-    held = cached_by_version(
-        f"home-activities-{year}",
-        [Event],
-        lambda: Event.objects.counting_for_duty().filter(starts_at__year=year).count(),
+    held = cached(
+        f"home-activities-{year}", lambda: Event.objects.counting_for_duty().filter(starts_at__year=year).count()
     )
     return [{"value": held, "label": _("community activities held this year")}]
 

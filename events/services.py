@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from members.caching import data_changed
-from members.notifications import notify
-from members.validators import normalize_mobile
+from core.caching import data_changed
+from core.notifications import notify
+from core.validators import normalize_mobile
 
 from .models import Event, EventChange, EventReport, Registration, ReportPhoto
 

@@ -16,8 +16,8 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
+from core.permissions import StaffRequiredMixin
 from members.models import Organization
-from members.permissions import StaffRequiredMixin
 from members.services import record_personal_data_access
 
 from . import compliance, services

@@ -4,10 +4,10 @@ Most requests to the public pages (home, showcase, directory, events, statistics
 without an account, and every one of them sees the same page for the same address and language. Such a
 page is rendered once and then served from the cache (Redis when `REDIS_URL` is set) until:
 
-- **the data changes** — any save or delete of a row of our apps (signals), or a change made without
-  signals that calls `members.caching.data_changed()` (`QuerySet.update`, `bulk_create`, raw SQL, the seed
-  and restore commands). The change sets a new *site version*; the version is part of every page's key, so
-  the next request renders afresh. Nothing has to know which pages show which rows.
+- **the data changes** — any write to a table of our apps that public pages show, by whatever means (`save`,
+  `QuerySet.update`, `bulk_create`, raw SQL; see `core.caching`). The change moves the *site version* on; the
+  version is part of every page's key, so the next request renders afresh. Nothing has to know which pages
+  show which rows.
 - **or `PAGE_CACHE_SECONDS` pass** (60 by default): pages that depend on the clock alone (“upcoming
   events”, sign-up opening at a given time) are at most that old.
 
@@ -17,9 +17,9 @@ the page carries no per-visitor content: a page whose rendering asked for a CSRF
 never stored. The key is made of the version, the language and the full address (scheme, host, path and
 query string).
 
-The version lives in the cache itself, so every app server sees a change at once when the cache is shared
-(Redis). With each process's own memory cache (development, tests) it is correct for one process; settings
-turn the page cache off in production without Redis (see `PAGE_CACHE_SECONDS` in settings.py).
+The version is kept in the database and mirrored in a shared cache (Redis), so every app server sees a change
+at once. Settings turn the page cache off in production without Redis (see `PAGE_CACHE_SECONDS` in
+settings.py): each process's own memory would hold pages that other processes cannot see.
 
 Residents' browsers get `Cache-Control: no-cache` and an ETag (ConditionalGetMiddleware): they ask again
 each time and get `304 Not Modified` while nothing changed.
@@ -35,7 +35,7 @@ from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 from django.utils.translation import get_language
 
-from members.caching import seconds_since_change, site_version
+from core.caching import replica_may_lag, site_version
 
 logger = logging.getLogger(__name__)
 
@@ -132,11 +132,3 @@ class PublicPageCacheMiddleware:
         for name, value in headers:
             response[name] = value
         return response
-
-
-def replica_may_lag():
-    """With a read replica, a page rendered within DATABASE_REPLICA_PIN_SECONDS of the last change may have
-    read the replica before the change reached it: such a page is served but not kept."""
-    if not settings.DATABASE_REPLICA_URL:
-        return False
-    return seconds_since_change() < settings.DATABASE_REPLICA_PIN_SECONDS

@@ -52,6 +52,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     # Our apps first: their translations and templates take precedence over Django's (e.g. "Filter").
     "federation_portal",
+    "core",
     "members",
     "projects",
     "events",
@@ -335,6 +336,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "federation-portal"}}
+# Is the cache the same for every process that serves the site? Then the site version (core.caching) is read
+# from it; otherwise from its database row, so that a change made by any process is seen by all.
+SHARED_CACHE = env_bool("SHARED_CACHE", default=bool(REDIS_URL))
 
 # Whole public pages for visitors who are not logged in are kept this many seconds at most (a change of the
 # data shows on the next request whatever this says; federation_portal/pagecache.py). 0 turns it off. Off by

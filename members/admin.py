@@ -3,9 +3,10 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_actions import run_service, run_service_with_reason
+from core.spreadsheets import SafeSpreadsheetAdminMixin
+
 from . import services
-from .admin_actions import run_service, run_service_with_reason
-from .exports import SafeSpreadsheetAdminMixin
 from .models import (
     Community,
     CouncilSeat,
@@ -13,7 +14,6 @@ from .models import (
     Invitation,
     Membership,
     MembershipChange,
-    Notification,
     Organization,
     OrganizationAccount,
     PersonalDataAccess,
@@ -223,18 +223,6 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ["email", "organization__name"]
     readonly_fields = ["token"]
     list_select_related = ["organization"]
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["subject", "recipient", "kind", "created_at", "read_at"]
-    list_filter = ["kind", "created_at"]
-    search_fields = ["subject", "recipient__username"]
-    list_select_related = ["recipient"]
-    readonly_fields = ["recipient", "kind", "subject", "body", "url", "created_at", "read_at"]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(PersonalDataAccess)

@@ -8,11 +8,12 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self):
-        from .caching import connect_signals
-        from .portal import register_nav
+        from core.portal import register_nav
 
-        connect_signals()
+        from .notifications import register as register_notifications
+
         register_nav("members:portal", _("Dashboard"), order=0)
         register_nav("members:manage-profile", _("Organization profile"), order=10)
         register_nav("members:manage-people", _("People"), order=20)
         register_nav("members:manage-membership", _("Membership"), order=30)
+        register_notifications()

@@ -1,8 +1,9 @@
 from django.utils.functional import SimpleLazyObject
 
-from .notifications import unread_count
+from core.notifications import unread_count
+from core.portal import nav_items
+
 from .permissions import account_of
-from .portal import nav_items
 
 
 def portal(request):

@@ -12,6 +12,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
+from core.validators import CREDIT_CODE_ALPHABET, credit_code_check_character
+
 from .models import (
     Community,
     CouncilSeat,
@@ -23,7 +25,6 @@ from .models import (
     RotatingChair,
     ServiceField,
 )
-from .validators import CREDIT_CODE_ALPHABET, credit_code_check_character
 
 DEMO_PASSWORD = "Changshou-2026"
 FEDERATION_FOUNDED = date(2016, 7, 1)

@@ -2,9 +2,10 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
+from core.pictures import SafeImageField
+from core.validators import validate_mobile
+
 from .models import Community, Organization, OrganizationAccount, ServiceField
-from .uploads import SafeImageField
-from .validators import validate_mobile
 
 
 class CheckedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -177,11 +178,3 @@ class InvitationForm(forms.Form):
 
 class MembershipApplicationForm(forms.Form):
     note = forms.CharField(label=_("Note to the federation"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("The organization will read this."),
-    )

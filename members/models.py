@@ -9,8 +9,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .uploads import PictureField, upload_path
-from .validators import validate_credit_code
+from core.models import ChangeRecord
+from core.pictures import PictureField, upload_path
+from core.validators import validate_credit_code
 
 
 class Community(models.Model):
@@ -172,7 +173,7 @@ class Organization(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(star_rating__lte=5), name="organization_star_rating_max_5"),
         ]
-        indexes = [models.Index(fields=["updated_at"])]  # members.caching.data_version
+        indexes = [models.Index(fields=["updated_at"])]  # core.caching.data_version
 
     def __str__(self):
         return self.name
@@ -265,7 +266,7 @@ class Membership(models.Model):
         verbose_name_plural = _("memberships")
         indexes = [
             models.Index(fields=["status"]),
-            models.Index(fields=["updated_at"]),  # members.caching.data_version (statistics, headline figures)
+            models.Index(fields=["updated_at"]),  # core.caching.data_version (statistics, headline figures)
         ]
 
     def __str__(self):
@@ -277,24 +278,6 @@ class Membership(models.Model):
     @property
     def is_active(self):
         return self.status == self.Status.ACTIVE
-
-
-class ChangeRecord(models.Model):
-    """What every audit-trail row has: when and by whom. Apps add what changed (and why)."""
-
-    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    class Meta:
-        abstract = True
-        ordering = ["-changed_at", "-pk"]
 
 
 class MembershipChange(ChangeRecord):
@@ -485,39 +468,6 @@ class Invitation(models.Model):
     @property
     def is_usable(self):
         return self.accepted_at is None and self.expires_at > timezone.now()
-
-
-class NotificationQuerySet(models.QuerySet):
-    def unread(self):
-        return self.filter(read_at__isnull=True)
-
-    def for_user(self, user):
-        return self.filter(recipient=user)
-
-
-class Notification(models.Model):
-    """A message in a user's portal inbox; members.notifications decides who gets which."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
-    )
-    kind = models.CharField(_("kind"), max_length=40)
-    subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("message"))
-    url = models.CharField(_("link"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-
-    objects = NotificationQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        indexes = [models.Index(fields=["recipient", "read_at"])]
-
-    def __str__(self):
-        return self.subject
 
 
 class PersonalDataAccess(models.Model):

@@ -1,11 +1,11 @@
-"""Who may do what: the one place every app asks.
+"""Who may do what in an organization's portal (staff rules: core.permissions).
 
 Deny by default. An organization user reaches only its own organization's records: portal
 views scope their querysets with `for_organization(org)`, so another organization's object is a 404.
 """
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
@@ -36,11 +36,6 @@ def account_of(user):
 def organization_of(user):
     account = account_of(user)
     return account.organization if account else None
-
-
-def is_staff_member(user):
-    """Street-office staff: active users with admin-site access."""
-    return user.is_authenticated and user.is_active and user.is_staff
 
 
 def can_manage_people(user, organization):
@@ -91,10 +86,3 @@ class ActiveMemberRequiredMixin(OrganizationRequiredMixin):
     def check_organization(self):
         if not self.organization.is_member:
             raise PermissionDenied(_("Only active member organizations can do this."))
-
-
-class StaffRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
-    """Staff pages outside the admin site."""
-
-    def test_func(self):
-        return is_staff_member(self.request.user)

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.notifications import notify
+
 from .models import Invitation, Membership, MembershipChange, OrganizationAccount, PersonalDataAccess
-from .notifications import notify
 
 INVITATION_DAYS = 14
 

@@ -11,6 +11,9 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
+from core.models import Notification
+from core.portal import dashboard_panels
+
 from . import services
 from .filters import OrganizationFilter
 from .forms import (
@@ -20,9 +23,8 @@ from .forms import (
     OrganizationProfileForm,
     OrganizationSignUpForm,
 )
-from .models import CouncilTerm, Invitation, Membership, Notification, Organization, OrganizationAccount
+from .models import CouncilTerm, Invitation, Membership, Organization, OrganizationAccount
 from .permissions import OrganizationAdminRequiredMixin, OrganizationRequiredMixin, account_of
-from .portal import dashboard_panels
 
 # Public pages
 

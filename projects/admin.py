@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from members.admin_actions import run_service, run_service_with_reason
-from members.exports import SafeSpreadsheetAdminMixin
+from core.admin_actions import run_service, run_service_with_reason
+from core.spreadsheets import SafeSpreadsheetAdminMixin
 
 from . import scoring, services
 from .models import (

@@ -8,7 +8,7 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects")
 
     def ready(self):
-        from members.portal import register_nav, register_panel
+        from core.portal import register_nav, register_panel
 
         from .notifications import register as register_notifications
         from .site import dashboard_panel_context

@@ -1,9 +1,9 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from members.caching import cached_by_version
+from core.caching import cached
 from members.filters import StyledFilterSet
-from members.models import Community, Organization, ServiceField
+from members.models import Community, ServiceField
 
 from .models import CommunityNeed, FundingSource, Project
 
@@ -15,7 +15,7 @@ def project_years():
         dates = Project.objects.public().filter(starts_on__isnull=False).dates("starts_on", "year", order="DESC")
         return [(day.year, str(day.year)) for day in dates]
 
-    return cached_by_version("project-years", [Project, Organization], years)
+    return cached("project-years", years)
 
 
 class ProjectFilter(StyledFilterSet):

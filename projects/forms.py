@@ -2,8 +2,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.pictures import SafeImageField
 from members.models import Community
-from members.uploads import SafeImageField
 
 from .models import MAX_SCORE, Call, NeedResponse, Project, Review
 

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core.pictures import PictureField, upload_path
 from members.models import ChangeRecord, Community, Organization, ServiceField
-from members.uploads import PictureField, upload_path
 
 
 class Criterion(models.TextChoices):
@@ -356,7 +356,7 @@ class Project(models.Model):
             models.Index(fields=["state", "is_brand"]),
             # The showcase's order (ProjectQuerySet.showcase): a page is read off the index, however deep.
             models.Index(fields=["-is_brand", "-is_selected", "-starts_on", "-id"], name="project_showcase_order"),
-            models.Index(fields=["updated_at"]),  # members.caching.data_version
+            models.Index(fields=["updated_at"]),  # core.caching.data_version
         ]
 
     def __str__(self):

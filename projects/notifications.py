@@ -1,8 +1,9 @@
-"""Who the projects app tells what: its rules in the portal's one notification table (members.notifications)."""
+"""Who the projects app tells what: its rules in the portal's one notification table (core.notifications)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from members.notifications import Audience, Rule, all_members, organization_team, register_rule, staff_team
+from core.notifications import Audience, Rule, register_rule, staff_team
+from members.audiences import all_members, organization_team
 
 RULES = {
     # Every member organization hears about a call that opens.

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.notifications import notify
+from core.notifications import notify
 
 from . import scoring
 from .models import Call, CommunityNeed, NeedResponse, ProgressUpdate, Project, ProjectPhoto, ProjectStateChange, Review

@@ -12,7 +12,8 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Upd
 from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
-from members.permissions import ActiveMemberRequiredMixin, OrganizationRequiredMixin, StaffRequiredMixin
+from core.permissions import StaffRequiredMixin
+from members.permissions import ActiveMemberRequiredMixin, OrganizationRequiredMixin
 
 from . import scoring, services
 from .filters import NeedFilter, ProjectFilter

@@ -13,9 +13,9 @@ from django.db.models.functions import ExtractYear, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.caching import cached
 from events import compliance
 from events.models import DUTY_TIME_ZONE, Event, EventReport, month_bounds
-from members.caching import cached_by_version
 from members.models import Community, Membership, MembershipChange, Organization, ServiceField
 from projects.models import FundingSource, Project
 
@@ -270,16 +270,9 @@ def projects_by_funding(filters):
 # Cached: every figure of a statistics page, once per version of the data
 
 
-# What the figures read. Communities are not among them: their names come from the filter's list, loaded on
-# every request anyway, so the cached figures keep community ids.
-FIGURE_MODELS = [
-    Organization, Membership, MembershipChange, Event, EventReport, Project, Project.communities.through,
-]
-
-
 def page_figures(filters, *, with_compliance=False, now=None):
-    """The figures of the statistics page for the filters, computed once per version of the data they read and
-    kept in the cache (members.caching): a request costs one query while nothing changes, and a change to any
+    """The figures of the statistics page for the filters, computed once per site version and
+    kept in the cache (core.caching): a request costs one query while nothing changes, and a change to any
     event, report, organization, membership or project is in the next request's figures.
 
     The current month is part of the key, because a year's months run up to it. `with_compliance` adds the
@@ -305,7 +298,7 @@ def page_figures(filters, *, with_compliance=False, now=None):
             figures["compliance"] = compliance_by_month(filters, now)
         return figures
 
-    return cached_by_version(name, FIGURE_MODELS, compute)
+    return cached(name, compute)
 
 
 # Headline figures for the home page
@@ -318,9 +311,7 @@ def headline_figures(now=None):
     Cached per version of the data (one query while nothing changes), three queries to compute.
     """
     year = timezone.localtime(now or timezone.now(), DUTY_TIME_ZONE).year
-    return cached_by_version(
-        f"headline-{year}", [Organization, Membership, Event, EventReport, Project], lambda: _headline_figures(year)
-    )
+    return cached(f"headline-{year}", lambda: _headline_figures(year))
 
 
 def _headline_figures(year):

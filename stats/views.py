@@ -1,6 +1,6 @@
 from django.views.generic import TemplateView
 
-from members.permissions import StaffRequiredMixin
+from core.permissions import StaffRequiredMixin
 
 from . import dashboard, pages
 from .figures import Filters

@@ -29,6 +29,13 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _one_process_shares_its_cache(settings):
+    """The tests' memory cache is the only one of the only process: the site version may live in it, as it does
+    in Redis in production (core.caching). Tests of the other case set SHARED_CACHE = False."""
+    settings.SHARED_CACHE = True
+
+
 @pytest.fixture
 def no_page_cache(settings):
     """For tests that measure rendering (query counts of a warm site) or change code, not data, between requests."""

@@ -4,8 +4,8 @@ import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
 import events.models
-import members.uploads
-import members.validators
+import core.pictures
+import core.validators
 from django.conf import settings
 from django.db import migrations, models
 
@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
                 ('registration_opens_at', models.DateTimeField(blank=True, help_text='Empty: as soon as the event is published.', null=True, verbose_name='sign-up opens')),
                 ('registration_closes_at', models.DateTimeField(blank=True, help_text='Empty: when the event starts.', null=True, verbose_name='sign-up closes')),
                 ('state', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('cancelled', 'Cancelled'), ('completed', 'Completed')], default='draft', max_length=20, verbose_name='state')),
-                ('cover', models.ImageField(blank=True, upload_to=members.uploads.upload_path('events'), verbose_name='cover image')),
+                ('cover', models.ImageField(blank=True, upload_to=core.pictures.upload_path('events'), verbose_name='cover image')),
                 ('cancel_reason', models.TextField(blank=True, verbose_name='reason for cancelling')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
@@ -87,7 +87,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=50, verbose_name='name')),
-                ('mobile', models.CharField(max_length=11, validators=[members.validators.validate_mobile], verbose_name='mobile number')),
+                ('mobile', models.CharField(max_length=11, validators=[core.validators.validate_mobile], verbose_name='mobile number')),
                 ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
                 ('consent', models.BooleanField(default=False, verbose_name='agreed to the privacy notice')),
                 ('status', models.CharField(choices=[('confirmed', 'Confirmed'), ('waitlisted', 'On the waiting list'), ('cancelled', 'Cancelled'), ('attended', 'Attended')], default='confirmed', max_length=20, verbose_name='status')),
@@ -108,7 +108,7 @@ class Migration(migrations.Migration):
             name='ReportPhoto',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(upload_to=members.uploads.upload_path('event-reports'), verbose_name='photo')),
+                ('image', models.ImageField(upload_to=core.pictures.upload_path('event-reports'), verbose_name='photo')),
                 ('caption', models.CharField(blank=True, max_length=120, verbose_name='caption')),
                 ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='events.eventreport', verbose_name='report')),
             ],

@@ -3,8 +3,8 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import members.uploads
-import members.validators
+import core.pictures
+import core.validators
 from django.conf import settings
 from django.db import migrations, models
 
@@ -100,7 +100,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=120, unique=True, verbose_name='name')),
                 ('slug', models.SlugField(allow_unicode=True, blank=True, max_length=140, unique=True, verbose_name='slug')),
-                ('credit_code', models.CharField(blank=True, help_text='18 characters, as on the registration certificate. Not needed for filed community teams.', max_length=18, null=True, unique=True, validators=[members.validators.validate_credit_code], verbose_name='unified social credit code')),
+                ('credit_code', models.CharField(blank=True, help_text='18 characters, as on the registration certificate. Not needed for filed community teams.', max_length=18, null=True, unique=True, validators=[core.validators.validate_credit_code], verbose_name='unified social credit code')),
                 ('org_type', models.CharField(choices=[('social_group', 'Social group'), ('service_agency', 'Social service agency'), ('foundation', 'Foundation'), ('community_team', 'Community team (filed)')], default='social_group', max_length=20, verbose_name='type')),
                 ('founded_on', models.DateField(blank=True, null=True, verbose_name='registered on')),
                 ('registration_authority', models.CharField(blank=True, max_length=100, verbose_name='registration authority')),
@@ -109,7 +109,7 @@ class Migration(migrations.Migration):
                 ('contact_phone', models.CharField(blank=True, max_length=30, verbose_name='contact phone')),
                 ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
                 ('website', models.CharField(blank=True, max_length=200, validators=[django.core.validators.URLValidator(schemes=['http', 'https'])], verbose_name='website')),
-                ('logo', models.ImageField(blank=True, upload_to=members.uploads.upload_path('logos'), verbose_name='logo')),
+                ('logo', models.ImageField(blank=True, upload_to=core.pictures.upload_path('logos'), verbose_name='logo')),
                 ('summary', models.CharField(blank=True, max_length=200, verbose_name='short description')),
                 ('description', models.TextField(blank=True, verbose_name='description')),
                 ('government_funded', models.BooleanField(default=False, help_text='Set up or mainly funded by a government body.', verbose_name='government-funded background')),

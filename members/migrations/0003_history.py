@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import members.validators
+import core.validators
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('name', models.CharField(db_index=True, max_length=120, verbose_name='name')),
                 ('slug', models.SlugField(allow_unicode=True, blank=True, max_length=140, verbose_name='slug')),
-                ('credit_code', models.CharField(blank=True, db_index=True, help_text='18 characters, as on the registration certificate. Not needed for filed community teams.', max_length=18, null=True, validators=[members.validators.validate_credit_code], verbose_name='unified social credit code')),
+                ('credit_code', models.CharField(blank=True, db_index=True, help_text='18 characters, as on the registration certificate. Not needed for filed community teams.', max_length=18, null=True, validators=[core.validators.validate_credit_code], verbose_name='unified social credit code')),
                 ('org_type', models.CharField(choices=[('social_group', 'Social group'), ('service_agency', 'Social service agency'), ('foundation', 'Foundation'), ('community_team', 'Community team (filed)')], default='social_group', max_length=20, verbose_name='type')),
                 ('founded_on', models.DateField(blank=True, null=True, verbose_name='registered on')),
                 ('registration_authority', models.CharField(blank=True, max_length=100, verbose_name='registration authority')),

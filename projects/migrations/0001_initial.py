@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import members.uploads
+import core.pictures
 from django.conf import settings
 from django.db import migrations, models
 
@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
                 ('funding_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='funding amount (yuan)')),
                 ('starts_on', models.DateField(blank=True, null=True, verbose_name='starts on')),
                 ('ends_on', models.DateField(blank=True, null=True, verbose_name='ends on')),
-                ('cover', models.ImageField(blank=True, upload_to=members.uploads.upload_path('projects/covers'), verbose_name='cover image')),
+                ('cover', models.ImageField(blank=True, upload_to=core.pictures.upload_path('projects/covers'), verbose_name='cover image')),
                 ('state', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('under_review', 'Under review'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('in_progress', 'In progress'), ('completed', 'Completed')], default='draft', editable=False, max_length=20, verbose_name='state')),
                 ('is_selected', models.BooleanField(default=False, help_text='优秀项目, chosen by staff.', verbose_name='selected project')),
                 ('is_brand', models.BooleanField(default=False, help_text='品牌项目: shown first in the showcase and on the home page.', verbose_name='brand project')),
@@ -136,7 +136,7 @@ class Migration(migrations.Migration):
             name='ProjectPhoto',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(upload_to=members.uploads.upload_path('projects/photos'), verbose_name='photo')),
+                ('image', models.ImageField(upload_to=core.pictures.upload_path('projects/photos'), verbose_name='photo')),
                 ('caption', models.CharField(blank=True, max_length=150, verbose_name='caption')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='projects.project', verbose_name='project')),

@@ -165,3 +165,27 @@ def test_a_change_made_anywhere_is_on_the_next_page_of_every_app_server(app_serv
     for server in (a, b):
         status, _, page = visitor.request(server, "GET", "/organizations/")
         assert status == 200 and "测试居委会" in page  # the community filter lists it at once
+
+
+def _shell(server, code):
+    subprocess.run([sys.executable, "manage.py", "shell", "-c", code],
+                   cwd=ROOT, env=server.env, check=True, timeout=120, capture_output=True)
+
+
+def test_without_redis_a_figure_cached_by_each_server_follows_a_change_made_anywhere(app_servers):
+    """Each server (and each of its workers) keeps the showcase's years in its own memory; the site version
+    row in the database tells them all when a change was committed, even one made by QuerySet.update()."""
+    a, b = app_servers()
+    visitor = Browser()
+    _shell(a, "import datetime; from tests.projects.factories import ProjectFactory; "
+              "ProjectFactory(state='in_progress', starts_on=datetime.date(2019, 3, 1))")
+    for server in (a, b):
+        for _ in range(3):  # every worker that answers keeps its copy
+            status, _, page = visitor.request(server, "GET", "/projects/")
+            assert status == 200 and 'value="2019"' in page
+    _shell(b, "import datetime; from projects.models import Project; "
+              "Project.objects.update(starts_on=datetime.date(2017, 5, 1))")
+    for server in (a, b):
+        for _ in range(3):
+            status, _, page = visitor.request(server, "GET", "/projects/")
+            assert status == 200 and 'value="2017"' in page and 'value="2019"' not in page

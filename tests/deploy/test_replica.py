@@ -26,7 +26,7 @@ def routing(tmp_path_factory, migrated_sqlite):
 def test_public_pages_of_anonymous_visitors_read_the_replica(routing):
     assert routing["anonymous_page"]["status"] == 200
     assert routing["anonymous_page"]["replica"] > 0
-    assert routing["anonymous_page"]["primary"] == 0
+    assert routing["anonymous_page"]["primary"] == 0  # the site version aside (one row, see the probe)
     assert routing["anonymous_read"] == {"primary": 0, "replica": 1, "count": 0, "pinned": False}
 
 

@@ -159,7 +159,7 @@ def test_organization_signs_up_staff_approve_it_and_it_edits_its_profile_with_a_
     organization.refresh_from_db()
     assert organization.logo and organization.summary == "新的简介:每周六亲子阅读。"
     shown = tab.get_by_role("img", name=say(zh, "Current logo"))
-    # the page shows the stored logo or one of the smaller versions made of it (members.uploads.PictureField)
+    # the page shows the stored logo or one of the smaller versions made of it (core.pictures.PictureField)
     assert shown.get_attribute("src") in {organization.logo.url} | {url for url, _w in organization.logo.sources()}
     assert organization.logo.url.startswith(settings.MEDIA_URL)
     with Image.open(organization.logo.path) as stored:

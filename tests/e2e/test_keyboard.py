@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from core.validators import credit_code_check_character
 from members.models import Membership, Organization
-from members.validators import credit_code_check_character
 
 from .conftest import DESKTOP, LANGUAGES, say
 from .pages import DEMO_ORGANIZATION, ORG_ADMIN

@@ -258,7 +258,7 @@ def test_purge_command_takes_a_retention(settings):
 def test_duty_reminder_reaches_the_organizations_inbox_and_email(org, org_user):
     from datetime import date
 
-    from members.models import Notification
+    from core.models import Notification
 
     services.send_duty_reminder(org, month=date(2026, 5, 1))
     assert Notification.objects.filter(recipient=org_user, kind="monthly_duty_reminder").exists()

@@ -49,12 +49,12 @@ def _list_queries(client, django_assert_num_queries, count):
 
 
 @pytest.mark.parametrize("count", [2, 15])
-def test_list_query_count_does_not_grow_with_data(client, django_assert_num_queries, count):
+def test_list_query_count_does_not_grow_with_data(client, django_assert_num_queries, count, no_page_cache):
     _list_queries(client, django_assert_num_queries, count)
 
 
 @pytest.mark.parametrize("count", [2, 12])
-def test_month_view_query_count_does_not_grow(client, django_assert_num_queries, count):
+def test_month_view_query_count_does_not_grow(client, django_assert_num_queries, count, no_page_cache):
     today = timezone.localdate()
     for n in range(count):
         EventFactory(starts_at=timezone.now().replace(day=1) + timedelta(hours=n + 1))

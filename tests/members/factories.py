@@ -2,8 +2,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from core.validators import credit_code_check_character
 from members.models import Community, Membership, Organization, OrganizationAccount
-from members.validators import credit_code_check_character
 
 PASSWORD = "a-Strong-test-password-1"
 

@@ -64,7 +64,7 @@ def test_directory_paginates(client):
 
 
 @pytest.mark.parametrize("size", [5, 60])
-def test_directory_query_count_does_not_grow(client, django_assert_num_queries, size):
+def test_directory_query_count_does_not_grow(client, django_assert_num_queries, size, no_page_cache):
     field = ServiceField.objects.first()
     for n in range(size):
         organization = OrganizationFactory(name=f"Org {n:03d}")

@@ -392,7 +392,7 @@ def test_dashboard_query_count_does_not_grow(client, org, org_user, django_asser
 
     from django.utils import timezone
 
-    from members.models import Notification
+    from core.models import Notification
     from projects.models import Project
     from tests.events.factories import EventFactory, completed_activity
     from tests.projects.factories import CallFactory, CommunityNeedFactory, ProjectFactory

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from members.models import Notification
+from core.models import Notification
 from projects import services
 from projects.models import Call, CommunityNeed, NeedResponse, Project, ProjectStateChange, Review
 from tests.members.factories import MembershipFactory, OrganizationFactory

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from members.uploads import reencode_image
+from core.pictures import reencode_image
 
 
 def png(size=(32, 32), color=(10, 120, 200)):

@@ -91,11 +91,11 @@ def _queries(client, django_assert_num_queries, url, expected):
 @pytest.mark.parametrize("size", [1, 6])
 def test_public_statistics_query_count_does_not_grow(client, django_assert_num_queries, size, no_page_cache):
     make_data(size)
-    # Computing: the communities for the filter (1), the data version (1), members (2), organizations, events,
-    # reports, community activities, projects by field and by funding (1 each).
+    # Computing: the communities for the filter (1), the site version (1: its row, the cache being empty),
+    # members (2), organizations, events, reports, community activities, projects by field and by funding (1 each).
     _queries(client, django_assert_num_queries, reverse("stats"), 10)
-    # While the data stays the same: the communities and the data version.
-    _queries(client, django_assert_num_queries, reverse("stats"), 2)
+    # While the data stays the same: the communities (the site version is in the cache now).
+    _queries(client, django_assert_num_queries, reverse("stats"), 1)
 
 
 @pytest.mark.parametrize("size", [1, 6])
@@ -106,9 +106,9 @@ def test_staff_statistics_query_count_does_not_grow(client, staff_user, django_a
     # computing: the public page's ten, the session and user, the frame's staff lookups (3), the staff session's
     # renewal (3) and one compliance query a month
     _queries(client, django_assert_num_queries, reverse("stats:staff"), 18 + months)
-    # cached, within the minute (the session is not renewed again): the communities and the data version,
-    # the session and user, the frame's staff lookups (3)
-    _queries(client, django_assert_num_queries, reverse("stats:staff"), 7)
+    # cached, within the minute (the session is not renewed again): the communities, the session and user,
+    # the frame's staff lookups (3)
+    _queries(client, django_assert_num_queries, reverse("stats:staff"), 6)
 
 
 @pytest.mark.parametrize("size", [1, 6])
@@ -173,9 +173,9 @@ def test_home_page_query_count_is_pinned_and_at_most_ten(client, django_assert_n
         EventFactory(organization=organization)
         ProjectFactory(organization=organization, state=Project.State.IN_PROGRESS, is_brand=True)
     client.get(reverse("home"))  # fills the data-versioned caches, as a running site has them
-    # the headline figures' data version (the figures themselves are cached), communities, brand projects and
-    # their communities, upcoming events, the events' data version, featured organizations and their fields
-    with django_assert_num_queries(8):
+    # communities, brand projects and their communities, upcoming events, featured organizations and their
+    # fields (the headline figures are cached under the site version, which is in the cache)
+    with django_assert_num_queries(6):
         response = client.get(reverse("home"))
     assert response.context["member_count"] == size
     assert response.context["organization_count"] == size
@@ -198,7 +198,7 @@ def test_statistics_show_a_change_on_the_next_request(client, django_assert_num_
     report = EventReportFactory(event=event, beneficiaries_served=5)
     url = reverse("stats")
     assert _total(client.get(url), "beneficiaries") == 5
-    _queries(client, django_assert_num_queries, url, 2)  # cached
+    _queries(client, django_assert_num_queries, url, 1)  # cached
 
     report.beneficiaries_served = 12  # a report edited: its updated_at moves
     report.save()

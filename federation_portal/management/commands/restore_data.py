@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from core.caching import data_changed
 from federation_portal.backup import restore_backup
-from members.caching import data_changed
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
-from members.caching import data_changed
+from core.caching import data_changed
 
 DEMO_APPS = ["members", "projects", "events"]  # dependency order: each app seeds on top of the previous
 

@@ -22,10 +22,10 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.caching import data_changed
+from core.validators import credit_code_check_character
 from events.models import DUTY_TIME_ZONE, Event, EventChange, EventReport, Registration
-from members.caching import data_changed
 from members.models import Community, Membership, MembershipChange, Organization, ServiceField
-from members.validators import credit_code_check_character
 from projects.models import Call, FundingSource, ProgressUpdate, Project, ProjectStateChange, Review
 
 SLUG_PREFIX = "scale-"

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from members.validators import (
+from core.validators import (
     credit_code_check_character,
     mask_mobile,
     normalize_mobile,

@@ -4,7 +4,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
-from members.validators import mask_mobile
+from core.validators import mask_mobile
 
 register = template.Library()
 

@@ -7,11 +7,10 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from members.exports import safe_cell
+from core.spreadsheets import safe_cell
 from members.models import Community, Organization
 from members.resources import OrganizationResource
-
-from .factories import MembershipFactory, OrganizationFactory, valid_credit_code
+from tests.members.factories import MembershipFactory, OrganizationFactory, valid_credit_code
 
 pytestmark = pytest.mark.django_db
 

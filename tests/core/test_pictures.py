@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from core.pictures import size_name
 from events.models import Event, ReportPhoto
 from members.models import Organization
-from members.uploads import size_name
 from projects.models import Project
 from tests.events.factories import EventFactory
 from tests.projects.factories import ProjectFactory, PublicProjectFactory
@@ -47,7 +47,7 @@ def stored(name):
 
 
 def render(source, **context):
-    return Template("{% load members_tags %}" + source).render(Context(context))
+    return Template("{% load core_tags %}" + source).render(Context(context))
 
 
 def img_attributes(html):

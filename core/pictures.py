@@ -7,7 +7,7 @@ Every app's picture fields are `PictureField`s with `upload_to=upload_path("..."
 - A stored picture gets smaller versions next to it, made by Pillow, one per width of `PictureField.widths`
   that is narrower than the picture: `logos/<random>.jpg` → `logos/<random>-128w.jpg`, ... (PNG stays PNG for
   its transparency, everything else is JPEG). Their names follow from the picture's name and recorded width, so
-  pages list them (`{% picture %}` in members_tags) without asking the storage anything.
+  pages list them (`{% picture %}` in core_tags) without asking the storage anything.
 - The picture's width and height are recorded on the row (`width_field`/`height_field`) when it is stored and
   never read back from the storage when a row is loaded. A row without them (a picture stored before versions
   existed) is shown at full size until `manage.py make_picture_sizes` has made its versions.

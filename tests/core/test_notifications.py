@@ -4,10 +4,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from members.models import Notification
-from members.notifications import RULES, notify
-
-from .factories import MembershipFactory, OrganizationAccountFactory, UserFactory
+from core.models import Notification
+from core.notifications import RULES, notify
+from tests.members.factories import MembershipFactory, OrganizationAccountFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

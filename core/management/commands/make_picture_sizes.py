@@ -4,8 +4,8 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from PIL import Image, UnidentifiedImageError
 
-from members.caching import data_changed
-from members.uploads import PictureField, make_sizes, size_name, widths_below
+from core.caching import data_changed
+from core.pictures import PictureField, make_sizes, size_name, widths_below
 
 
 def picture_fields():
