@@ -63,7 +63,7 @@ lint: install
 
 # Regenerate and compile the catalogs after changing user-visible strings (needs gettext).
 messages: install
-	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=node_modules --ignore=staticfiles
+	$(PY) manage.py makemessages -l zh_Hans --add-location=file --ignore=.venv --ignore=node_modules --ignore=staticfiles
 	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
 # Back up the database (pg_dump, or SQLite's online backup) and uploaded files into backups/<date-time>/.
