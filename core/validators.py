@@ -42,7 +42,8 @@ def validate_credit_code(value):
         )
 
 
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+# [0-9], not \d: \d also matches other scripts' digits (“139123٤٥٦٧٨”), which no phone can dial.
+MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
 def normalize_mobile(value):
@@ -61,6 +62,26 @@ def validate_mobile(value):
             _("Enter a valid mainland China mobile number (11 digits, e.g. 13812345678)."),
             code="mobile",
         )
+
+
+# A mainland landline with or without its area code (021-62981234, 6298 1234), a 400/800 service number, or a
+# mobile; an extension may follow (转 123, ext. 123, -123).
+LANDLINE_RE = re.compile(r"^(?:0[0-9]{2,3})?[2-9][0-9]{6,7}$|^[48]00[0-9]{7}$")
+EXTENSION_RE = re.compile(r"(?:转|ext\.?|x|#|-)([0-9]{1,5})$", re.IGNORECASE)
+
+
+def validate_phone(value):
+    """A contact phone: a mainland mobile or landline number (an extension may follow)."""
+    number = normalize_mobile(value)
+    if MOBILE_RE.match(number) or LANDLINE_RE.match(number):
+        return
+    extension = EXTENSION_RE.search(number)
+    if extension and LANDLINE_RE.match(number[: extension.start()]):
+        return
+    raise ValidationError(
+        _("Enter a mainland China phone number: a mobile (13812345678) or a landline (021-62981234)."),
+        code="phone",
+    )
 
 
 def mask_mobile(value):

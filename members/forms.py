@@ -3,7 +3,6 @@ from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
 from core.pictures import SafeImageField
-from core.validators import validate_mobile
 
 from .models import Community, Organization, OrganizationAccount, ServiceField
 
@@ -101,11 +100,7 @@ class OrganizationFormMixin:
             self.fields["credit_code"].widget.attrs.update({"autocapitalize": "characters", "spellcheck": "false"})
 
     def clean_contact_phone(self):
-        phone = self.cleaned_data.get("contact_phone", "").strip()
-        # Landlines are fine too; a number that looks like a mobile must be a valid one.
-        if phone.startswith("1") and len(phone.replace(" ", "")) == 11:
-            validate_mobile(phone)
-        return phone
+        return self.cleaned_data.get("contact_phone", "").strip()  # checked by the model (core.validators)
 
     def clean_credit_code(self):
         return (self.cleaned_data.get("credit_code") or "").strip().upper() or None

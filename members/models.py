@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import ChangeRecord
 from core.pictures import PictureField, upload_path
-from core.validators import validate_credit_code
+from core.validators import validate_credit_code, validate_phone
 
 
 class Community(models.Model):
@@ -113,6 +113,7 @@ class Organization(models.Model):
         blank=True,
         validators=[validate_credit_code],
         help_text=_("18 characters, as on the registration certificate. Not needed for filed community teams."),
+        error_messages={"unique": _("Another organization already has this unified social credit code.")},
     )
     org_type = models.CharField(_("type"), max_length=20, choices=Type.choices, default=Type.SOCIAL_GROUP)
     service_fields = models.ManyToManyField(
@@ -125,7 +126,7 @@ class Organization(models.Model):
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
     contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True, validators=[validate_phone])
     email = models.EmailField(_("email"), blank=True)
     website = models.CharField(
         _("website"), max_length=200, blank=True, validators=[URLValidator(schemes=["http", "https"])]
