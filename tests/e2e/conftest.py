@@ -19,7 +19,8 @@ from django.test import Client
 from django.utils import translation
 from django.utils.text import capfirst
 
-from .pages import PAGES
+from .pages import DEMO_ORGANIZATION, ORG_ADMIN, PAGES
+from .world import make_tour_objects
 
 HERE = Path(__file__).resolve().parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -43,6 +44,7 @@ LANGUAGES = {
     "en": {"locale": "en-US", "accept": "en-US,en;q=0.9", "html_lang": "en"},
 }
 PHONE = {"width": 375, "height": 812}
+SMALL_PHONE = {"width": 320, "height": 568}  # the narrowest phones still in use (iPhone SE 1st generation)
 DESKTOP = {"width": 1280, "height": 900}
 
 
@@ -150,8 +152,14 @@ def vnu():
 
 @pytest.fixture
 def demo_data(db):
-    """The demo world of `make run` (members, projects, events), as residents and organizations see it."""
+    """The demo world of `make run` (members, projects, events), as residents and organizations see it, plus the
+    tour's own events (world.py), whose pages look the same whatever the day."""
+    from members.models import Organization
+
     call_command("seed_demo", stdout=io.StringIO())
+    make_tour_objects(
+        Organization.objects.get(name=DEMO_ORGANIZATION), get_user_model().objects.get(username=ORG_ADMIN)
+    )
 
 
 @pytest.fixture

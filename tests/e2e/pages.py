@@ -1,9 +1,13 @@
 """Every page the browser, accessibility and HTML checks visit: adding a page is one line in PAGES.
 
 A page is a URL name (with `reverse()` kwargs) or a plain path, plus who is logged in, and optionally
-form data to POST (a form answering with its errors). The demo world
-(`seed_demo`) is loaded before the URLs are resolved, so kwargs may be a function that looks up or
+form data to POST (a form answering with its errors). The demo world (`seed_demo`) and the tour's own
+objects (world.py) are loaded before the URLs are resolved, so kwargs may be a function that looks up or
 makes what the page needs (an organization's slug, an invitation token…).
+
+The demo is built around the day it is loaded, so a page of one object opens an object the tour made itself
+(world.py) or one picked by a rule that holds on any day (a fixed name, the first by key of rows the demo
+always makes alike), never "the next event" or anything else the calendar decides.
 
     Page("projects", "projects:list"),
     Page("project", "projects:detail", kwargs=lambda: {"slug": Project.objects.public().first().slug}),
@@ -18,6 +22,8 @@ from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+
+from .world import BUSY, RESIDENT, UPCOMING
 
 # Demo accounts made by members/demo.py (password Changshou-2026).
 ORG_ADMIN = "org@changshou.demo"  # admin of 长寿社区食品银行服务社
@@ -110,32 +116,36 @@ def public_need():
     return {"pk": CommunityNeed.objects.public().order_by("pk").first().pk}
 
 
-def public_event():
-    from events.models import Event
+def tour_event(title):
+    """kwargs of one of the events the tour makes for itself (tests/e2e/world.py): the same on any day."""
 
-    return {"pk": Event.objects.public().upcoming().order_by("starts_at", "pk").first().pk}
+    def kwargs():
+        from events.models import Event
 
+        return {"pk": Event.objects.get(title=title).pk}
 
-def open_event():
-    """An upcoming public event whose sign-up is open now, so that its sign-up page shows the form at any hour."""
-    from events.models import Event
-
-    events = Event.objects.public().upcoming().with_place_counts().order_by("starts_at", "pk")[:200]
-    return {"pk": next(event.pk for event in events if event.is_signup_open)}
+    return kwargs
 
 
-def own_event():
-    from events.models import Event
-    from members.models import Organization
-
-    organization = Organization.objects.get(name=DEMO_ORGANIZATION)
-    return {"pk": Event.objects.for_organization(organization).order_by("pk").first().pk}
+def tour_event_filter(title):
+    return lambda: f"event={tour_event(title)()['pk']}"
 
 
-def registration_token():
+def tour_registration():
+    """A resident's place at the tour's upcoming event."""
     from events.models import Registration
 
-    return {"token": Registration.objects.order_by("pk").first().token}
+    return {"token": Registration.objects.get(event__title=UPCOMING, name=RESIDENT).token}
+
+
+def demo_figures_year():
+    """A year the demo's figures cover whatever the day: that of its orienteering event (the last National Day)."""
+    from django.utils import timezone
+
+    from events.demo import MARKER_TITLE
+    from events.models import Event
+
+    return f"year={timezone.localtime(Event.objects.get(title=MARKER_TITLE).starts_at).year}"
 
 
 PAGES = [
@@ -167,16 +177,16 @@ PAGES = [
     Page("need", "projects:need-detail", kwargs=public_need),
     Page("events", "events:list", screenshot=True),
     Page("events calendar", "events:month"),
-    Page("event", "events:detail", kwargs=public_event, screenshot=True),
-    Page("event sign-up", "events:sign-up", kwargs=open_event),
+    Page("event", "events:detail", kwargs=tour_event(UPCOMING), screenshot=True),
+    Page("event sign-up", "events:sign-up", kwargs=tour_event(UPCOMING)),
     Page(
         "event sign-up with errors",
         "events:sign-up",
-        kwargs=open_event,
+        kwargs=tour_event(UPCOMING),
         data={"name": "", "mobile": "123"},
         status=400,
     ),
-    Page("registration", "events:registration", kwargs=registration_token),
+    Page("registration", "events:registration", kwargs=tour_registration),
     # Organization portal
     Page("portal", "members:portal", user=ORG_ADMIN, screenshot=True),
     Page("portal profile", "members:manage-profile", user=ORG_ADMIN, screenshot=True),
@@ -191,14 +201,20 @@ PAGES = [
     Page("portal needs", "projects:manage-needs", user=ORG_ADMIN),
     Page("review", "projects:review-list", user=REVIEWER),
     Page("portal events", "events:manage-list", user=ORG_ADMIN),
-    Page("portal event", "events:manage-detail", kwargs=own_event, user=ORG_ADMIN),
-    Page("portal event edit", "events:manage-edit", kwargs=own_event, user=ORG_ADMIN),
+    Page("portal event", "events:manage-detail", kwargs=tour_event(BUSY), user=ORG_ADMIN),
+    Page("portal event edit", "events:manage-edit", kwargs=tour_event(UPCOMING), user=ORG_ADMIN),
     Page("portal new event", "events:manage-create", user=ORG_ADMIN),
-    Page("portal event report", "events:manage-report", kwargs=own_event, user=ORG_ADMIN),
+    Page("portal event report", "events:manage-report", kwargs=tour_event(BUSY), user=ORG_ADMIN),
     Page("portal registrations", "events:manage-registrations", user=ORG_ADMIN),
+    Page(
+        "portal registrations of one event",
+        "events:manage-registrations",
+        query=tour_event_filter(BUSY),
+        user=ORG_ADMIN,
+    ),
     # Statistics
     Page("statistics", "stats", screenshot=True),
-    Page("statistics filtered", "stats", query="year=2025"),
+    Page("statistics filtered", "stats", query=demo_figures_year),
     # Staff pages
     Page("monthly activity", "events:compliance", user=STAFF),
     Page("staff statistics", "stats:staff", user=STAFF),

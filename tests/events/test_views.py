@@ -505,6 +505,15 @@ def test_pages_speak_chinese_when_asked(client, org):
     assert "共 5 个名额，还剩 5 个" in content
 
 
+def test_organizers_event_list_names_the_waiting_list_in_chinese(client, org, org_user):
+    """"Waiting" is also the state of an answer to a community need (等待街道对接); here it is the waiting list."""
+    EventFactory(organization=org)
+    client.force_login(org_user)
+    content = client.get(reverse("events:manage-list"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert '<th scope="col">候补</th>' in content
+    assert "等待街道对接" not in content
+
+
 def test_event_links_its_public_project_and_offers_only_own_projects(client, org, org_user, other_org):
     from events.forms import EventForm
     from tests.projects.factories import ProjectFactory
