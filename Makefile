@@ -39,7 +39,7 @@ run: seed
 	@echo "  another organization:  elderly@changshou.demo / Changshou-2026"
 	@echo "  reviewers:             reviewer, reviewer2, reviewer3 / Changshou-2026"
 	@echo ""
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)

@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from .models import Notification
+from .sites import site_url
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def notify(kind, **context):
     rule = RULES[kind]
     audience = rule.audience(context)
     with translation.override(settings.LANGUAGE_CODE):
-        context = {"site_url": settings.SITE_URL, **context}
+        context = {"site_url": site_url(), **context}
         subject = str(rule.subject(context))
         body = render_to_string(rule.template, context)
         url = rule.url(context)

@@ -7,6 +7,8 @@ from django.utils import timezone
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
+from core.sites import site_url
+
 from .models import Event
 
 STATUS = {
@@ -25,10 +27,11 @@ def build_calendar(events, *, name):
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", str(name))
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
-    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0] or "federation-portal"
+    base = site_url()  # links: the address the subscriber used
+    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0] or "federation-portal"  # UIDs: stable
     now = timezone.now()
     for event in events:
-        url = settings.SITE_URL.rstrip("/") + event.get_absolute_url()
+        url = base + event.get_absolute_url()
         entry = CalendarEvent()
         entry.add("uid", f"event-{event.pk}@{host}")
         entry.add("dtstamp", now)

@@ -87,6 +87,7 @@ MIDDLEWARE = [
     # (federation_portal/pagecache.py): it needs the language, nothing below.
     "federation_portal.pagecache.PublicPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.sites.SiteUrlMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "federation_portal.middleware.ReplicaMiddleware",

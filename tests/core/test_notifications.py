@@ -1,12 +1,15 @@
-"""Who is told what (members.notifications) and the portal inbox."""
+"""Who is told what (core.notifications and the rules of each app), the links messages carry, and the inbox."""
 
 import pytest
 from django.core import mail
+from django.http import HttpResponse
+from django.test import RequestFactory
 from django.urls import reverse
 
 from core.models import Notification
 from core.notifications import RULES, notify
-from tests.members.factories import MembershipFactory, OrganizationAccountFactory, UserFactory
+from core.sites import SiteUrlMiddleware
+from tests.members.factories import MembershipFactory, OrganizationAccountFactory, OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +82,20 @@ def test_inbox_query_count_is_pinned(client, django_assert_num_queries, size):
     with django_assert_num_queries(6):
         response = client.get(reverse("members:inbox"))
     assert len(response.context["object_list"]) == min(size, 20)
+
+
+def test_links_in_messages_use_the_address_of_the_request_and_site_url_elsewhere(settings, staff_user):
+    """The demo on another port (PORT=8080 make run), or a site reached by its public name: links work."""
+    settings.SITE_URL = "https://portal.example.cn"
+    staff_user.email = "office@example.cn"
+    staff_user.save()
+    applicant = OrganizationFactory(name="Link Test Society")
+
+    def view(request):
+        notify("membership_applied", organization=applicant, admin_url="/admin/members/")
+        return HttpResponse()
+
+    SiteUrlMiddleware(view)(RequestFactory().get("/", HTTP_HOST="127.0.0.1:8080"))
+    assert "http://127.0.0.1:8080/admin/members/" in mail.outbox[-1].body
+    notify("membership_applied", organization=applicant, admin_url="/admin/members/")  # no request: a job
+    assert "https://portal.example.cn/admin/members/" in mail.outbox[-1].body
