@@ -37,6 +37,13 @@ def _one_process_shares_its_cache(settings):
 
 
 @pytest.fixture
+def delivered(django_capture_on_commit_callbacks):
+    """`with delivered(): ...` runs what waits for the commit, as a real commit would: the outbox's delivery
+    (core.outbox) after notify(), which the test's never-committed transaction would otherwise hold back."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
 def no_page_cache(settings):
     """For tests that measure rendering (query counts of a warm site) or change code, not data, between requests."""
     settings.PAGE_CACHE_SECONDS = 0

@@ -103,14 +103,15 @@ def test_parse_and_shift_month():
     assert compliance.this_month(datetime(2026, 4, 30, 16, 30, tzinfo=ZoneInfo("UTC"))) == date(2026, 5, 1)
 
 
-def test_remind_monthly_duty_mails_members_without_a_planned_activity(org, other_org):
+def test_remind_monthly_duty_mails_members_without_a_planned_activity(org, other_org, delivered):
     month = compliance.this_month()
     starts = datetime(month.year, month.month, 15, 10, tzinfo=SHANGHAI)
     EventFactory(organization=org, starts_at=starts, ends_at=starts + timedelta(hours=2))
     EventFactory(organization=other_org, starts_at=starts, ends_at=starts + timedelta(hours=2), state="draft")
     call_command("remind_monthly_duty", "--dry-run")
     assert mail.outbox == []
-    call_command("remind_monthly_duty")
+    with delivered():
+        call_command("remind_monthly_duty")
     assert len(mail.outbox) == 1
     assert other_org.email in mail.outbox[0].to
     assert f"{month:%Y-%m}" in mail.outbox[0].subject

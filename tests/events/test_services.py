@@ -255,12 +255,13 @@ def test_purge_command_takes_a_retention(settings):
 
 
 
-def test_duty_reminder_reaches_the_organizations_inbox_and_email(org, org_user):
+def test_duty_reminder_reaches_the_organizations_inbox_and_email(org, org_user, delivered):
     from datetime import date
 
     from core.models import Notification
 
-    services.send_duty_reminder(org, month=date(2026, 5, 1))
+    with delivered():
+        services.send_duty_reminder(org, month=date(2026, 5, 1))
     assert Notification.objects.filter(recipient=org_user, kind="monthly_duty_reminder").exists()
     assert sorted(address for message in mail.outbox for address in message.to) == sorted([org.email, org_user.email])
     assert "2026-05" in mail.outbox[0].subject
