@@ -57,7 +57,7 @@ class CallAdmin(SimpleHistoryAdmin):
 
     @admin.display(description=_("ranking"))
     def ranking_link(self, obj):
-        if obj.state == Call.State.DRAFT:
+        if not obj.is_public:  # a draft has no proposals to rank
             return "—"
         return format_html('<a href="{}">{}</a>', reverse("projects:ranking", args=[obj.pk]), _("Ranking"))
 

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core.models import ChangeRecord
 from core.pictures import PictureField, upload_path
-from members.models import ChangeRecord, Community, Organization, ServiceField
+from members.models import Community, Organization, ServiceField
 
 
 class Criterion(models.TextChoices):
@@ -32,7 +33,7 @@ MAX_SCORE = 10
 
 class CallQuerySet(models.QuerySet):
     def public(self):
-        """Calls residents may see: every call that has left the draft stage."""
+        """Calls residents may see: every call that has left the draft stage (Call.is_public)."""
         return self.exclude(state=Call.State.DRAFT)
 
     def accepting(self, now=None):
@@ -147,6 +148,11 @@ class Call(models.Model):
     def can_change_to(self, state):
         return state in self.TRANSITIONS.get(self.state, set())
 
+    @property
+    def is_public(self):
+        """Residents see every call that has left the draft stage (CallQuerySet.public)."""
+        return self.state != self.State.DRAFT
+
     def reviewer_organization_ids(self):
         """One entry per assigned reviewer: the organization they work for, None if they work for none (one query)."""
         return list(self.reviewers.values_list("org_account__organization", flat=True))
@@ -180,7 +186,8 @@ class ProjectQuerySet(models.QuerySet):
     def public(self):
         """What residents may see: approved, running and completed projects of public organizations.
 
-        Drafts, proposals under review and rejected proposals are never public.
+        Drafts, proposals under review and rejected proposals are never public, nor is anything of an organization
+        kept out of the directory. The same rule for one project: Project.is_public.
         """
         return self.filter(state__in=Project.PUBLIC_STATES, organization__is_public=True)
 
@@ -280,6 +287,8 @@ class Project(models.Model):
         State.REJECTED: set(),
         State.COMPLETED: set(),
     }
+    # The states of an approved proposal: it runs, reports progress and, if its organization is public, residents
+    # see it (is_public, ProjectQuerySet.public).
     PUBLIC_STATES = [State.APPROVED, State.IN_PROGRESS, State.COMPLETED]
     DECIDED_STATES = [State.APPROVED, State.REJECTED, State.IN_PROGRESS, State.COMPLETED]
 
@@ -386,11 +395,20 @@ class Project(models.Model):
 
     @property
     def is_public(self):
-        return self.state in self.PUBLIC_STATES
+        """Residents may see this project: the rule of ProjectQuerySet.public for one project.
+
+        Reads the organization: select_related("organization") where many projects are asked.
+        """
+        return self.state in self.PUBLIC_STATES and self.organization.is_public
 
     @property
     def is_decided(self):
         return self.state in self.DECIDED_STATES
+
+    @property
+    def has_been_approved(self):
+        """Approved, running or completed, whether residents see it or not."""
+        return self.state in self.PUBLIC_STATES
 
     @property
     def is_editable(self):
@@ -399,7 +417,8 @@ class Project(models.Model):
 
     @property
     def accepts_updates(self):
-        return self.state in self.PUBLIC_STATES
+        """Progress is reported once the proposal is approved."""
+        return self.has_been_approved
 
     @property
     def beneficiaries_reached(self):
@@ -556,7 +575,9 @@ class CommunityNeedQuerySet(models.QuerySet):
             .prefetch_related(
                 Prefetch(
                     "responses",
-                    queryset=NeedResponse.objects.filter(is_accepted=True).select_related("organization", "project"),
+                    queryset=NeedResponse.objects.filter(is_accepted=True).select_related(
+                        "organization", "project__organization"
+                    ),
                     to_attr="accepted_responses",
                 )
             )
@@ -620,7 +641,7 @@ class CommunityNeed(models.Model):
         """The response staff accepted (uses the for_board() prefetch when present)."""
         if hasattr(self, "accepted_responses"):
             return self.accepted_responses[0] if self.accepted_responses else None
-        return self.responses.filter(is_accepted=True).select_related("organization", "project").first()
+        return self.responses.filter(is_accepted=True).select_related("organization", "project__organization").first()
 
 
 class NeedResponse(models.Model):

@@ -120,8 +120,8 @@ def notify_project_decision(project):
 
 @transaction.atomic
 def set_project_flags(project, *, acting_user, is_selected=None, is_brand=None):
-    """Staff mark a public project as selected (优秀项目) and/or brand (品牌项目)."""
-    if not project.is_public:
+    """Staff mark an approved, running or completed project as selected (优秀项目) and/or brand (品牌项目)."""
+    if not project.has_been_approved:
         raise ValidationError(
             _("Only approved, running or completed projects can be marked: “%(title)s” is %(state)s.")
             % {"title": project.title, "state": project.get_state_display()}

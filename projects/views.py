@@ -151,7 +151,7 @@ class ManageProjectDetailView(OrganizationRequiredMixin, DetailView):
     def get_queryset(self):
         return (
             Project.objects.for_organization(self.organization)
-            .select_related("call")
+            .select_related("call", "organization")
             .prefetch_related("communities", "photos", "updates", "reviews", "changes__changed_by")
         )
 

@@ -185,6 +185,24 @@ def test_only_approved_running_and_completed_projects_of_public_organizations_ar
     assert public == {projects[s] for s in (Project.State.APPROVED, Project.State.IN_PROGRESS, Project.State.COMPLETED)}
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("organization_is_public", [True, False], ids=["public organization", "hidden organization"])
+@pytest.mark.parametrize("state", list(Project.State))
+def test_is_public_and_the_public_queryset_are_one_rule(state, organization_is_public):
+    project = ProjectFactory(state=state, organization=OrganizationFactory(is_public=organization_is_public))
+    in_queryset = Project.objects.public().filter(pk=project.pk).exists()
+    assert project.is_public == in_queryset
+    assert Project.objects.get(pk=project.pk).is_public == in_queryset
+    assert in_queryset == (state in Project.PUBLIC_STATES and organization_is_public)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", list(Call.State))
+def test_a_call_is_public_exactly_when_the_public_queryset_lists_it(state):
+    call = CallFactory(state=state)
+    assert call.is_public == Call.objects.public().filter(pk=call.pk).exists()
+
+
 def test_state_machine():
     project = Project(state=Project.State.DRAFT)
     assert project.can_change_to(Project.State.SUBMITTED)
