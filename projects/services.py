@@ -1,7 +1,7 @@
 """State changes of the projects app: calls, proposals and projects, reviews, community needs.
 
 Every change of a project's state goes through `change_project_state`, which refuses transitions
-the project's TRANSITIONS do not allow and records who made the change.
+the project's TRANSITIONS do not allow (or allow someone else) and records who made the change.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,21 +24,32 @@ def _actor(user):
 
 
 @transaction.atomic
-def change_project_state(project, to_state, *, acting_user, reason=""):
+def change_project_state(project, to_state, *, acting_user, as_actor, reason=""):
     """Move a project to another state; the one way a project's state ever changes.
 
-    Refuses a transition the state machine does not allow, a submission outside the call's
-    open period and a rejection without a reason. Records who made the change; decisions are
-    mailed to the organization.
+    `as_actor` (Project.Actor) says whom `acting_user` acts for: the project's organization or the
+    street office. Refuses a transition Project.TRANSITIONS does not allow, or allows only the other
+    one, a submission outside the call's open period and a rejection without a reason. Records who
+    made the change; decisions are mailed to the organization.
     """
     # of=("self",): PostgreSQL cannot lock the nullable side of the join to the call.
     locked = Project.objects.select_for_update(of=("self",))
     project = locked.select_related("call", "organization").get(pk=project.pk)
-    to_state = Project.State(to_state)
+    to_state, as_actor = Project.State(to_state), Project.Actor(as_actor)
     if not project.can_change_to(to_state):
         raise ValidationError(
             _("A project that is “%(from)s” cannot become “%(to)s”.")
             % {"from": project.get_state_display(), "to": to_state.label}
+        )
+    if not project.can_change_to(to_state, as_actor):
+        allowed = project.TRANSITIONS[project.state][to_state]
+        raise ValidationError(
+            _("Only %(actor)s can change a project from “%(from)s” to “%(to)s”.")
+            % {
+                "actor": next(actor for actor in Project.Actor if actor in allowed).label,
+                "from": project.get_state_display(),
+                "to": to_state.label,
+            }
         )
     reason = (reason or "").strip()
     now = timezone.now()
@@ -87,23 +98,31 @@ def _refusal(call, now):
 
 
 def submit_project(project, *, acting_user):
-    """A draft is submitted to its call, before the call's deadline."""
-    return change_project_state(project, Project.State.SUBMITTED, acting_user=acting_user)
+    """The organization submits its draft to its call, before the call's deadline."""
+    return change_project_state(
+        project, Project.State.SUBMITTED, acting_user=acting_user, as_actor=Project.Actor.ORGANIZATION
+    )
 
 
 def withdraw_project(project, *, acting_user):
-    """A submitted proposal goes back to draft (only before the review starts)."""
-    return change_project_state(project, Project.State.DRAFT, acting_user=acting_user)
+    """The organization takes a submitted proposal back to draft (only before the review starts)."""
+    return change_project_state(
+        project, Project.State.DRAFT, acting_user=acting_user, as_actor=Project.Actor.ORGANIZATION
+    )
 
 
 def approve_project(project, *, acting_user, reason=""):
-    """A reviewed proposal is approved: it becomes a public project."""
-    return change_project_state(project, Project.State.APPROVED, acting_user=acting_user, reason=reason)
+    """The street office approves a reviewed proposal: it becomes a project residents see."""
+    return change_project_state(
+        project, Project.State.APPROVED, acting_user=acting_user, as_actor=Project.Actor.STAFF, reason=reason
+    )
 
 
 def reject_project(project, *, acting_user, reason):
-    """A reviewed proposal is rejected with a reason the organization reads."""
-    return change_project_state(project, Project.State.REJECTED, acting_user=acting_user, reason=reason)
+    """The street office rejects a reviewed proposal with a reason the organization reads."""
+    return change_project_state(
+        project, Project.State.REJECTED, acting_user=acting_user, as_actor=Project.Actor.STAFF, reason=reason
+    )
 
 
 def notify_project_decision(project):
@@ -171,7 +190,9 @@ def change_call_state(call, to_state, *, acting_user):
         )
     if to_state == Call.State.REVIEWING:
         for project in call.projects.filter(state=Project.State.SUBMITTED):
-            change_project_state(project, Project.State.UNDER_REVIEW, acting_user=acting_user)
+            change_project_state(
+                project, Project.State.UNDER_REVIEW, acting_user=acting_user, as_actor=Project.Actor.STAFF
+            )
         transaction.on_commit(lambda: notify_reviewers(call))
     if to_state == Call.State.OPEN:
         transaction.on_commit(lambda: notify_call_opened(call))
@@ -205,7 +226,7 @@ def check_can_review(project, reviewer):
         raise PermissionDenied(_("You are not a reviewer of this call."))
     if project.has_conflict_of_interest(reviewer):
         raise PermissionDenied(_("Your own organization submitted this proposal: you cannot review it."))
-    if call.state != Call.State.REVIEWING or project.state != Project.State.UNDER_REVIEW:
+    if not project.accepts_reviews:
         raise ValidationError(_("Reviews can only be given or changed while the proposal is under review."))
 
 

@@ -114,10 +114,49 @@ def test_a_submitted_proposal_can_be_withdrawn_to_draft(draft, org_user):
 def test_invalid_transitions_are_refused_with_a_clear_error(org, staff_user, from_state, to_state):
     project = ProjectFactory(organization=org, state=from_state)
     with pytest.raises(ValidationError) as error:
-        services.change_project_state(project, to_state, acting_user=staff_user, reason="because")
+        services.change_project_state(
+            project, to_state, acting_user=staff_user, as_actor=Project.Actor.STAFF, reason="because"
+        )
     assert "cannot become" in error.value.messages[0]
     assert Project.objects.get(pk=project.pk).state == from_state
     assert not ProjectStateChange.objects.exists()
+
+
+@pytest.mark.parametrize("actor", list(Project.Actor))
+@pytest.mark.parametrize("from_state", list(Project.State))
+def test_the_service_makes_exactly_the_changes_the_model_allows_the_actor(
+    org, org_user, staff_user, open_call, from_state, actor
+):
+    """Every (from, to) pair for each actor: allowed ones happen and are recorded, the others are refused with a
+    message that says why, and change nothing."""
+    user = org_user if actor == Project.Actor.ORGANIZATION else staff_user
+    for to_state in Project.State:
+        project = ProjectFactory(organization=org, call=open_call, state=from_state)
+        if project.can_change_to(to_state, actor):
+            services.change_project_state(project, to_state, acting_user=user, as_actor=actor, reason="because")
+            assert Project.objects.get(pk=project.pk).state == to_state
+            assert project.changes.get().changed_by == user
+            continue
+        with pytest.raises(ValidationError) as error:
+            services.change_project_state(project, to_state, acting_user=user, as_actor=actor, reason="because")
+        message = error.value.messages[0]
+        if project.can_change_to(to_state):
+            other = "the street office" if actor == Project.Actor.ORGANIZATION else "the project's organization"
+            assert message.startswith(f"Only {other} can change a project from")
+        else:
+            assert "cannot become" in message
+        assert Project.objects.get(pk=project.pk).state == from_state
+        assert not project.changes.exists()
+
+
+def test_an_organization_cannot_approve_its_own_proposal(proposal, org_user):
+    with pytest.raises(ValidationError) as error:
+        services.change_project_state(
+            proposal, Project.State.APPROVED, acting_user=org_user, as_actor=Project.Actor.ORGANIZATION
+        )
+    assert error.value.messages == [
+        "Only the street office can change a project from “Under review” to “Approved”."
+    ]
 
 
 def test_a_project_lives_from_review_to_completion_and_every_step_is_recorded(
@@ -125,8 +164,9 @@ def test_a_project_lives_from_review_to_completion_and_every_step_is_recorded(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         services.approve_project(proposal, acting_user=staff_user, reason="Strong public benefit.")
-    services.change_project_state(proposal, Project.State.IN_PROGRESS, acting_user=org_user)
-    services.change_project_state(proposal, Project.State.COMPLETED, acting_user=org_user)
+    organization = Project.Actor.ORGANIZATION
+    services.change_project_state(proposal, Project.State.IN_PROGRESS, acting_user=org_user, as_actor=organization)
+    services.change_project_state(proposal, Project.State.COMPLETED, acting_user=org_user, as_actor=organization)
     proposal.refresh_from_db()
     assert proposal.state == Project.State.COMPLETED
     assert proposal.decided_by == staff_user
@@ -312,3 +352,4 @@ def test_opening_a_call_tells_every_member_organization(org_user, other_org_user
     assert recipients() == {org_user.email, other_org_user.email}
     assert "Community projects 2027" in mail.outbox[0].subject
     assert Notification.objects.filter(kind="call_opened").count() == 2
+
