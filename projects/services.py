@@ -2,6 +2,8 @@
 
 Every change of a project's state goes through `change_project_state`, which refuses transitions
 the project's TRANSITIONS do not allow (or allow someone else) and records who made the change.
+Every service that takes `acting_user` records who acted: in a change record or the row it writes,
+and in the history row of what it saved, whoever calls it (a page, the admin, a job).
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +20,11 @@ from .models import Call, CommunityNeed, NeedResponse, ProgressUpdate, Project, 
 
 def _actor(user):
     return user if user is not None and user.is_authenticated else None
+
+
+def _attribute(instance, acting_user):
+    """The history row the next save writes names `acting_user`, also outside a request (simple_history)."""
+    instance._history_user = _actor(acting_user)
 
 
 # Projects
@@ -70,7 +77,10 @@ def change_project_state(project, to_state, *, acting_user, as_actor, reason="")
 
     from_state = project.state
     project.state = to_state
-    project.save()
+    _attribute(project, acting_user)
+    project.save(
+        update_fields=["state", "submitted_at", "decided_at", "decided_by", "decision_reason", "updated_at"]
+    )
     ProjectStateChange.objects.create(
         project=project,
         from_state=from_state,
@@ -149,6 +159,7 @@ def set_project_flags(project, *, acting_user, is_selected=None, is_brand=None):
         project.is_selected = is_selected
     if is_brand is not None:
         project.is_brand = is_brand
+    _attribute(project, acting_user)
     project.save(update_fields=["is_selected", "is_brand", "updated_at"])
     return project
 
@@ -204,6 +215,7 @@ def change_call_state(call, to_state, *, acting_user):
                 % {"count": waiting}
             )
     call.state = to_state
+    _attribute(call, acting_user)
     call.save(update_fields=["state"])
     return call
 
@@ -245,6 +257,7 @@ def save_review(project, *, reviewer, public_benefit, operability, coverage, com
     review.public_benefit, review.operability, review.coverage = public_benefit, operability, coverage
     review.comment = comment
     review.full_clean()
+    _attribute(review, reviewer)
     review.save()
     return review
 
@@ -294,6 +307,7 @@ def accept_need_response(response, *, acting_user):
     response.save(update_fields=["is_accepted", "accepted_at", "accepted_by"])
     need.state = CommunityNeed.State.MATCHED
     need.matched_at = now
+    _attribute(need, acting_user)
     need.save(update_fields=["state", "matched_at"])
     transaction.on_commit(
         lambda: notify("need_matched", need=need, response=response, need_url=need.get_absolute_url())
@@ -308,5 +322,6 @@ def close_need(need, *, acting_user):
     if need.state == CommunityNeed.State.CLOSED:
         raise ValidationError(_("This need is already closed."))
     need.state = CommunityNeed.State.CLOSED
+    _attribute(need, acting_user)
     need.save(update_fields=["state"])
     return need

@@ -159,6 +159,17 @@ def test_an_organization_cannot_approve_its_own_proposal(proposal, org_user):
     ]
 
 
+def test_a_state_change_writes_only_the_fields_it_changes(draft, org_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        services.submit_project(draft, acting_user=org_user)
+    (update,) = [query["sql"] for query in queries if query["sql"].startswith('UPDATE "projects_project"')]
+    assert '"state"' in update and '"submitted_at"' in update
+    assert '"title"' not in update and '"summary"' not in update and '"is_brand"' not in update
+
+
 def test_a_project_lives_from_review_to_completion_and_every_step_is_recorded(
     proposal, staff_user, org_user, django_capture_on_commit_callbacks
 ):
@@ -353,3 +364,36 @@ def test_opening_a_call_tells_every_member_organization(org_user, other_org_user
     assert "Community projects 2027" in mail.outbox[0].subject
     assert Notification.objects.filter(kind="call_opened").count() == 2
 
+
+# Who did it: every service that takes acting_user records it, also when no page called it
+
+
+def test_state_changes_name_the_acting_user_in_the_projects_history(proposal, staff_user):
+    services.approve_project(proposal, acting_user=staff_user)
+    assert proposal.history.first().history_user == staff_user
+
+
+def test_marking_a_project_records_who_marked_it(org, staff_user):
+    running = PublicProjectFactory(organization=org)
+    services.set_project_flags(running, acting_user=staff_user, is_brand=True)
+    latest = running.history.first()
+    assert (latest.is_brand, latest.history_user) == (True, staff_user)
+
+
+def test_moving_a_call_records_who_moved_it(open_call, staff_user):
+    services.change_call_state(open_call, Call.State.REVIEWING, acting_user=staff_user)
+    latest = open_call.history.first()
+    assert (latest.state, latest.history_user) == (Call.State.REVIEWING, staff_user)
+
+
+def test_matching_and_closing_a_need_record_who_did_it(org, staff_user):
+    need = CommunityNeedFactory()
+    services.accept_need_response(NeedResponseFactory(need=need, organization=org), acting_user=staff_user)
+    assert (need.history.first().state, need.history.first().history_user) == ("matched", staff_user)
+    services.close_need(need, acting_user=staff_user)
+    assert (need.history.first().state, need.history.first().history_user) == ("closed", staff_user)
+
+
+def test_a_review_records_its_reviewer_in_the_history(proposal, reviewer):
+    review = services.save_review(proposal, reviewer=reviewer, public_benefit=7, operability=6, coverage=5)
+    assert review.history.first().history_user == reviewer
