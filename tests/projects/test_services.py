@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image
 
 from core.models import Notification
@@ -149,7 +149,7 @@ def test_the_service_makes_exactly_the_changes_the_model_allows_the_actor(
         assert not project.changes.exists()
 
 
-def test_an_organization_cannot_approve_its_own_proposal(proposal, org_user):
+def test_a_refused_change_says_why_in_english_and_chinese(proposal, org_user):
     with pytest.raises(ValidationError) as error:
         services.change_project_state(
             proposal, Project.State.APPROVED, acting_user=org_user, as_actor=Project.Actor.ORGANIZATION
@@ -157,6 +157,14 @@ def test_an_organization_cannot_approve_its_own_proposal(proposal, org_user):
     assert error.value.messages == [
         "Only the street office can change a project from “Under review” to “Approved”."
     ]
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as error:
+        services.withdraw_project(ProjectFactory(state=Project.State.APPROVED), acting_user=org_user)
+    assert error.value.messages == ["项目当前为“已立项”，不能变更为“草稿”。"]
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as error:
+        services.change_project_state(
+            proposal, Project.State.REJECTED, acting_user=org_user, as_actor=Project.Actor.ORGANIZATION
+        )
+    assert error.value.messages == ["只有街道办才能将项目从“评审中”变更为“未通过”。"]
 
 
 def test_a_state_change_writes_only_the_fields_it_changes(draft, org_user):

@@ -308,6 +308,14 @@ def test_the_portal_offers_exactly_the_changes_the_organization_may_make(client,
     assert (transition_url in content) == any(action.to != "submitted" for action in expected)
 
 
+def test_the_portals_buttons_speak_chinese(client, org, org_user, open_call):
+    project = ProjectFactory(organization=org, call=open_call, state=Project.State.SUBMITTED)
+    client.force_login(org_user)
+    url = reverse("projects:manage-detail", args=[project.pk])
+    content = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert ">撤回为草稿</button>" in content and "项目已申报，征集截止后将进行评审。" in content
+
+
 def test_a_draft_without_a_call_offers_no_submission(client, org, org_user):
     project = ProjectFactory(organization=org)
     client.force_login(org_user)
