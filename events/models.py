@@ -236,11 +236,9 @@ class Event(models.Model):
 
     @property
     def public_project(self):
-        """The linked project when residents may see it (approved, running or completed, public organization)."""
+        """The linked project when residents may see it (Project.is_public)."""
         project = self.project
-        if project is None or project.state not in project.PUBLIC_STATES or not project.organization.is_public:
-            return None
-        return project
+        return project if project is not None and project.is_public else None
 
     def clean(self):
         errors = {}

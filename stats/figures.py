@@ -232,14 +232,14 @@ def compliance_by_month(filters, now=None):
 
 
 def _projects(filters):
-    projects = Project.objects.filter(state__in=Project.PUBLIC_STATES, starts_on__year=filters.year)
+    projects = Project.objects.public().filter(starts_on__year=filters.year)
     if filters.community is not None:
         projects = projects.filter(communities=filters.community)
     return projects
 
 
 def projects_by_field(filters):
-    """Approved, running and completed projects starting in the year, per service field. One query."""
+    """Public projects (Project.objects.public()) starting in the year, per service field. One query."""
     counts = dict(_projects(filters).values_list("service_field").annotate(n=Count("pk", distinct=True)).order_by())
     return [
         {"field": code, "label": label, "projects": counts[code]}
