@@ -1,6 +1,9 @@
 """Background work of the shared kernel (Celery): delivering the outbox and sweeping what is due."""
 
+from datetime import timedelta
+
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from . import outbox
@@ -19,7 +22,7 @@ def deliver(self, ids):
 @shared_task(ignore_result=True)
 def retry_due():
     """Every minute (beat): rows whose retry time has come, or that never reached a worker (broker down)."""
-    stale = timezone.now() - timezone.timedelta(minutes=2)
+    stale = timezone.now() - timedelta(seconds=settings.OUTBOX_SWEEP_AFTER_SECONDS)
     due = OutboxMessage.objects.due().filter(created_at__lte=stale)
     ids = list(due.order_by("created_at").values_list("pk", flat=True)[:500])
     if ids:

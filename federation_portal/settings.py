@@ -369,9 +369,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "federation-portal")
+# A page that cannot reach the broker does not wait for it: the message stays queued for the sweep below.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic jobs, run by `celery beat` (one per site).
+OUTBOX_SWEEP_SECONDS = float(os.environ.get("OUTBOX_SWEEP_SECONDS", "60"))
+OUTBOX_SWEEP_AFTER_SECONDS = float(os.environ.get("OUTBOX_SWEEP_AFTER_SECONDS", "120"))  # queued, no worker yet
 CELERY_BEAT_SCHEDULE = {
-    "outbox-retry-due": {"task": "core.tasks.retry_due", "schedule": 60.0},
+    "outbox-retry-due": {"task": "core.tasks.retry_due", "schedule": OUTBOX_SWEEP_SECONDS},
 }
 
 # Whole public pages for visitors who are not logged in are kept this many seconds at most (a change of the
