@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import ChangeRecord
 from core.pictures import PictureField, upload_path
 from core.validators import validate_mobile
-from members.models import ChangeRecord, Community, Organization
+from members.models import Community, Organization
 
 # The monthly activity duty is counted in the street's own time, whatever the server's time zone.
 DUTY_TIME_ZONE = ZoneInfo("Asia/Shanghai")
@@ -199,6 +200,10 @@ class Event(models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
     objects = EventQuerySet.as_manager()
+
+    # Written only by the services that change the state (events.services): an edit, in the portal or in the
+    # admin, never writes them, so a publish or cancel made while someone edits stands.
+    SERVICE_FIELDS = frozenset({"state", "published_at", "cancel_reason", "created_by", "created_at", "updated_at"})
 
     # Registrations are deliberately not audited this way: residents' names and mobiles stay out of history.
     history = HistoricalRecords(excluded_fields=["updated_at", "cover_width", "cover_height"])
@@ -432,8 +437,20 @@ class EventChange(ChangeRecord):
         PUBLISHED = "published", _("Published")
         CANCELLED = "cancelled", _("Cancelled")
         COMPLETED = "completed", _("Completed with report")
+        SIGNUP_CANCELLED = "signup_cancelled", _("Sign-up cancelled")
+        CHECKED_IN = "checked_in", _("Checked in")
+        CHECK_IN_UNDONE = "check_in_undone", _("Check-in undone")
 
     event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="changes")
+    registration = models.ForeignKey(
+        Registration,
+        verbose_name=_("sign-up"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="changes",
+        help_text=_("The sign-up the change was about, if any (its name and number are not copied here)."),
+    )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     note = models.TextField(_("note"), blank=True)
 

@@ -264,3 +264,84 @@ def test_duty_reminder_reaches_the_organizations_inbox_and_email(org, org_user):
     assert Notification.objects.filter(recipient=org_user, kind="monthly_duty_reminder").exists()
     assert sorted(address for message in mail.outbox for address in message.to) == sorted([org.email, org_user.email])
     assert "2026-05" in mail.outbox[0].subject
+
+
+# Edits save the row they locked; every change says who made it
+
+
+def test_an_edit_keeps_a_publish_made_while_the_form_was_open(org_user, org):
+    event = EventFactory(organization=org, state=Event.State.DRAFT, published_at=None)
+    open_form = Event.objects.get(pk=event.pk)  # what the editor's form was built from
+    services.publish_event(event, acting_user=org_user)
+    open_form.title = "New title"
+    saved = services.update_event(open_form, acting_user=org_user)
+    event.refresh_from_db()
+    assert (event.title, event.state) == ("New title", Event.State.PUBLISHED)
+    assert event.published_at is not None
+    assert saved.state == Event.State.PUBLISHED
+
+
+def test_an_edit_writes_only_the_fields_it_changed():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    event = EventFactory()
+    event.place = "Another room"
+    with CaptureQueriesContext(connection) as queries:
+        services.update_event(event, acting_user=None)
+    [update] = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "events_event"')]
+    assert '"place"' in update and '"updated_at"' in update
+    assert '"state"' not in update and '"title"' not in update and '"capacity"' not in update
+
+
+def test_an_edit_that_changes_nothing_writes_nothing():
+    event = EventFactory()
+    services.update_event(Event.objects.get(pk=event.pk), acting_user=None)
+    assert not event.changes.exists()
+
+
+def test_cancelled_and_completed_events_are_not_edited():
+    for state in (Event.State.CANCELLED, Event.State.COMPLETED):
+        event = EventFactory(state=state)
+        event.title = "Changed"
+        with pytest.raises(ValidationError, match="cannot be edited"):
+            services.update_event(event, acting_user=None)
+        assert Event.objects.get(pk=event.pk).title != "Changed"
+
+
+def test_every_change_records_who_made_it(org, org_user, small_jpeg):
+    event = services.create_event(
+        EventFactory.build(organization=org, state=Event.State.DRAFT, published_at=None), acting_user=org_user
+    )
+    event.capacity = 1
+    services.update_event(event, acting_user=org_user)
+    services.publish_event(event, acting_user=org_user)
+    holder = sign_up(event, "13800000001")
+    services.check_in_registration(holder, acting_user=org_user)
+    services.undo_check_in(holder, acting_user=org_user)
+    services.cancel_registration(holder, acting_user=org_user)
+    services.cancel_event(event, acting_user=org_user, reason="Rain.")
+    changes = list(event.changes.order_by("pk"))
+    assert [change.action for change in changes] == [
+        "created", "edited", "published", "checked_in", "check_in_undone", "signup_cancelled", "cancelled"
+    ]
+    assert {change.changed_by for change in changes} == {org_user}
+    assert [change.registration for change in changes[3:6]] == [holder] * 3
+    # The event's own history (outside any request: the services name the user)
+    assert {record.history_user for record in event.history.all()} == {org_user}
+
+
+def test_filing_the_report_records_who_filed_it(org, org_user):
+    event = EventFactory(organization=org, starts_at=timezone.now() - timedelta(hours=3))
+    services.file_event_report(
+        event, acting_user=org_user, attendance=1, volunteers=0, beneficiaries_served=0, summary="x"
+    )
+    assert event.changes.get().changed_by == org_user
+    assert event.history.first().history_user == org_user
+
+
+def test_a_resident_cancelling_through_the_link_is_recorded_without_a_user():
+    registration = sign_up(EventFactory(), "13800000001")
+    services.cancel_registration(registration)
+    change = registration.event.changes.get()
+    assert (change.action, change.changed_by, change.registration) == ("signup_cancelled", None, registration)
