@@ -293,8 +293,17 @@ class Event(models.Model):
         return self.starts_at <= timezone.now()
 
     @property
+    def report_refusal(self):
+        """Why the after-event report cannot be filed now, or None: a published event, once it has started."""
+        if self.state != self.State.PUBLISHED:
+            return _("Only published events can be reported on.")
+        if not self.has_started:
+            return _("The report can be filed once the event has started.")
+        return None
+
+    @property
     def can_file_report(self):
-        return self.state == self.State.PUBLISHED and self.has_started
+        return self.report_refusal is None
 
     @property
     def places_left(self):
@@ -372,6 +381,51 @@ class Registration(models.Model):
     @property
     def holds_place(self):
         return self.status in self.HOLDING_PLACE
+
+    # What may happen to a sign-up, said once: the resident's page, the organizer's table, the admin and the
+    # services (events.services) all ask these. Who may cancel: events.permissions.can_cancel.
+
+    @property
+    def cancel_refusal(self):
+        """Why this sign-up cannot be cancelled now, or None: a place or a waiting-list spot of a published event
+        can be cancelled (also once the event has started; nobody moves up then), nothing else."""
+        if self.status == self.Status.CANCELLED:
+            return _("This sign-up has already been cancelled.")
+        if self.status == self.Status.ATTENDED or self.event.state == Event.State.COMPLETED:
+            return _("This event has already taken place.")
+        if self.event.state != Event.State.PUBLISHED:
+            return _("The event has been cancelled: its sign-ups no longer need cancelling.")
+        return None
+
+    @property
+    def is_cancellable(self):
+        return self.cancel_refusal is None
+
+    @property
+    def check_in_refusal(self):
+        """Why this person cannot be checked in now, or None: a confirmed place of a published event."""
+        if self.event.state != Event.State.PUBLISHED:
+            return _("Check-ins can no longer be changed for this event.")
+        if self.status != self.Status.CONFIRMED:
+            return _("Only people with a confirmed place can be checked in.")
+        return None
+
+    @property
+    def can_check_in(self):
+        return self.check_in_refusal is None
+
+    @property
+    def undo_check_in_refusal(self):
+        """Why a check-in cannot be taken back now, or None: a check-in of a published event."""
+        if self.event.state != Event.State.PUBLISHED:
+            return _("Check-ins can no longer be changed for this event.")
+        if self.status != self.Status.ATTENDED:
+            return _("This person has not been checked in.")
+        return None
+
+    @property
+    def can_undo_check_in(self):
+        return self.undo_check_in_refusal is None
 
     @property
     def waitlist_position(self):

@@ -15,6 +15,7 @@ from core.notifications import notify
 from core.validators import normalize_mobile
 
 from .models import Event, EventChange, EventReport, Registration, ReportPhoto
+from .permissions import can_cancel
 
 
 def _record(event, action, *, acting_user, note="", registration=None):
@@ -204,17 +205,19 @@ def _locked_registration(registration):
 
 
 @transaction.atomic
-def cancel_registration(registration, *, acting_user=None):
-    """A sign-up is cancelled (by the resident's link or the organizer).
+def cancel_registration(registration, *, acting_user=None, token=None):
+    """A sign-up is cancelled: by the resident holding its private link (`token`), by the event's organizer or
+    by staff (`acting_user`), as events.permissions.can_cancel says, while Registration.cancel_refusal allows it.
 
     A freed place goes to the first person on the waiting list, as long as the event has not started.
     """
     registration = _locked_registration(registration)
     event = registration.event
-    if registration.status == Registration.Status.CANCELLED:
-        raise ValidationError(_("This sign-up has already been cancelled."))
-    if registration.status == Registration.Status.ATTENDED or event.state == Event.State.COMPLETED:
-        raise ValidationError(_("This event has already taken place."))
+    refusal = registration.cancel_refusal
+    if refusal:
+        raise ValidationError(refusal, code="state")
+    if not can_cancel(registration, user=acting_user, token=token):
+        raise ValidationError(_("You may not cancel this sign-up."), code="forbidden")
     held_place = registration.holds_place
     registration.status = Registration.Status.CANCELLED
     registration.cancelled_at = timezone.now()
@@ -241,10 +244,11 @@ def _promote_waitlisted(event, *, free):
 
 @transaction.atomic
 def check_in_registration(registration, *, acting_user):
-    """The organizer marks a person with a place as attended."""
+    """The organizer marks a person with a place as attended (Registration.check_in_refusal says when)."""
     registration = _locked_registration(registration)
-    if registration.status != Registration.Status.CONFIRMED:
-        raise ValidationError(_("Only people with a confirmed place can be checked in."))
+    refusal = registration.check_in_refusal
+    if refusal:
+        raise ValidationError(refusal)
     registration.status = Registration.Status.ATTENDED
     registration.checked_in_at = timezone.now()
     registration.save(update_fields=["status", "checked_in_at"])
@@ -256,10 +260,9 @@ def check_in_registration(registration, *, acting_user):
 def undo_check_in(registration, *, acting_user):
     """A check-in made by mistake is taken back; the person keeps the place."""
     registration = _locked_registration(registration)
-    if registration.status != Registration.Status.ATTENDED:
-        raise ValidationError(_("This person has not been checked in."))
-    if registration.event.state != Event.State.PUBLISHED:
-        raise ValidationError(_("Check-ins can no longer be changed for this event."))
+    refusal = registration.undo_check_in_refusal
+    if refusal:
+        raise ValidationError(refusal)
     registration.status = Registration.Status.CONFIRMED
     registration.checked_in_at = None
     registration.save(update_fields=["status", "checked_in_at"])
@@ -274,10 +277,9 @@ def file_event_report(event, *, acting_user, attendance, volunteers, beneficiari
     Completed community public-benefit activities with a report count toward the monthly duty.
     """
     event = Event.objects.select_for_update().get(pk=event.pk)
-    if event.state != Event.State.PUBLISHED:
-        raise ValidationError(_("Only published events can be reported on."))
-    if not event.has_started:
-        raise ValidationError(_("The report can be filed once the event has started."))
+    refusal = event.report_refusal
+    if refusal:
+        raise ValidationError(refusal)
     report = EventReport.objects.create(
         event=event,
         attendance=attendance,

@@ -533,6 +533,22 @@ def test_the_sign_up_page_of_a_cancelled_event_says_so_and_has_no_form(client):
     assert reverse("events:sign-up", args=[event.pk]).encode() not in client.get(event.get_absolute_url()).content
 
 
+def test_the_cancel_button_shows_only_where_cancelling_is_allowed(client, org, org_user):
+    live = RegistrationFactory(event=EventFactory(organization=org))
+    called_off = RegistrationFactory(event=EventFactory(organization=org, state=Event.State.CANCELLED))
+    cancel_mine = b"Cancel my sign-up"
+    assert cancel_mine in client.get(live.get_absolute_url()).content
+    assert cancel_mine not in client.get(called_off.get_absolute_url()).content
+    response = client.post(reverse("events:registration-cancel", args=[called_off.token]), follow=True)
+    assert b"its sign-ups no longer need cancelling" in response.content
+    assert Registration.objects.get(pk=called_off.pk).status == Registration.Status.CONFIRMED
+
+    client.force_login(org_user)
+    for registration, shown in [(live, True), (called_off, False)]:
+        page = client.get(reverse("events:manage-detail", args=[registration.event.pk])).content
+        assert (b"Cancel sign-up" in page, b"Check in" in page) == (shown, shown)
+
+
 def test_organizer_cancels_a_sign_up_and_it_is_in_the_events_history(client, org, org_user):
     registration = RegistrationFactory(event=EventFactory(organization=org))
     client.force_login(org_user)
