@@ -154,7 +154,7 @@ class RegistrationCancelView(View):
     def post(self, request, token):
         registration = get_object_or_404(Registration, token=token)
         try:
-            services.cancel_registration(registration)
+            services.cancel_registration(registration, token=token)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
