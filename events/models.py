@@ -287,6 +287,31 @@ class Event(models.Model):
         return self.state in (self.State.DRAFT, self.State.PUBLISHED)
 
     @property
+    def is_draft(self):
+        return self.state == self.State.DRAFT
+
+    @property
+    def publish_refusal(self):
+        """Why this event cannot be published now, or None: a draft of the federation or of an active member,
+        not over yet."""
+        if self.state != self.State.DRAFT:
+            return _("Only drafts can be published.")
+        if self.organization_id and not self.organization.is_member:
+            return _("Only active member organizations can publish events.")
+        if self.ends_at < timezone.now():
+            return _("This event is already over: change its dates before publishing it.")
+        return None
+
+    @property
+    def can_publish(self):
+        return self.publish_refusal is None
+
+    @property
+    def can_be_cancelled(self):
+        """Drafts and published events can be called off (completed and cancelled ones stay as they are)."""
+        return self.state in (self.State.DRAFT, self.State.PUBLISHED)
+
+    @property
     def has_started(self):
         return self.starts_at <= timezone.now()
 

@@ -117,12 +117,8 @@ def update_event(event, *, acting_user, note=""):
 def publish_event(event, *, acting_user):
     """A draft becomes visible on the public calendar; only active members (or the federation) publish."""
     event = Event.objects.select_for_update().get(pk=event.pk)
-    if event.state != Event.State.DRAFT:
-        raise ValidationError(_("Only drafts can be published."))
-    if event.organization_id and not event.organization.is_member:
-        raise ValidationError(_("Only active member organizations can publish events."))
-    if event.ends_at < timezone.now():
-        raise ValidationError(_("This event is already over: change its dates before publishing it."))
+    if event.publish_refusal:
+        raise ValidationError(event.publish_refusal)
     event.state = Event.State.PUBLISHED
     event.published_at = timezone.now()
     _save(event, ["state", "published_at"], acting_user=acting_user)
@@ -134,7 +130,7 @@ def publish_event(event, *, acting_user):
 def cancel_event(event, *, acting_user, reason):
     """A draft or published event is called off; everyone signed up who left an email is told."""
     event = Event.objects.select_for_update().get(pk=event.pk)
-    if event.state not in (Event.State.DRAFT, Event.State.PUBLISHED):
+    if not event.can_be_cancelled:
         raise ValidationError(_("Only drafts and published events can be cancelled."))
     reason = (reason or "").strip()
     if event.state == Event.State.PUBLISHED and not reason:
