@@ -1,3 +1,4 @@
+import base64
 import secrets
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -10,6 +11,8 @@ from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.http import int_to_base36
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -400,6 +403,36 @@ class Registration(models.Model):
 
     def get_absolute_url(self):
         return reverse("events:registration", args=[self.token])
+
+    # The short private link of text messages (/r/<code>/): the id in base 36 and a signature of the private
+    # token (8 characters, 48 bits), short enough for an SMS template's parameter.
+    SHORT_SIGNATURE_LENGTH = 8
+
+    @property
+    def short_code(self):
+        return f"{int_to_base36(self.pk)}{self._short_signature()}"
+
+    def _short_signature(self):
+        digest = salted_hmac("events.registration.short-link", self.token).digest()
+        return base64.urlsafe_b64encode(digest).decode()[: self.SHORT_SIGNATURE_LENGTH]
+
+    def get_short_url(self):
+        return reverse("events:short-link", args=[self.short_code])
+
+    @classmethod
+    def from_short_code(cls, code):
+        """The sign-up of a short link, or None (unknown, altered, or erased)."""
+        length = cls.SHORT_SIGNATURE_LENGTH
+        if len(code) <= length:
+            return None
+        try:
+            pk = int(code[:-length], 36)
+        except ValueError:
+            return None
+        registration = cls.objects.filter(pk=pk).first()
+        if registration is None or not constant_time_compare(registration._short_signature(), code[-length:]):
+            return None
+        return registration
 
     @property
     def holds_place(self):

@@ -10,7 +10,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.caching import data_changed
+from core.models import OutboxMessage
 from core.notifications import notify
 from core.validators import normalize_mobile
 
@@ -109,8 +109,15 @@ def update_event(event, *, acting_user, note=""):
     _save(locked, fields, acting_user=acting_user)
     _record(locked, EventChange.Action.EDITED, acting_user=acting_user, note=note)
     if locked.state == Event.State.PUBLISHED:
+        if set(fields) & NOTICE_FIELDS:
+            for registration in locked.registrations.active():
+                notify_registration(registration, "event_changed")
         _promote_waitlisted(locked, free=locked.capacity - taken)
     return locked
+
+
+# A change of these tells everyone signed up.
+NOTICE_FIELDS = {"starts_at", "ends_at", "place"}
 
 
 @transaction.atomic
@@ -139,8 +146,8 @@ def cancel_event(event, *, acting_user, reason):
     event.cancel_reason = reason
     _save(event, ["state", "cancel_reason"], acting_user=acting_user)
     _record(event, EventChange.Action.CANCELLED, acting_user=acting_user, note=reason)
-    recipients = list(event.registrations.active().exclude(email="").values_list("email", flat=True))
-    transaction.on_commit(lambda: notify_event_cancelled(event, recipients))
+    for registration in event.registrations.active():
+        notify_registration(registration, "event_cancelled")
     return event
 
 
@@ -188,7 +195,7 @@ def register_for_event(event, *, name, mobile, email="", consent):
             )
     except IntegrityError as error:  # the database constraint backs the check above
         raise duplicate from error
-    transaction.on_commit(lambda: notify_registration(registration, "event_registration_received"))
+    notify_registration(registration, "event_registration_received")
     return registration
 
 
@@ -234,7 +241,7 @@ def _promote_waitlisted(event, *, free):
         registration.status = Registration.Status.CONFIRMED
         registration.promoted_at = now
         registration.save(update_fields=["status", "promoted_at"])
-        transaction.on_commit(lambda r=registration: notify_registration(r, "event_registration_promoted"))
+        notify_registration(registration, "event_registration_promoted")
     return promoted
 
 
@@ -301,39 +308,72 @@ def purge_personal_data(*, now=None, retention_days=None):
     """
     days = settings.PERSONAL_DATA_RETENTION_DAYS if retention_days is None else retention_days
     cutoff = (now or timezone.now()) - timedelta(days=days)
-    erased = Registration.objects.filter(event__ends_at__lt=cutoff, purged_at__isnull=True).update(
-        name="", mobile="", email="", purged_at=now or timezone.now()
-    )
-    data_changed()  # an update sends no signals
+    expired = Registration.objects.filter(event__ends_at__lt=cutoff, purged_at__isnull=True)
+    abouts = [_about(pk) for pk in expired.values_list("pk", flat=True)]
+    erased = expired.update(name="", mobile="", email="", purged_at=now or timezone.now())
+    for start in range(0, len(abouts), 500):  # the messages sent to them go too (mobiles, addresses, names)
+        OutboxMessage.objects.filter(about__in=abouts[start : start + 500]).delete()
     return erased
 
 
 # Notifications (rules in events.notifications, registered from EventsConfig.ready)
 
 
-def notify_registration(registration, kind):
-    """Tell a resident who left an email about their sign-up (received, or moved up from the waiting list)."""
-    if not registration.email:
-        return
+def _about(registration_pk):
+    return f"events.registration:{registration_pk}"
+
+
+def notify_registration(registration, kind, *, key=None):
+    """Tell a resident about their sign-up (e-mail if they left an address, otherwise SMS), within the current
+    transaction; the message is erased with the sign-up's personal data."""
     event = registration.event
     notify(
         kind,
+        key=key,
+        about=_about(registration.pk),
         registration=registration,
         event=event,
         event_url=event.get_absolute_url(),
         registration_url=registration.get_absolute_url(),
+        short_url=registration.get_short_url(),
     )
 
 
-def notify_event_cancelled(event, recipients):
-    for address in recipients:
-        notify("event_cancelled", event=event, email=address, event_url=event.get_absolute_url())
+def send_event_reminders(*, now=None):
+    """Everyone holding a place at a published event that starts within REMINDER_HOURS is reminded, once (the
+    outbox's key): a periodic job, safe to run again after a restart. Returns the number reminded."""
+    now = now or timezone.now()
+    due = (
+        Registration.objects.filter(
+            status=Registration.Status.CONFIRMED,
+            event__state=Event.State.PUBLISHED,
+            event__starts_at__gt=now,
+            event__starts_at__lte=now + timedelta(hours=settings.REMINDER_HOURS),
+        )
+        .exclude(mobile="", email="")
+        .select_related("event", "event__organization")
+    )
+    registrations = list(due)
+    reminded = set(
+        OutboxMessage.objects.filter(kind="event_reminder", about__in=[_about(r.pk) for r in registrations])
+        .values_list("about", flat=True)
+    )
+    sent = 0
+    for registration in registrations:
+        if _about(registration.pk) in reminded:
+            continue
+        with transaction.atomic():
+            notify_registration(registration, "event_reminder", key=f"event_reminder:{registration.pk}")
+        sent += 1
+    return sent
 
 
 def send_duty_reminder(organization, *, month):
-    """Remind an organization that it has no community activity planned in `month` (a date on its first day)."""
+    """Remind an organization that it has no community activity planned in `month` (a date on its first day);
+    once per organization and month, however often the job runs."""
     notify(
         "monthly_duty_reminder",
+        key=f"monthly_duty_reminder:{organization.pk}:{month:%Y-%m}",
         organization=organization,
         month_label=f"{month:%Y-%m}",
         create_url=reverse("events:manage-create"),

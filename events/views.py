@@ -150,6 +150,14 @@ class RegistrationView(DetailView):
     template_name = "events/registration_detail.html"
 
 
+def short_link(request, code):
+    """/r/<code>/ from a text message: to the resident's private sign-up page."""
+    registration = Registration.from_short_code(code)
+    if registration is None:
+        raise Http404
+    return redirect(registration)
+
+
 class RegistrationCancelView(View):
     def post(self, request, token):
         registration = get_object_or_404(Registration, token=token)

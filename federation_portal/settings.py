@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 import xstatic.pkg.bootstrap
+from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -291,6 +292,8 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # Personal data: residents' names and mobiles are erased this many days after their event.
 PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "180"))
+# Residents with a place are reminded this many hours before the start (once; events.tasks).
+REMINDER_HOURS = int(os.environ.get("REMINDER_HOURS", "24"))
 
 # Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -378,6 +381,12 @@ OUTBOX_SWEEP_SECONDS = float(os.environ.get("OUTBOX_SWEEP_SECONDS", "60"))
 OUTBOX_SWEEP_AFTER_SECONDS = float(os.environ.get("OUTBOX_SWEEP_AFTER_SECONDS", "120"))  # queued, no worker yet
 CELERY_BEAT_SCHEDULE = {
     "outbox-retry-due": {"task": "core.tasks.retry_due", "schedule": OUTBOX_SWEEP_SECONDS},
+    "event-reminders": {"task": "events.tasks.send_event_reminders", "schedule": 600.0},
+    "monthly-duty-reminders": {
+        "task": "events.tasks.remind_monthly_duty",
+        "schedule": crontab(day_of_month="20", hour="9", minute="0"),
+    },
+    "purge-personal-data": {"task": "events.tasks.purge_personal_data", "schedule": crontab(hour="3", minute="20")},
 }
 
 # Whole public pages for visitors who are not logged in are kept this many seconds at most (a change of the
