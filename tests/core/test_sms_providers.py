@@ -12,13 +12,14 @@ import json
 import socket
 import threading
 import time
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
 
 from core import sms
-from core.sms import aliyun
+from core.sms import aliyun, tencent
 
 KEY_ID, KEY_SECRET = "LTAI-test-key", "test-secret"
 SIGN_NAME = "长寿社会组织联合会"
@@ -238,3 +239,154 @@ def test_aliyun_default_endpoint_is_the_providers_over_https():
     assert aliyun.split_endpoint("") == ("https", "dysmsapi.aliyuncs.com")
     assert aliyun.split_endpoint("dysmsapi.aliyuncs.com") == ("https", "dysmsapi.aliyuncs.com")
     assert aliyun.split_endpoint("http://127.0.0.1:8080/") == ("http", "127.0.0.1:8080")
+
+
+# Tencent Cloud's side: API 3.0, a JSON body, TC3-HMAC-SHA256 in Authorization.
+
+
+def read_tencent(handler, body):
+    algorithm, rest = handler.headers["Authorization"].split(" ", 1)
+    fields = dict(part.strip().split("=", 1) for part in rest.split(","))
+    key_id, date, service, _ = fields["Credential"].split("/")
+    timestamp = handler.headers["X-TC-Timestamp"]
+    canonical = "\n".join([
+        handler.command, "/", "",
+        f"content-type:{handler.headers['Content-Type']}\nhost:{handler.headers['Host']}\n",
+        "content-type;host",
+        hashlib.sha256(body).hexdigest(),
+    ])
+    to_sign = "\n".join([algorithm, timestamp, f"{date}/{service}/tc3_request",
+                         hashlib.sha256(canonical.encode()).hexdigest()])
+    key = ("TC3" + KEY_SECRET).encode()
+    for part in (date, service, "tc3_request"):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    expected = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+    payload = json.loads(body)
+    return {
+        "action": handler.headers["X-TC-Action"],
+        "region": handler.headers["X-TC-Region"],
+        "key_id": key_id,
+        "signed": hmac.compare_digest(expected, fields["Signature"])
+        and fields["SignedHeaders"] == "content-type;host"
+        and datetime.fromtimestamp(int(timestamp), UTC).strftime("%Y-%m-%d") == date and service == "sms",
+        "app_id": payload.get("SmsSdkAppId"),
+        "mobiles": payload.get("PhoneNumberSet"),
+        "sign_name": payload.get("SignName"),
+        "template": payload.get("TemplateId"),
+        "params": payload.get("TemplateParamSet"),
+    }
+
+
+def tencent_answer(code="Ok", *, whole_request=False):
+    """A per-number status (how SendSms answers for each number), or an error of the whole request."""
+
+    def answer(request):
+        if not request["signed"]:
+            code_, whole = "AuthFailure.SignatureFailure", True
+        else:
+            code_, whole = code, whole_request
+        if whole:
+            return 200, {"Response": {"Error": {"Code": code_, "Message": f"{code_} (stand-in)"},
+                                      "RequestId": "req-err"}}
+        status = {"SerialNo": "2640:1346573121716512345" if code_ == "Ok" else "", "PhoneNumber": request["mobiles"][0],
+                  "Fee": 1 if code_ == "Ok" else 0, "SessionContext": "", "Code": code_,
+                  "Message": "send success" if code_ == "Ok" else f"{code_} (stand-in)", "IsoCode": "CN"}
+        return 200, {"Response": {"SendStatusSet": [status], "RequestId": "req-1"}}
+
+    return answer
+
+
+@pytest.fixture
+def tencent_provider(stand_in, settings):
+    settings.SMS_ACCESS_KEY_ID, settings.SMS_ACCESS_KEY_SECRET = KEY_ID, KEY_SECRET
+    settings.SMS_APP_ID, settings.SMS_REGION = "1400123456", "ap-guangzhou"
+    return stand_in(read_tencent, tencent_answer())
+
+
+def tencent_message(**kwargs):
+    return sms.SmsMessage(**{"mobile": MOBILE, "text": "您报名的活动明天开始", "template_code": "2345678:event,link",
+                             "params": {"link": "/r/Ab3xY9/", "event": "重阳节茶话会"}, "sign_name": SIGN_NAME,
+                             **kwargs})
+
+
+def test_tencent_sends_the_template_its_ordered_parameters_and_signature_signed_with_the_key(tencent_provider):
+    assert tencent.SmsBackend().send(tencent_message()) == "2640:1346573121716512345"
+    [request] = tencent_provider.requests
+    assert request == {
+        "action": "SendSms", "region": "ap-guangzhou", "key_id": KEY_ID, "signed": True, "app_id": "1400123456",
+        "mobiles": ["+8613812345678"], "sign_name": SIGN_NAME, "template": "2345678",
+        "params": ["重阳节茶话会", "/r/Ab3xY9/"],  # {1}, {2} in the order SMS_TEMPLATES declares
+    }
+
+
+def test_tencent_template_parameters_without_a_declared_order_go_by_name():
+    assert tencent.template_id_and_params("2345678", {"link": "L", "event": "E"}) == ("2345678", ["E", "L"])
+    numbered = {str(n): f"v{n}" for n in (10, 2, 1)}
+    assert tencent.template_id_and_params("2345678", numbered) == ("2345678", ["v1", "v2", "v10"])
+
+
+def test_tencent_a_parameter_the_template_declares_but_the_message_lacks_fails_for_good(tencent_provider):
+    with pytest.raises(sms.PermanentError, match="code"):
+        tencent.SmsBackend().send(tencent_message(template_code="2345678:event,code"))
+    assert tencent_provider.requests == []
+
+
+def test_tencent_a_request_signed_with_another_secret_is_refused_for_good(tencent_provider):
+    with pytest.raises(sms.PermanentError, match="AuthFailure.SignatureFailure"):
+        tencent.SmsBackend(access_key_secret="not-the-secret").send(tencent_message())
+    assert tencent_provider.requests[0]["signed"] is False
+
+
+@pytest.mark.parametrize(
+    ("code", "whole_request", "error"),
+    [
+        ("LimitExceeded.PhoneNumberThirtySecondLimit", False, sms.TemporaryError),
+        ("LimitExceeded.PhoneNumberDailyLimit", False, sms.TemporaryError),
+        ("InternalError.Timeout", False, sms.TemporaryError),
+        ("RequestLimitExceeded", True, sms.TemporaryError),
+        ("InternalError", True, sms.TemporaryError),
+        ("InvalidParameterValue.IncorrectPhoneNumber", False, sms.PermanentError),
+        ("FailedOperation.TemplateIncorrectOrUnapproved", True, sms.PermanentError),
+        ("FailedOperation.SignatureIncorrectOrUnapproved", True, sms.PermanentError),
+        ("FailedOperation.PhoneNumberInBlacklist", False, sms.PermanentError),
+        ("FailedOperation.InsufficientBalanceInSmsPackage", True, sms.PermanentError),
+        ("UnauthorizedOperation.SmsSdkAppIdVerifyFail", True, sms.PermanentError),
+        ("InternalError.SigVerificationFail", True, sms.PermanentError),
+        ("LimitExceeded.AppCountryOrRegionInBlacklist", False, sms.PermanentError),
+    ],
+)
+def test_tencent_error_codes_are_temporary_or_permanent(tencent_provider, code, whole_request, error):
+    tencent_provider.answer = tencent_answer(code, whole_request=whole_request)
+    with pytest.raises(error, match=code.replace(".", r"\.")) as raised:
+        tencent.SmsBackend().send(tencent_message())
+    assert type(raised.value) is error
+    assert MOBILE not in str(raised.value)
+
+
+def test_tencent_timeout_is_temporary_and_the_worker_waits_no_longer_than_the_read_timeout(tencent_provider):
+    tencent_provider.answer = slow(tencent_provider, 5)
+    started = time.monotonic()
+    with pytest.raises(sms.TemporaryError, match="ClientNetworkError"):
+        tencent.SmsBackend(read_timeout=0.3).send(tencent_message())
+    assert time.monotonic() - started < 2
+    assert len(tencent_provider.requests) == 1
+
+
+def test_tencent_connection_refused_is_temporary(settings):
+    settings.SMS_ACCESS_KEY_ID, settings.SMS_ACCESS_KEY_SECRET = KEY_ID, KEY_SECRET
+    settings.SMS_ENDPOINT = f"http://127.0.0.1:{closed_port()}"
+    with pytest.raises(sms.TemporaryError, match="ClientNetworkError"):
+        tencent.SmsBackend().send(tencent_message())
+
+
+def test_tencent_an_answer_that_is_no_answer_is_temporary(tencent_provider):
+    tencent_provider.answer = lambda request: (502, b"<html>Bad Gateway</html>")
+    with pytest.raises(sms.TemporaryError, match="ServerNetworkError"):
+        tencent.SmsBackend().send(tencent_message())
+
+
+def test_tencent_without_keys_fails_for_good(tencent_provider, settings):
+    settings.SMS_ACCESS_KEY_ID = ""
+    with pytest.raises(sms.PermanentError, match="InvalidCredential"):
+        tencent.SmsBackend().send(tencent_message())
+    assert tencent_provider.requests == []
