@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import json
 import socket
+import sys
 import threading
 import time
 from datetime import UTC, datetime
@@ -17,13 +18,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
+from django.utils import timezone
 
-from core import sms
+from core import outbox, sms
+from core.models import OutboxMessage
 from core.sms import aliyun, tencent
 
 KEY_ID, KEY_SECRET = "LTAI-test-key", "test-secret"
 SIGN_NAME = "长寿社会组织联合会"
 MOBILE = "13812345678"
+
+Status, Channel = OutboxMessage.Status, OutboxMessage.Channel
 
 
 @pytest.fixture(autouse=True)
@@ -390,3 +395,83 @@ def test_tencent_without_keys_fails_for_good(tencent_provider, settings):
     with pytest.raises(sms.PermanentError, match="InvalidCredential"):
         tencent.SmsBackend().send(tencent_message())
     assert tencent_provider.requests == []
+
+
+# Through the outbox: a queued row, delivered as a worker delivers it.
+
+# backend, SMS_TEMPLATES entry, the stand-in's reading and answers, a busy code, what the provider should receive
+PROVIDERS = {
+    "aliyun": ("core.sms.aliyun.SmsBackend", "SMS_465000001", read_aliyun, aliyun_answer,
+               "isv.BUSINESS_LIMIT_CONTROL",
+               {"mobile": MOBILE, "template": "SMS_465000001",
+                "params": {"event": "重阳节茶话会", "link": "/r/Ab3xY9/"}}),
+    "tencent": ("core.sms.tencent.SmsBackend", "2345678:event,link", read_tencent, tencent_answer,
+                "LimitExceeded.PhoneNumberOneHourLimit",
+                {"mobiles": ["+86" + MOBILE], "template": "2345678", "params": ["重阳节茶话会", "/r/Ab3xY9/"]}),
+}
+
+
+@pytest.fixture(params=sorted(PROVIDERS))
+def provider(request, stand_in, settings):
+    backend, template, read, answer, busy, expected = PROVIDERS[request.param]
+    settings.SMS_BACKEND = backend
+    settings.SMS_TEMPLATES = {"event_reminder": template}
+    settings.SMS_SIGN_NAME = SIGN_NAME
+    settings.SMS_ACCESS_KEY_ID, settings.SMS_ACCESS_KEY_SECRET, settings.SMS_APP_ID = KEY_ID, KEY_SECRET, "1400123456"
+    server = stand_in(read, answer())
+    server.busy, server.expected = answer(busy), expected
+    return server
+
+
+def queue_reminder():
+    return outbox.queue("event_reminder", channel=Channel.SMS, recipient=MOBILE, subject="Reminder",
+                        body="【长寿社会组织联合会】重阳节茶话会明天开始: /r/Ab3xY9/",
+                        sms_params={"event": "重阳节茶话会", "link": "/r/Ab3xY9/"})
+
+
+@pytest.mark.django_db
+def test_a_queued_sms_reaches_the_provider_after_the_commit_and_the_row_is_sent(provider, delivered):
+    with delivered():
+        message = queue_reminder()
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.last_error) == (Status.SENT, 1, "")
+    [request] = provider.requests
+    assert request["signed"] and request["key_id"] == KEY_ID and request["sign_name"] == SIGN_NAME
+    assert {name: request[name] for name in provider.expected} == provider.expected
+
+
+@pytest.mark.django_db
+def test_a_provider_that_is_busy_leaves_the_row_queued_for_a_later_attempt(provider):
+    provider.answer = provider.busy
+    message = queue_reminder()
+    assert outbox.deliver([message.pk]) == [message.pk]  # a worker's delivery: the row comes back later
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (Status.QUEUED, 1)
+    assert message.next_attempt_at > timezone.now()
+    assert "LIMIT" in message.last_error.upper() and MOBILE not in message.last_error
+
+
+# The site starts without the SDKs: they are imported only when a message is sent.
+
+SDKS = ("alibabacloud", "darabonba", "Tea", "tencentcloud")
+
+
+class MissingSdks:
+    """An import finder for which the providers' SDKs are not installed."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0].startswith(SDKS):
+            raise ImportError(f"No module named {name!r}")
+
+
+def test_the_backends_load_without_the_providers_sdks(monkeypatch):
+    for name in list(sys.modules):
+        if name.split(".")[0].startswith(SDKS) or name in ("core.sms.aliyun", "core.sms.tencent"):
+            monkeypatch.delitem(sys.modules, name)
+    for name in ("aliyun", "tencent"):
+        monkeypatch.delattr(sms, name, raising=False)  # the package's attribute comes back with the module
+    monkeypatch.setattr(sys, "meta_path", [MissingSdks(), *sys.meta_path])
+    for path in ("core.sms.aliyun.SmsBackend", "core.sms.tencent.SmsBackend"):
+        backend = sms.get_backend(path)
+        with pytest.raises(ImportError):
+            backend.send(aliyun_message())  # only sending needs the SDK
