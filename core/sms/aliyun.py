@@ -22,14 +22,8 @@ CONNECT_TIMEOUT, READ_TIMEOUT = 3, 5  # seconds: a worker does not wait longer f
 
 # Throttling and sending quotas (per number, per day or month: staff may raise them in the console) and the
 # platform's own failures. isp.RAM_PERMISSION_DENY is an isp.* code but means the key may not send: permanent.
-TEMPORARY_CODES = {
-    "isv.BUSINESS_LIMIT_CONTROL",
-    "isv.DAY_LIMIT_CONTROL",
-    "isv.MONTH_LIMIT_CONTROL",
-    "ServiceUnavailable",
-    "InternalError",
-}
-TEMPORARY_PREFIXES = ("isp.", "Throttling", "isv.BUSINESS_LIMIT")
+TEMPORARY_CODES = {"isv.DAY_LIMIT_CONTROL", "isv.MONTH_LIMIT_CONTROL", "ServiceUnavailable", "InternalError"}
+TEMPORARY_PREFIXES = ("isp.", "Throttling", "isv.BUSINESS_LIMIT")  # isv.BUSINESS_LIMIT_CONTROL, …_HOUR, …_DAY
 PERMANENT_CODES = {"isp.RAM_PERMISSION_DENY"}
 
 
