@@ -10,6 +10,7 @@ from django.utils import timezone
 from events.models import Event
 from members.models import Membership
 from projects.models import Call, Project
+from tests.clock import shanghai
 from tests.events.factories import EventFactory, EventReportFactory, completed_activity
 from tests.members.factories import CommunityFactory, MembershipFactory, OrganizationFactory
 from tests.projects.factories import CallFactory, CommunityNeedFactory, NeedResponseFactory, ProjectFactory
@@ -115,28 +116,31 @@ def test_staff_statistics_query_count_does_not_grow(client, staff_user, django_a
 def test_dashboard_query_count_does_not_grow(client, staff_user, django_assert_num_queries, size):
     make_data(size)
     client.force_login(staff_user)
-    # five counts, plus the session, the user and the page frame's lookups (3), and the staff session's
+    # six counts, plus the session, the user and the page frame's lookups (3), and the staff session's
     # renewal (3) on the first request after logging in …
-    _queries(client, django_assert_num_queries, reverse("stats:dashboard"), 13)
+    _queries(client, django_assert_num_queries, reverse("stats:dashboard"), 14)
     # … which is not repeated within the minute
-    _queries(client, django_assert_num_queries, reverse("stats:dashboard"), 10)
+    _queries(client, django_assert_num_queries, reverse("stats:dashboard"), 11)
 
 
-def test_dashboard_counts_and_links_to_the_filtered_admin_lists(client, staff_user):
+def test_dashboard_counts_and_links_to_the_filtered_admin_lists(client, staff_user, clock):
+    clock.move_to(2027, 3, 10, 9, 0)
     MembershipFactory(status=Membership.Status.APPLIED, joined_on=None)
     CallFactory(state=Call.State.REVIEWING)
     EventFactory(starts_at=timezone.now() - timedelta(days=2), state=Event.State.PUBLISHED)  # awaits its report
     behind = MembershipFactory(joined_on=date(2020, 1, 1)).organization
     keen = MembershipFactory(joined_on=date(2020, 1, 1)).organization
-    completed_activity(keen, timezone.now().replace(day=1) + timedelta(hours=1))
+    completed_activity(keen, shanghai(2027, 2, 20, 9))
+    completed_activity(keen, shanghai(2027, 3, 1, 9))
     CommunityNeedFactory()
     answered = CommunityNeedFactory()
     NeedResponseFactory(need=answered)
     client.force_login(staff_user)
     response = client.get(reverse("stats:dashboard"))
     counts = [task["count"] for task in response.context["tasks"]]
-    # Below the duty: `behind`, and the organizer the factory made for the event awaiting its report.
-    assert counts == [1, 1, 1, 2, 1]
+    # Below February's duty: `behind` (the organizer the factory made for the event awaiting its report joined
+    # in March). Without an activity yet in March: `behind` and that organizer.
+    assert counts == [1, 1, 1, 1, 2, 1]
     assert behind.membership.status == Membership.Status.ACTIVE
     for task in response.context["tasks"]:
         if task["url"].startswith("/admin/"):
