@@ -40,6 +40,9 @@ _run_travel = None
 def pytest_configure(config):
     """With TEST_NOW, the whole run (collection, fixtures, tests) starts at that moment; the clock ticks on."""
     global _run_travel
+    config.addinivalue_line(
+        "markers", "clock(*moment, tick=True): the test's clock, set before its fixtures (Shanghai time; see `clock`)"
+    )
     moment = _test_now()
     if moment is not None and _run_travel is None:
         # A timestamp, not the aware datetime: time-machine would also set the process's TZ from a zone name.
@@ -62,10 +65,27 @@ def pytest_report_header(config):
     return f"clock: moved by TEST_NOW to {local:%Y-%m-%d %H:%M} Shanghai time ({utc:%Y-%m-%d %H:%M} UTC), running on"
 
 
+def pytest_collection_modifyitems(items):
+    """A test marked `clock` gets its clock before any other fixture, so that the data its fixtures make (an
+    organization that joined "today", an event "next week") is made at the test's moment.
+    """
+    for item in items:
+        if item.get_closest_marker("clock"):
+            if "clock" in item.fixturenames:
+                item.fixturenames.remove("clock")
+            item.fixturenames.insert(0, "clock")
+
+
 @pytest.fixture
-def clock(time_machine):
-    """The clock of a test that depends on "now": `clock.move_to(2026, 12, 1, 0, 30)` (Shanghai time)."""
-    return Clock(time_machine)
+def clock(request, time_machine):
+    """The clock of a test that depends on "now". `@pytest.mark.clock(2026, 12, 1, 0, 30)` sets it (Shanghai time)
+    before the test's fixtures run; `clock.move_to(…)` and `clock.shift(…)` move it within the test.
+    """
+    clock = Clock(time_machine)
+    marker = request.node.get_closest_marker("clock")
+    if marker is not None:
+        clock.move_to(*marker.args, **marker.kwargs)
+    return clock
 
 
 @pytest.fixture(autouse=True)

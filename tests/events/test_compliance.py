@@ -105,8 +105,8 @@ def test_parse_and_shift_month():
     assert compliance.this_month(datetime(2026, 4, 30, 16, 30, tzinfo=ZoneInfo("UTC"))) == date(2026, 5, 1)
 
 
-def test_remind_monthly_duty_mails_members_without_a_planned_activity(org, other_org, clock):
-    clock.move_to(2027, 3, 1, 9)
+@pytest.mark.clock(2027, 3, 1, 9)
+def test_remind_monthly_duty_mails_members_without_a_planned_activity(org, other_org):
     month = compliance.this_month()
     starts = datetime(month.year, month.month, 15, 10, tzinfo=SHANGHAI)
     EventFactory(organization=org, starts_at=starts, ends_at=starts + timedelta(hours=2))
@@ -119,8 +119,8 @@ def test_remind_monthly_duty_mails_members_without_a_planned_activity(org, other
     assert f"{month:%Y-%m}" in mail.outbox[0].subject
 
 
-def test_compliance_page_month_selector_and_export(client, staff_user, org, other_org, clock):
-    clock.move_to(2026, 6, 10, 9)
+@pytest.mark.clock(2026, 6, 10, 9)
+def test_compliance_page_month_selector_and_export(client, staff_user, org, other_org):
     completed_activity(org, shanghai(2026, 3, 31, 23, 0))
     client.force_login(staff_user)
     response = client.get("/staff/monthly-activity/", {"month": "2026-03"})
@@ -209,12 +209,17 @@ def test_compliance_page_query_count_does_not_grow_with_data(
 
 # This month is in progress, on every duty page, at the edges of months and years ---------------------------
 
+def _edge(moment, name):
+    """A test parameter `moment`, which is also the test's clock."""
+    return pytest.param(moment, marks=pytest.mark.clock(moment), id=name)
+
+
 EDGES = [
-    pytest.param(shanghai(2027, 3, 1, 0, 30), id="first-of-month-00h30-still-the-month-before-in-utc"),
-    pytest.param(shanghai(2027, 4, 30, 23, 30), id="last-of-month-23h30-15h30-utc"),
-    pytest.param(shanghai(2026, 12, 31, 23, 30), id="31-december-23h30"),
-    pytest.param(shanghai(2027, 1, 1, 0, 30), id="1-january-00h30-still-the-year-before-in-utc"),
-    pytest.param(shanghai(2028, 2, 29, 12), id="29-february"),
+    _edge(shanghai(2027, 3, 1, 0, 30), "first-of-month-00h30-still-the-month-before-in-utc"),
+    _edge(shanghai(2027, 4, 30, 23, 30), "last-of-month-23h30-15h30-utc"),
+    _edge(shanghai(2026, 12, 31, 23, 30), "31-december-23h30"),
+    _edge(shanghai(2027, 1, 1, 0, 30), "1-january-00h30-still-the-year-before-in-utc"),
+    _edge(shanghai(2028, 2, 29, 12), "29-february"),
 ]
 
 
@@ -224,9 +229,8 @@ def _last_month(moment):
 
 @pytest.mark.parametrize("moment", EDGES)
 def test_staff_page_shows_this_month_in_progress_and_last_month_below_the_duty(
-    client, clock, staff_user, org, other_org, moment
+    client, staff_user, org, other_org, moment
 ):
-    clock.move_to(moment)
     month, last_month = date(moment.year, moment.month, 1), _last_month(moment)
     completed_activity(org, shanghai(last_month.year, last_month.month, 10, 9))  # other_org held none
     client.force_login(staff_user)
@@ -255,9 +259,8 @@ def test_staff_page_shows_this_month_in_progress_and_last_month_below_the_duty(
 
 @pytest.mark.parametrize("moment", EDGES)
 def test_staff_dashboard_follows_up_last_month_and_shows_this_month_in_progress(
-    client, clock, staff_user, org, other_org, moment
+    client, staff_user, org, other_org, moment
 ):
-    clock.move_to(moment)
     month, last_month = date(moment.year, moment.month, 1), _last_month(moment)
     completed_activity(org, shanghai(last_month.year, last_month.month, 10, 9))
     client.force_login(staff_user)
@@ -274,8 +277,7 @@ def test_staff_dashboard_follows_up_last_month_and_shows_this_month_in_progress(
 
 
 @pytest.mark.parametrize("moment", EDGES)
-def test_organization_sees_this_month_in_progress(client, clock, org, org_user, other_org, other_org_user, moment):
-    clock.move_to(moment)
+def test_organization_sees_this_month_in_progress(client, org, org_user, other_org, other_org_user, moment):
     month, last_month = date(moment.year, moment.month, 1), _last_month(moment)
     completed_activity(org, shanghai(last_month.year, last_month.month, 10, 9))
     client.force_login(org_user)
@@ -294,8 +296,7 @@ def test_organization_sees_this_month_in_progress(client, clock, org, org_user, 
 
 
 @pytest.mark.parametrize("moment", EDGES)
-def test_months_before_an_organization_joined_are_not_missed(client, clock, staff_user, moment):
-    clock.move_to(moment)
+def test_months_before_an_organization_joined_are_not_missed(client, staff_user, moment):
     month, last_month = date(moment.year, moment.month, 1), _last_month(moment)
     applicant = OrganizationFactory(name="Newcomers Association")
     membership = MembershipFactory(organization=applicant, status=Membership.Status.APPLIED, joined_on=None)
@@ -323,8 +324,8 @@ def test_months_before_an_organization_joined_are_not_missed(client, clock, staf
     assert compliance.month_totals(month)["members"] == compliance.month_totals(last_month)["members"] + 1
 
 
-def test_months_of_a_member_since_mid_month_count_from_that_month(org, clock):
-    clock.move_to(2027, 5, 20, 10)
+@pytest.mark.clock(2027, 5, 20, 10)
+def test_months_of_a_member_since_mid_month_count_from_that_month(org):
     Membership.objects.filter(organization=org).update(joined_on=date(2027, 3, 15))
     org.membership.refresh_from_db()
     history = compliance.organization_history(org)

@@ -123,8 +123,8 @@ def test_dashboard_query_count_does_not_grow(client, staff_user, django_assert_n
     _queries(client, django_assert_num_queries, reverse("stats:dashboard"), 11)
 
 
-def test_dashboard_counts_and_links_to_the_filtered_admin_lists(client, staff_user, clock):
-    clock.move_to(2027, 3, 10, 9, 0)
+@pytest.mark.clock(2027, 3, 10, 9, 0)
+def test_dashboard_counts_and_links_to_the_filtered_admin_lists(client, staff_user):
     MembershipFactory(status=Membership.Status.APPLIED, joined_on=None)
     CallFactory(state=Call.State.REVIEWING)
     EventFactory(starts_at=timezone.now() - timedelta(days=2), state=Event.State.PUBLISHED)  # awaits its report
