@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 def make_data(size):
     """`size` organizations, each with a reported event this year, a project and a community."""
     year = timezone.localdate().year
+    held = max(timezone.now() - timedelta(days=1), shanghai(year, 1, 1))  # yesterday, or 1 January's midnight
     for index in range(size):
         community = CommunityFactory()
         organization = MembershipFactory(joined_on=date(year - 1, 1, 1)).organization
@@ -28,7 +29,7 @@ def make_data(size):
         organization.government_funded = index % 2 == 0
         organization.save()
         event = EventFactory(
-            organization=organization, community=community, starts_at=timezone.now() - timedelta(days=1)
+            organization=organization, community=community, starts_at=held
         )
         EventReportFactory(event=event)
         ProjectFactory(organization=organization, state=Project.State.IN_PROGRESS, starts_on=date(year, 1, 2),
