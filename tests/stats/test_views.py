@@ -78,6 +78,15 @@ def test_staff_statistics_add_the_compliance_rate(client, staff_user):
     assert "Monthly-duty compliance rate" in response.content.decode()
 
 
+@pytest.mark.clock(2027, 3, 1, 0, 30)  # the first of the month in Shanghai, still February in UTC
+def test_staff_compliance_rate_marks_this_month_in_progress(client, staff_user):
+    client.force_login(staff_user)
+    chart = client.get(reverse("stats:staff")).context["charts"][-1]
+    assert [tick["label"] for tick in chart["ticks"]] == ["January 2027", "February 2027", "March 2027 (in progress)"]
+    chinese = client.get(reverse("stats:staff"), HTTP_ACCEPT_LANGUAGE="zh-hans").context["charts"][-1]
+    assert chinese["ticks"][-1]["label"] == "2027年3月（进行中）"
+
+
 @pytest.mark.parametrize("name", ["stats:staff", "stats:dashboard"])
 def test_staff_pages_refuse_others(client, org_user, name):
     assert client.get(reverse(name)).url.startswith(reverse("login"))
