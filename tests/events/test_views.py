@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event, Registration
+from tests.clock import shanghai
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.members.factories import CommunityFactory
 
@@ -54,12 +55,12 @@ def test_list_query_count_does_not_grow_with_data(client, django_assert_num_quer
 
 
 @pytest.mark.parametrize("count", [2, 12])
+@pytest.mark.clock(2027, 3, 1, 0, 30)  # the first of the month in Shanghai; still 28 February in UTC
 def test_month_view_query_count_does_not_grow(client, django_assert_num_queries, count, no_page_cache):
-    today = timezone.localdate()
     for n in range(count):
-        EventFactory(starts_at=timezone.now().replace(day=1) + timedelta(hours=n + 1))
+        EventFactory(starts_at=shanghai(2027, 3, 1, 1) + timedelta(hours=n))
     with django_assert_num_queries(1):
-        response = client.get(reverse("events:month", args=[today.year, today.month]))
+        response = client.get(reverse("events:month", args=[2027, 3]))
     assert response.status_code == 200
     days = [day for week in response.context["weeks"] for day in week]
     assert sum(len(day["events"]) + day["more"] for day in days) == count
@@ -452,10 +453,11 @@ def test_compliance_page_permissions(client, org_user, staff_user):
     assert client.get(url).status_code == 200
 
 
+@pytest.mark.clock(2027, 3, 15, 10)
 def test_compliance_page_lists_members_below_the_duty_first(client, staff_user, org, other_org):
     from tests.events.factories import completed_activity
 
-    completed_activity(org, timezone.now())
+    completed_activity(org, shanghai(2027, 3, 15, 8))
     client.force_login(staff_user)
     response = client.get(reverse("events:compliance"))
     rows = response.context["rows"]
