@@ -128,3 +128,36 @@ def test_beat_sends_what_was_queued_while_the_broker_was_down(site):
     worker, beat = start("worker"), start("beat")
     delivered_messages(env, 90, worker, beat)
     assert shell(env, ROW).split() == ["sent", "1"]
+
+
+def test_a_residents_sign_up_on_the_site_reaches_them_by_sms_through_the_worker(site, static_root, tmp_path):
+    """The whole path as in production: gunicorn takes the sign-up (mobile only) and answers at once; the row
+    goes to Redis after the commit; the worker sends the text with the private link."""
+    from tests.deploy.helpers import AppServer, Browser
+
+    env, start = site
+    worker = start("worker")
+    server_env = {**env, "STATIC_ROOT": str(static_root)}
+    event_pk = shell(
+        server_env,
+        "from tests.events.factories import EventFactory; print(EventFactory(title='社区义诊').pk)",
+    )
+    server = AppServer("web", server_env, tmp_path)
+    try:
+        server.wait_until_healthy()
+        browser = Browser()
+        path = f"/events/{event_pk}/sign-up/"
+        token = browser.csrf_token(server, path)
+        started = time.monotonic()
+        status, headers, page = browser.request(
+            server, "POST", path,
+            {"csrfmiddlewaretoken": token, "name": "王伯伯", "mobile": "13812345678", "consent": "on"},
+        )
+        answered = time.monotonic() - started
+        assert status == 302, page[:2000]
+        [message] = delivered_messages(env, 60, worker)
+    finally:
+        server.stop()
+    assert message["mobile"] == "13812345678" and "社区义诊" in message["text"]
+    assert "/r/" in message["text"]
+    assert answered < 5  # the page did not wait for the provider
