@@ -15,12 +15,12 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Tem
 from django_filters.views import FilterView
 
 from core.permissions import StaffRequiredMixin
+from core.spreadsheets import FORMATS, spreadsheet_response
 from members.models import Organization
 from members.services import record_personal_data_access
 
 from . import compliance, services
 from .calendar import month_calendar, month_of
-from .exports import EXPORT_FORMATS, spreadsheet_response
 from .filters import EventFilter, ManageRegistrationFilter
 from .forms import CancelEventForm, EventForm, EventReportForm, RegistrationForm
 from .ical import build_calendar
@@ -305,7 +305,7 @@ class ManageEventExportView(ManageEventMixin, View):
     """The sign-up list of one of the organizer's own events, as CSV or Excel."""
 
     def get(self, request, pk, file_format):
-        if file_format not in EXPORT_FORMATS:
+        if file_format not in FORMATS:
             raise Http404
         event = self.get_event()
         header = [_("Name"), _("Mobile number"), _("Email"), _("Status"), _("Signed up at"), _("Checked in at")]
@@ -316,7 +316,9 @@ class ManageEventExportView(ManageEventMixin, View):
         record_personal_data_access(
             user=request.user, action="export", subject=f"{event} ({file_format})", records=len(rows)
         )
-        return spreadsheet_response(file_format, f"event-{event.pk}-registrations", _("Registrations"), header, rows)
+        return spreadsheet_response(
+            file_format, f"event-{event.pk}-registrations", header, rows, title=_("Registrations")
+        )
 
 
 class ManageEventReportView(ManageEventMixin, FormView):
@@ -395,7 +397,7 @@ class ComplianceView(ComplianceMixin, ListView):
 
 class ComplianceExportView(ComplianceMixin, View):
     def get(self, request, file_format):
-        if file_format not in EXPORT_FORMATS:
+        if file_format not in FORMATS:
             raise Http404
         month = self.get_month()
         header = [_("Organization"), _("Community activities"), _("Duty met")]
@@ -404,4 +406,4 @@ class ComplianceExportView(ComplianceMixin, View):
             for name, count in compliance.compliance_for_month(month).values_list("name", "activity_count")
         ]
         name = f"monthly-activity-{month:%Y-%m}"
-        return spreadsheet_response(file_format, name, month.strftime("%Y-%m"), header, rows)
+        return spreadsheet_response(file_format, name, header, rows, title=f"{month:%Y-%m}")
