@@ -5,6 +5,7 @@ back at its end, so nothing it made outlives the tests that use it. Each test st
 savepoint of that transaction (pytest-django's `db`), so whatever a test writes is undone after it and every
 test sees the shared rows exactly as they were made. Hand tests deep copies of shared model instances
 (`copy.deepcopy`): a test that changes an object in memory must not change it for the next test.
+Only for tests in a transaction (`db`), never `transactional_db`: those commit, and empty the tables after.
 """
 
 from contextlib import contextmanager
