@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from django.http import Http404
 from django.urls import reverse
-from django.utils.translation import gettext_lazy
+from django.utils.functional import lazystr
 
 from core.spreadsheets import safe_cell, spreadsheet_response, write_csv, write_xlsx
 from members.models import Community, Organization
@@ -58,7 +58,7 @@ def test_values_keep_their_type_and_times_are_local():
     assert safe_cell(date(2028, 2, 29)) == date(2028, 2, 29)
     assert safe_cell(datetime(2028, 12, 31, 15, 30, tzinfo=UTC)) == "2028-12-31 23:30"  # Shanghai
     assert safe_cell(True) is True
-    assert safe_cell(gettext_lazy("Name")) == "Name"
+    assert safe_cell(lazystr("Name")) == "Name"  # lazy translations
 
 
 def test_csv_writer_neutralises_every_trigger_in_header_and_rows():
