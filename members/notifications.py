@@ -16,6 +16,13 @@ RULES = {
         audience=lambda c: staff_team(),
         url=lambda c: c.get("admin_url", ""),
     ),
+    "membership_application_received": Rule(
+        subject=lambda c: _("We received your membership application: %(organization)s")
+        % {"organization": c["organization"]},
+        template="members/email/application_received.txt",
+        audience=lambda c: organization_team(c["organization"]),
+        url=lambda c: c.get("portal_url", ""),
+    ),
     "membership_decided": Rule(
         subject=lambda c: _("Your membership: %(status)s") % {"status": c["membership"].get_status_display()},
         template="members/email/membership_decision.txt",

@@ -56,7 +56,7 @@ def apply_for_membership(organization, *, acting_user, note=""):
         membership.reason = ""
         membership.save(update_fields=["status", "applied_on", "application_note", "reason", "updated_at"])
         _record_change(membership, from_status, acting_user=acting_user)
-    transaction.on_commit(lambda: notify_new_application(membership))
+    notify_new_application(membership)  # outbox rows of this transaction (core.outbox)
     return membership
 
 
@@ -82,7 +82,7 @@ def _change_status(membership, to_status, *, acting_user, reason="", require_rea
         membership.joined_on = timezone.localdate()
     membership.save(update_fields=["status", "reason", "decided_at", "decided_by", "joined_on", "updated_at"])
     _record_change(membership, from_status, acting_user=acting_user, reason=reason)
-    transaction.on_commit(lambda: notify_membership_decision(membership))
+    notify_membership_decision(membership)
     return membership
 
 
@@ -127,11 +127,18 @@ def withdraw_membership(membership, *, acting_user, reason=""):
 
 
 def notify_new_application(membership):
+    """Staff hear of the application; the applicant gets a confirmation of what happens next."""
     notify(
         "membership_applied",
         membership=membership,
         organization=membership.organization,
         admin_url=reverse("admin:members_membership_change", args=[membership.pk]),
+    )
+    notify(
+        "membership_application_received",
+        membership=membership,
+        organization=membership.organization,
+        portal_url=reverse("members:manage-membership"),
     )
 
 
@@ -205,14 +212,12 @@ def invite_colleague(organization, *, email, role, acting_user):
         expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
     )
     _record_account_change(organization, AccountChange.Action.INVITED, email, role=role, acting_user=acting_user)
-    transaction.on_commit(
-        lambda: notify(
-            "invitation",
-            invitation=invitation,
-            organization=organization,
-            accept_url=reverse("members:accept-invitation", args=[invitation.token]),
-            days=INVITATION_DAYS,
-        )
+    notify(
+        "invitation",
+        invitation=invitation,
+        organization=organization,
+        accept_url=reverse("members:accept-invitation", args=[invitation.token]),
+        days=INVITATION_DAYS,
     )
     return invitation
 
@@ -236,13 +241,11 @@ def accept_invitation(invitation, *, acting_user=None, new_account=None):
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     _record_account_change(organization, AccountChange.Action.JOINED, user, role=account.role, acting_user=user)
-    transaction.on_commit(
-        lambda: notify(
-            "colleague_joined",
-            account=account,
-            organization=organization,
-            people_url=reverse("members:manage-people"),
-        )
+    notify(
+        "colleague_joined",
+        account=account,
+        organization=organization,
+        people_url=reverse("members:manage-people"),
     )
     return account
 
