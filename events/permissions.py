@@ -1,12 +1,14 @@
 """Who manages which events: an organization's users manage its own events, street-office staff
-without an organization manage the federation's own events. Everything else is a 404.
+without an organization manage the federation's own events with the events app's model permissions each page
+names (`staff_permissions`). Another organization's event is a 404.
 """
 
 from secrets import compare_digest
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 
-from core.permissions import is_staff_member
+from core.permissions import has_staff_permission, is_staff_member
 from members.permissions import OrganizationRequiredMixin, account_of
 
 from .models import Event, Registration
@@ -14,11 +16,12 @@ from .models import Event, Registration
 
 def manages_event(user, event):
     """Whether `user` organizes `event`: a user of its organization, or for the federation's own events (no
-    organization) staff without an organization. The rule EventManagerMixin scopes the portal's pages by."""
+    organization) staff without an organization allowed to change events. The rule EventManagerMixin scopes the
+    portal's pages by."""
     account = account_of(user)
     if account is not None:
         return account.organization_id == event.organization_id
-    return is_staff_member(user) and event.organization_id is None
+    return event.organization_id is None and has_staff_permission(user, "events.change_event")
 
 
 def can_cancel(registration, *, user=None, token=None):
@@ -37,10 +40,16 @@ def can_cancel(registration, *, user=None, token=None):
 
 
 class EventManagerMixin(OrganizationRequiredMixin):
-    """Portal views of the events app. Sets `self.organization` (None when staff manage federation events)."""
+    """Portal views of the events app. Sets `self.organization` (None when staff manage federation events).
+
+    Staff without an organization need every permission in `staff_permissions` (as in the admin), else 403."""
+
+    staff_permissions = ("events.view_event",)
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and account_of(request.user) is None and is_staff_member(request.user):
+            if not has_staff_permission(request.user, *self.staff_permissions):
+                raise PermissionDenied
             self.account = None
             self.organization = None
             return LoginRequiredMixin.dispatch(self, request, *args, **kwargs)

@@ -3,8 +3,11 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -303,7 +306,9 @@ def file_event_report(event, *, acting_user, attendance, volunteers, beneficiari
 def purge_personal_data(*, now=None, retention_days=None):
     """Residents' names, mobiles and emails are erased PERSONAL_DATA_RETENTION_DAYS after their event ended.
 
-    The sign-ups themselves stay (status, times), so attendance counts and statistics are unchanged.
+    The sign-ups themselves stay (status, times), so attendance counts and statistics are unchanged. What named
+    them elsewhere goes too: the messages sent to them, and the name in the admin's action log. Sign-ups have no
+    history table, and their events' history (EventChange) points at a sign-up by id only.
     Returns the number of sign-ups erased.
     """
     days = settings.PERSONAL_DATA_RETENTION_DAYS if retention_days is None else retention_days
@@ -313,7 +318,26 @@ def purge_personal_data(*, now=None, retention_days=None):
     erased = expired.update(name="", mobile="", email="", purged_at=now or timezone.now())
     for start in range(0, len(abouts), 500):  # the messages sent to them go too (mobiles, addresses, names)
         OutboxMessage.objects.filter(about__in=abouts[start : start + 500]).delete()
+    _redact_admin_log()
     return erased
+
+
+REDACTED = "—"
+
+
+def _redact_admin_log():
+    """The admin's action log ("Recent actions", each object's history) names a sign-up it records as
+    "name · event": for erased sign-ups it keeps who did what when, without the name. Covers sign-ups erased
+    before the log was redacted too. Its change messages hold field labels only; the event's admin shows sign-ups
+    read-only, so events' log entries never name one. Returns the number of entries redacted."""
+    erased = Registration.objects.filter(purged_at__isnull=False).annotate(key=Cast("pk", models.CharField()))
+    return (
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Registration), object_id__in=erased.values("key")
+        )
+        .exclude(object_repr=REDACTED)
+        .update(object_repr=REDACTED)
+    )
 
 
 # Notifications (rules in events.notifications, registered from EventsConfig.ready)

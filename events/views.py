@@ -14,7 +14,7 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
-from core.permissions import StaffRequiredMixin
+from core.permissions import StaffPermissionRequiredMixin
 from core.spreadsheets import FORMATS, spreadsheet_response
 from members.models import Organization
 from members.services import record_personal_data_access
@@ -178,6 +178,7 @@ class ManageEventListView(EventManagerMixin, ListView):
 
 
 class ManageEventCreateView(EventManagerMixin, CreateView):
+    staff_permissions = ("events.add_event",)
     form_class = EventForm
     template_name = "events/manage/event_form.html"
 
@@ -193,6 +194,8 @@ class ManageEventCreateView(EventManagerMixin, CreateView):
 
 class ManageEventMixin(EventManagerMixin):
     """Views of one of the organizer's own events: another organization's event is a 404."""
+
+    staff_permissions = ("events.view_event", "events.view_registration")  # the page lists sign-ups
 
     def get_event(self):
         if not hasattr(self, "_event"):
@@ -210,6 +213,7 @@ class ManageEventMixin(EventManagerMixin):
 
 
 class ManageEventUpdateView(ManageEventMixin, UpdateView):
+    staff_permissions = ("events.change_event",)
     form_class = EventForm
     template_name = "events/manage/event_form.html"
 
@@ -257,6 +261,8 @@ def _status_counts(event):
 class ManageEventActionView(ManageEventMixin, View):
     """POST-only actions on an event; the service decides whether they are allowed."""
 
+    staff_permissions = ("events.change_event",)
+
     def post(self, request, *args, **kwargs):
         try:
             self.act(self.get_event())
@@ -272,6 +278,7 @@ class ManageEventPublishView(ManageEventActionView):
 
 
 class ManageEventCancelView(ManageEventMixin, FormView):
+    staff_permissions = ("events.change_event",)
     form_class = CancelEventForm
     template_name = "events/manage/event_cancel.html"
 
@@ -287,6 +294,8 @@ class ManageEventCancelView(ManageEventMixin, FormView):
 
 class ManageRegistrationActionView(ManageEventMixin, View):
     """Check in, undo a check-in, or cancel one sign-up of the organizer's own event."""
+
+    staff_permissions = ("events.change_registration",)
 
     actions = {
         "check-in": (services.check_in_registration, gettext_lazy("%(name)s is checked in.")),
@@ -312,6 +321,8 @@ class ManageRegistrationActionView(ManageEventMixin, View):
 class ManageEventExportView(ManageEventMixin, View):
     """The sign-up list of one of the organizer's own events, as CSV or Excel."""
 
+    staff_permissions = ("events.view_registration",)
+
     def get(self, request, pk, file_format):
         if file_format not in FORMATS:
             raise Http404
@@ -330,6 +341,7 @@ class ManageEventExportView(ManageEventMixin, View):
 
 
 class ManageEventReportView(ManageEventMixin, FormView):
+    staff_permissions = ("events.change_event",)
     form_class = EventReportForm
     template_name = "events/manage/event_report.html"
 
@@ -352,6 +364,8 @@ class ManageEventReportView(ManageEventMixin, FormView):
 class ManageRegistrationListView(EventManagerMixin, FilterView):
     """Sign-ups across the organizer's events. Mobile numbers are masked here; the event's own page shows them."""
 
+    staff_permissions = ("events.view_registration",)
+
     filterset_class = ManageRegistrationFilter
     template_name = "events/manage/registration_list.html"
     paginate_by = 50
@@ -366,7 +380,9 @@ class ManageRegistrationListView(EventManagerMixin, FilterView):
 # Staff: the monthly activity duty
 
 
-class ComplianceMixin(StaffRequiredMixin):
+class ComplianceMixin(StaffPermissionRequiredMixin):
+    permission_required = "stats.view_compliance"
+
     def get_month(self):
         current = compliance.this_month()
         month = compliance.parse_month(self.request.GET.get("month"), default=current)

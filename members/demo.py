@@ -9,9 +9,10 @@ import random
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from core.permissions import STAFF_GROUP
 from core.validators import CREDIT_CODE_ALPHABET, credit_code_check_character
 
 from .models import (
@@ -28,7 +29,6 @@ from .models import (
 
 DEMO_PASSWORD = "Changshou-2026"
 FEDERATION_FOUNDED = date(2016, 7, 1)
-STAFF_GROUP = "街道工作人员"
 REVIEWER_GROUP = "评审专家"
 
 COMMUNITIES = [
@@ -191,7 +191,7 @@ def seed(stdout=None):
             organization.save(update_fields=["incubation_status", "incubating_since", "graduated_on"])
 
     staff = _user(User, "staff", "街道工作人员 王老师", "staff@changshou.demo", is_staff=True)
-    _staff_group().user_set.add(staff)
+    Group.objects.get(name=STAFF_GROUP).user_set.add(staff)  # its permissions: stats migration 0002
     _user(User, "admin", "系统管理员", "admin@changshou.demo", is_staff=True, is_superuser=True)
 
     # Membership: 64 founding members (established before July 2016), then ~36 joined since.
@@ -256,12 +256,6 @@ def _user(User, username, full_name, email, *, is_staff=False, is_superuser=Fals
         user.set_password(DEMO_PASSWORD)
         user.save()
     return user
-
-
-def _staff_group():
-    group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
-    group.permissions.set(Permission.objects.filter(content_type__app_label__in=["members", "projects", "events"]))
-    return group
 
 
 def _membership(organization, status, on, staff, *, founding=False, reason=""):

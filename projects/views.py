@@ -12,7 +12,7 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Upd
 from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
-from core.permissions import StaffRequiredMixin
+from core.permissions import StaffPermissionRequiredMixin
 from members.permissions import ActiveMemberRequiredMixin, OrganizationRequiredMixin
 
 from . import scoring, services
@@ -354,9 +354,10 @@ class ReviewProposalView(LoginRequiredMixin, UpdateView):
 # Staff
 
 
-class RankingView(StaffRequiredMixin, SingleObjectMixin, ListView):
+class RankingView(StaffPermissionRequiredMixin, SingleObjectMixin, ListView):
     """Staff rank a call's proposals by weighted mean score and decide them, 50 a page; ranks run on across pages."""
 
+    permission_required = ("projects.view_project", "projects.view_review")
     template_name = "projects/staff/ranking.html"
     paginate_by = 50
 
@@ -385,7 +386,10 @@ class RankingView(StaffRequiredMixin, SingleObjectMixin, ListView):
         }
 
 
-class DecideProjectView(StaffRequiredMixin, FormView):
+class DecideProjectView(StaffPermissionRequiredMixin, FormView):
+    """Staff approve or reject a proposal: the admin's approve and reject actions ask for the same permission."""
+
+    permission_required = "projects.change_project"
     form_class = DecisionForm
     template_name = "projects/staff/decide.html"
 
@@ -415,8 +419,10 @@ class DecideProjectView(StaffRequiredMixin, FormView):
         return redirect("admin:projects_project_change", project.pk)
 
 
-class CallStateView(StaffRequiredMixin, View):
+class CallStateView(StaffPermissionRequiredMixin, View):
     """Staff move a call to its next state from the ranking page (POST)."""
+
+    permission_required = "projects.change_call"
 
     def post(self, request, pk):
         call = get_object_or_404(Call, pk=pk)

@@ -1,6 +1,6 @@
 from django.views.generic import TemplateView
 
-from core.permissions import StaffRequiredMixin
+from core.permissions import StaffPermissionRequiredMixin
 
 from . import dashboard, pages
 from .figures import Filters
@@ -32,16 +32,18 @@ class StatsView(TemplateView):
         )
 
 
-class StaffStatsView(StaffRequiredMixin, StatsView):
+class StaffStatsView(StaffPermissionRequiredMixin, StatsView):
     """The staff version: also the monthly-duty compliance rate."""
 
+    permission_required = "stats.view_statistics"
     is_staff_page = True
 
     def get_charts(self, filters, communities):
         return pages.staff_charts(filters, communities)
 
 
-class StaffDashboardView(StaffRequiredMixin, TemplateView):
+class StaffDashboardView(StaffPermissionRequiredMixin, TemplateView):
+    permission_required = "stats.view_dashboard"
     template_name = "stats/dashboard.html"
 
     def get_context_data(self, **kwargs):

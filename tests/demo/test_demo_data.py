@@ -1,7 +1,10 @@
 """The demo world: what `make run` shows."""
 
+from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
+from django.urls import reverse
 
+from core.permissions import STAFF_GROUP
 from core.pictures import size_name
 from events import demo as events_demo
 from events.compliance import compliance_for_month, shift_month, this_month
@@ -34,3 +37,12 @@ def test_the_demo_pictures_have_their_versions(demo_world):
     for image in photos:
         width = image.instance.image_width if hasattr(image.instance, "image_width") else image.instance.cover_width
         assert width and default_storage.exists(size_name(image.name, 640)), image.name
+
+
+def test_the_demo_staff_member_works_through_the_staff_group(demo_world, client):
+    """The demo's "staff" is no superuser: the group 街道工作人员 opens the staff pages to them."""
+    staff = get_user_model().objects.get(username="staff")
+    assert not staff.is_superuser and list(staff.groups.values_list("name", flat=True)) == [STAFF_GROUP]
+    client.force_login(staff)
+    for url in (reverse("stats:dashboard"), reverse("stats:staff"), reverse("events:compliance")):
+        assert client.get(url).status_code == 200, url

@@ -375,11 +375,20 @@ def test_the_organizer_and_the_link_cancel_a_sign_up_others_may_not(org, org_use
 
 
 def test_staff_organize_the_federations_own_events(staff_user):
-    from events.permissions import can_cancel
+    """Staff in the group 街道工作人员 (allowed to change events) organize them; staff without permissions don't."""
+    from django.contrib.auth.models import Group
+
+    from core.permissions import STAFF_GROUP
+    from events.permissions import can_cancel, manages_event
     from tests.members.factories import UserFactory
 
     clerk = UserFactory(username="clerk", is_staff=True)
     federation_sign_up = RegistrationFactory(event=EventFactory(organization=None))
+    assert not manages_event(clerk, federation_sign_up.event)
+    assert not can_cancel(federation_sign_up, user=clerk)
+    Group.objects.get(name=STAFF_GROUP).user_set.add(clerk)
+    clerk = type(clerk).objects.get(pk=clerk.pk)  # permissions are cached on the user object
+    assert manages_event(clerk, federation_sign_up.event)
     assert can_cancel(federation_sign_up, user=clerk)
     services.cancel_registration(federation_sign_up, acting_user=clerk)
 

@@ -1,5 +1,8 @@
 """Personal data: masked mobiles, no-store caching of private pages, consent recorded, audited exports."""
 
+import json
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -68,3 +71,58 @@ def test_exports_and_reveals_of_personal_data_are_audited(client, registration, 
     # The log itself holds no personal data.
     assert not PersonalDataAccess.objects.filter(subject__contains=MOBILE).exists()
     assert not PersonalDataAccess.objects.filter(subject__contains="张阿姨").exists()
+
+
+def rows_naming(text):
+    """Every row of every table that holds `text` in a text column (JSON columns hold it escaped)."""
+    from django.apps import apps
+    from django.db import models
+    from django.db.models import Q
+    from django.db.models.functions import Cast
+
+    escaped = json.dumps(text)[1:-1]
+    found = []
+    for model in apps.get_models():
+        if not model._meta.managed or model._meta.proxy:
+            continue
+        query, annotations = Q(), {}
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.JSONField):
+                annotations[f"_{field.column}_text"] = Cast(field.name, models.TextField())
+                query |= Q(**{f"_{field.column}_text__contains": escaped})
+            elif isinstance(field, (models.CharField, models.TextField)):
+                query |= Q(**{f"{field.name}__contains": text}) | Q(**{f"{field.name}__contains": escaped})
+        if query and model._default_manager.annotate(**annotations).filter(query).exists():
+            found.append(model._meta.label)
+    return found
+
+
+@pytest.mark.clock(2026, 3, 2, 10, 0)
+def test_the_purge_leaves_no_trace_of_a_resident_s_name(client, clock, settings, staff_user):
+    """A sign-up corrected in the admin is named in the admin's action log ("Recent actions") and in the
+    messages sent to the resident; once the retention period is over, the purge erases the name everywhere."""
+    from django.contrib.admin.models import LogEntry
+
+    from events import services
+
+    event = EventFactory()  # next week
+    registration = services.register_for_event(
+        event, name="欧阳小芳", mobile="13912345678", email="xf@example.org", consent=True
+    )
+    client.force_login(staff_user)
+    response = client.post(
+        reverse("admin:events_registration_change", args=[registration.pk]),
+        {"name": "欧阳晓芳", "mobile": "13912345678", "email": "xf@example.org"},
+    )
+    assert response.status_code == 302
+    assert LogEntry.objects.get(object_id=str(registration.pk)).object_repr.startswith("欧阳晓芳 · ")
+    assert "core.OutboxMessage" in rows_naming("欧阳小芳")
+    assert "admin.LogEntry" in rows_naming("欧阳晓芳")
+
+    clock.shift(timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS + 8))
+    assert services.purge_personal_data() == 1
+    assert rows_naming("欧阳") == []
+    assert rows_naming("13912345678") == [] and rows_naming("xf@example.org") == []
+    entry = LogEntry.objects.get(object_id=str(registration.pk))
+    assert (entry.object_repr, entry.user_id, entry.action_flag) == ("—", staff_user.pk, 2)  # who and what stay
+    assert "欧阳" not in client.get(reverse("admin:index")).content.decode()  # "Recent actions"
