@@ -185,6 +185,31 @@ def test_staff_see_the_outbox_and_send_failed_messages_again(client, staff_user,
     assert message.status == Status.SENT and len(sms.outbox) == 1
 
 
+def test_street_office_staff_see_the_outbox_and_resend(client, delivered, settings):
+    """Not only superusers: the group 街道工作人员 holds the outbox's permissions (stats/0003)."""
+    from django.contrib.auth.models import Group
+
+    from tests.members.factories import UserFactory
+
+    settings.SMS_BACKEND = "tests.core.test_outbox.FlakySms"
+    FlakySms.failures = [sms.PermanentError("template not approved")]
+    message = sms_row()
+    outbox.deliver([message.pk])
+    clerk = UserFactory(username="clerk", is_staff=True)
+    clerk.groups.add(Group.objects.get(name="街道工作人员"))
+    client.force_login(clerk)
+    assert client.get(reverse("admin:core_outboxmessage_changelist")).status_code == 200
+    with delivered():
+        client.post(
+            reverse("admin:core_outboxmessage_changelist"), {"action": "send_again", "_selected_action": [message.pk]}
+        )
+    message.refresh_from_db()
+    assert message.status == Status.SENT
+    plain_staff = UserFactory(username="no-perms", is_staff=True)
+    client.force_login(plain_staff)
+    assert client.get(reverse("admin:core_outboxmessage_changelist")).status_code == 403
+
+
 def test_other_users_cannot_open_the_outbox(client, org_user):
     client.force_login(org_user)
     response = client.get(reverse("admin:core_outboxmessage_changelist"))
