@@ -45,7 +45,7 @@ def parse_args():
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8071")))
     parser.add_argument("--seconds", type=float, default=None, help="per page and concurrency (default 5, small 3)")
     parser.add_argument("--max-requests", type=int, default=5000, help="per page and concurrency")
-    parser.add_argument("--only", default="", help="comma-separated page names to run")
+    parser.add_argument("--only", default="", help="comma-separated page names to run ('sign-ups' included)")
     parser.add_argument("--no-signups", action="store_true", help="skip the sign-ups (bench/signups.py)")
     return parser.parse_args()
 
@@ -306,8 +306,8 @@ def main():
     from django.core.cache import cache
 
     cache.clear()  # the bench's own Redis database: no page or figure left from an earlier run
-    if args.only:
-        wanted = {name.strip() for name in args.only.split(",")} | {"baseline"}
+    wanted = {name.strip() for name in args.only.split(",")} | {"baseline"} if args.only else None
+    if wanted:
         pages = [page for page in pages if page[0] in wanted]
 
     results = []
@@ -348,7 +348,7 @@ def main():
         stop_server(server)
 
     signup_result = None
-    if not args.no_signups and not args.only:
+    if not args.no_signups and (not wanted or "sign-ups" in wanted):
         import signups
 
         signup_result = signups.measure(env, args.port)

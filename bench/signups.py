@@ -8,7 +8,9 @@ for both. At concurrency 1 and 8, N residents (200) then sign up for an event cr
 a mobile and no e-mail, so each sign-up queues one SMS): each GETs the sign-up page for its CSRF cookie and token,
 then POSTs the form like a browser (Origin header, plain http on loopback); only the POST is timed. When the last
 POST has returned it counts the run's SMS rows already sent (with the slow provider: a page that waited for its
-message would show here, and in a POST slower than 2 s), then waits for the worker to send all of them.
+message would show here, and in a POST slower than 2 s), then waits for the worker to send all of them. Each
+backend runs twice with half the sign-ups, in the order console, slow, slow, console (ORDER): the machine is
+shared, and a load that drifts during the run then does not favour one backend.
 
 Cleans up after itself: gunicorn and the worker stopped, the events, sign-ups and outbox rows of the run deleted,
 the queue's keys removed from Redis. Not a test: it is never run by `make test` or CI.
@@ -37,6 +39,9 @@ BACKENDS = [
     ("console", "core.sms.console.SmsBackend"),
     ("slow (2 s)", "bench.slow_sms.SmsBackend"),
 ]
+# Each backend runs twice, half the sign-ups each time, in the order A B B A: the machine is shared and its load
+# drifts during a run, and a drift that favoured whichever backend ran first would show up as a ratio.
+ORDER = [0, 1, 1, 0]
 SLOW_SECONDS = 2.0
 TARGET_RATIO = 1.2  # issue 15: the p95 within 20 % of the console's
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -100,17 +105,18 @@ def sign_up_client(port, event_id, first_mobile, count, concurrency):
     for thread in threads:
         thread.join()
     wall = time.monotonic() - started
-    latencies.sort()
+    return {"latencies": latencies, "statuses": statuses, "seconds": wall, "problems": problems}
+
+
+def summary(latencies, count, seconds):
+    latencies = sorted(latencies)
     return {
         "signups": count,
-        "statuses": statuses,
-        "seconds": round(wall, 3),
-        "per_second": round(count / wall, 1) if wall else 0,
+        "per_second": round(count / seconds, 1) if seconds else 0,
         "p50_ms": round(percentile(latencies, 0.50) or 0, 1),
         "p95_ms": round(percentile(latencies, 0.95) or 0, 1),
         "p99_ms": round(percentile(latencies, 0.99) or 0, 1),
         "max_ms": round(latencies[-1], 1) if latencies else 0,
-        "problems": problems,
     }
 
 
@@ -214,7 +220,6 @@ def measure(env, port, *, signups=200, concurrencies=(1, 8), worker_concurrency=
     # Fresh numbers for every run: the daily SMS limit per mobile (SMS_DAILY_LIMIT) would skip repeated ones.
     next_mobile = [13900000000 + secrets.randbelow(80_000_000)]
     events, mobiles = [], []
-    runs = []
     load_before = os.getloadavg()
 
     def residents(count):
@@ -224,9 +229,12 @@ def measure(env, port, *, signups=200, concurrencies=(1, 8), worker_concurrency=
         mobiles.extend(numbers)
         return first, numbers
 
+    blocks = {}  # (backend label, concurrency) -> the POSTs of its two halves
     try:
         with tempfile.TemporaryDirectory(prefix="bench-signups-") as folder:
-            for label, backend in BACKENDS:
+            for position, index in enumerate(ORDER):
+                label, backend = BACKENDS[index]
+                count = signups // 2 if ORDER.index(index) == position else signups - signups // 2
                 backend_env = {**env, "SMS_BACKEND": backend, "CELERY_QUEUE": queue,
                                "SLOW_SMS_SECONDS": str(SLOW_SECONDS)}
                 server = bench.start_server(backend_env, port)
@@ -239,18 +247,18 @@ def measure(env, port, *, signups=200, concurrencies=(1, 8), worker_concurrency=
                     client(port, warm_up.pk, first, 20, 4)  # every gunicorn worker has served a sign-up
                     wait_for_delivery(numbers, 60)
                     for concurrency in concurrencies:
-                        event = create_event(signups, f"{label}, concurrency {concurrency}")
+                        event = create_event(count, f"{label}, concurrency {concurrency}")
                         events.append(event.pk)
-                        first, numbers = residents(signups)
-                        result = client(port, event.pk, first, signups, concurrency)
+                        first, numbers = residents(count)
+                        result = client(port, event.pk, first, count, concurrency)
                         result["sms_when_last_post_returned"] = sms_statuses(numbers)
-                        wait = 30 + 2 * signups * (SLOW_SECONDS if "slow" in backend else 0.05) / worker_concurrency
+                        wait = 30 + 2 * count * (SLOW_SECONDS if "slow" in backend else 0.05) / worker_concurrency
                         result["sms_after_waiting"], result["waited_s"] = wait_for_delivery(numbers, wait)
-                        result.update(backend=label, sms_backend=backend, concurrency=concurrency)
-                        runs.append(result)
-                        print(f"  sign-ups c={concurrency} {label:<11} {result['per_second']:>5.1f}/s  "
-                              f"p50 {result['p50_ms']:>6.1f} ms  p95 {result['p95_ms']:>6.1f} ms  "
-                              f"max {result['max_ms']:>6.1f} ms  POSTs {result['statuses']}  "
+                        blocks.setdefault((label, concurrency), []).append(result)
+                        half = summary(result["latencies"], count, result["seconds"])
+                        print(f"  sign-ups c={concurrency} {label:<11} {half['per_second']:>5.1f}/s  "
+                              f"p50 {half['p50_ms']:>6.1f} ms  p95 {half['p95_ms']:>6.1f} ms  "
+                              f"max {half['max_ms']:>6.1f} ms  POSTs {result['statuses']}  "
                               f"SMS at the end {result['sms_when_last_post_returned']}, "
                               f"after {result['waited_s']} s {result['sms_after_waiting']}", flush=True)
                         for problem in result["problems"]:
@@ -266,6 +274,29 @@ def measure(env, port, *, signups=200, concurrencies=(1, 8), worker_concurrency=
         if leftover:  # the queue, its binding and the worker's control queues: not the cache's keys
             broker.delete(*leftover)
 
+    def added(dicts):
+        total = {}
+        for one in dicts:
+            for key, value in one.items():
+                total[key] = total.get(key, 0) + value
+        return total
+
+    runs = []
+    for concurrency in concurrencies:
+        for label, backend in BACKENDS:
+            halves = blocks[(label, concurrency)]
+            run = summary([ms for half in halves for ms in half["latencies"]],
+                          sum(sum(half["statuses"].values()) for half in halves),
+                          sum(half["seconds"] for half in halves))
+            run.update(
+                backend=label, sms_backend=backend, concurrency=concurrency,
+                statuses=added(half["statuses"] for half in halves),
+                sms_when_last_post_returned=added(half["sms_when_last_post_returned"] for half in halves),
+                sms_after_waiting=added(half["sms_after_waiting"] for half in halves),
+                waited_s=max(half["waited_s"] for half in halves),
+                halves_p95_ms=[summary(half["latencies"], 1, 1)["p95_ms"] for half in halves],
+            )
+            runs.append(run)
     ratios = {}
     for concurrency in concurrencies:
         console, slow = (next(r for r in runs if r["backend"] == label and r["concurrency"] == concurrency)
@@ -285,7 +316,8 @@ def measure(env, port, *, signups=200, concurrencies=(1, 8), worker_concurrency=
 def table(result):
     lines = [
         f"Sign-ups with a slow SMS provider: {result['signups_per_run']} sign-up POSTs per run (each after a GET of "
-        f"the form, not timed), worker {result['worker']}, load average before/after "
+        f"the form, not timed) in two halves, backends in the order console, slow, slow, console; worker "
+        f"{result['worker']}, load average before/after "
         f"{result['load_average_before'][0]:.1f}/{result['load_average_after'][0]:.1f}.",
         "",
         "| sign-ups | SMS backend | sign-ups/s | p50 ms | p95 ms | p99 ms | max ms | POST statuses "
