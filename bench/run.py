@@ -6,7 +6,8 @@
 2. Starts gunicorn with production settings (DEBUG off, a generated SECRET_KEY, plain http on loopback).
 3. Measures each page: queries and HTML size through Django's test client against the same database, then
    throughput and latency with bench/load.py in a separate process at concurrency 1 and 8, after a warm-up.
-4. Prints a markdown table and writes bench/results/<date>-<scale>.json and .md.
+4. Measures sign-up POSTs with the console and a slow SMS provider (bench/signups.py; --no-signups skips it).
+5. Prints a markdown table and writes bench/results/<date>-<scale>.json and .md.
 Not a test: it is never run by `make test` or CI.
 """
 
@@ -34,13 +35,18 @@ SCALES = {
 CONCURRENCY = [1, 8]
 
 
+def cores():
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", choices=SCALES, default=os.environ.get("SCALE") or "full")
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8071")))
     parser.add_argument("--seconds", type=float, default=None, help="per page and concurrency (default 5, small 3)")
     parser.add_argument("--max-requests", type=int, default=5000, help="per page and concurrency")
-    parser.add_argument("--only", default="", help="comma-separated page names to run")
+    parser.add_argument("--only", default="", help="comma-separated page names to run ('sign-ups' included)")
+    parser.add_argument("--no-signups", action="store_true", help="skip the sign-ups (bench/signups.py)")
     return parser.parse_args()
 
 
@@ -300,8 +306,8 @@ def main():
     from django.core.cache import cache
 
     cache.clear()  # the bench's own Redis database: no page or figure left from an earlier run
-    if args.only:
-        wanted = {name.strip() for name in args.only.split(",")} | {"baseline"}
+    wanted = {name.strip() for name in args.only.split(",")} | {"baseline"} if args.only else None
+    if wanted:
         pages = [page for page in pages if page[0] in wanted]
 
     results = []
@@ -341,6 +347,12 @@ def main():
     finally:
         stop_server(server)
 
+    signup_result = None
+    if not args.no_signups and (not wanted or "sign-ups" in wanted):
+        import signups
+
+        signup_result = signups.measure(env, args.port)
+
     for concurrency in CONCURRENCY:
         base = results[0]["runs"][str(concurrency)]["rps"] or 1
         for row in results:
@@ -351,7 +363,7 @@ def main():
     stamp = datetime.now(UTC).strftime("%Y-%m-%d-%H%M")
     meta = {
         "date": stamp, "scale": args.scale, "sizes": SCALES[args.scale], "seconds_per_run": seconds,
-        "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "cores": cores(),
         "server": "gunicorn (gunicorn.conf.py defaults), ENVIRONMENT=production, DEBUG off, PostgreSQL, Redis cache",
         "columns": "queries and uncached ms: one request rendered without the page cache (test client, median of 5); "
         "req/s and latencies: the running server, anonymous public pages from the page cache after the first request",
@@ -360,10 +372,12 @@ def main():
         [f"Benchmark {stamp} UTC, scale {args.scale} {SCALES[args.scale] or '(demo data)'}, "
          f"{meta['cores']} cores, {seconds:g} s per page and concurrency."]
         + [table(results, concurrency) for concurrency in CONCURRENCY]
+        + ([signups.table(signup_result)] if signup_result else [])
     )
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
-    (out / f"{stamp}-{args.scale}.json").write_text(json.dumps({**meta, "pages": results}, indent=2) + "\n")
+    report = {**meta, "pages": results, "signups": signup_result}
+    (out / f"{stamp}-{args.scale}.json").write_text(json.dumps(report, indent=2) + "\n")
     (out / f"{stamp}-{args.scale}.md").write_text(markdown + "\n")
     print()
     print(markdown)
