@@ -111,8 +111,6 @@ MATRIX |= {
     "events:registration": (lambda w: {"token": _event(w).registrations.get().token}, PUBLIC),
     "events:short-link": (lambda w: {"code": _event(w).registrations.get().short_code}, outcomes(302, 302)),
     "events:registration-cancel": (lambda w: {"token": _event(w).registrations.get().token}, outcomes(405, 405)),
-    # The short link of text messages leads everyone who holds it to the private page (a redirect).
-    "events:short-link": (lambda w: {"code": _event(w).registrations.get().short_code}, outcomes(302, 302)),
     "events:manage-list": (None, EVENT_PORTAL),
     "events:manage-create": (None, EVENT_PORTAL),
     "events:manage-registrations": (None, EVENT_PORTAL),
