@@ -3,7 +3,6 @@
 from datetime import UTC
 
 from django.conf import settings
-from django.utils import timezone
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
@@ -29,12 +28,11 @@ def build_calendar(events, *, name):
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     base = site_url()  # links: the address the subscriber used
     host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0] or "federation-portal"  # UIDs: stable
-    now = timezone.now()
     for event in events:
         url = base + event.get_absolute_url()
         entry = CalendarEvent()
         entry.add("uid", f"event-{event.pk}@{host}")
-        entry.add("dtstamp", now)
+        entry.add("dtstamp", event.updated_at)  # not the clock: the same feed has the same bytes (ETag, 304)
         entry.add("last-modified", event.updated_at)
         entry.add("dtstart", event.starts_at.astimezone(UTC))
         entry.add("dtend", event.ends_at.astimezone(UTC))
