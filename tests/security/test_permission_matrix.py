@@ -94,6 +94,7 @@ MATRIX |= {
     "events:sign-up": (lambda w: {"pk": _event(w).pk}, PUBLIC),  # the form; no account needed
     "events:registration": (lambda w: {"token": _event(w).registrations.get().token}, PUBLIC),
     "events:registration-cancel": (lambda w: {"token": _event(w).registrations.get().token}, outcomes(405, 405)),
+    "events:short-link": (lambda w: {"code": _event(w).registrations.get().short_code}, outcomes(302, 302)),
     "events:manage-list": (None, EVENT_PORTAL),
     "events:manage-create": (None, EVENT_PORTAL),
     "events:manage-registrations": (None, EVENT_PORTAL),
