@@ -1,4 +1,4 @@
-"""Residents finding their way back to their sign-ups without the private link.
+"""Residents finding their way back without the private link, and the text-message switch of the private page.
 
 "My sign-ups" (/events/my/): the resident gives a mobile, gets a code by text message (events.services) and,
 with it, sees that number's sign-ups for SESSION_MINUTES, each linking to its private page (where it can be
@@ -8,7 +8,7 @@ being checked and, once its code was right, since when; the pages are never stor
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -122,3 +122,18 @@ class ForgetMobileView(View):
     def post(self, request):
         request.session.pop(SESSION_KEY, None)
         return redirect("events:my-sign-ups")
+
+
+class RegistrationTextMessagesView(View):
+    """The stop link of the private sign-up page (and its undo): no more text messages to the sign-up's mobile."""
+
+    def post(self, request, token):
+        registration = get_object_or_404(Registration, token=token)
+        receive = request.POST.get("receive")
+        if receive == "no":
+            services.stop_text_messages(registration)
+            messages.success(request, _("We will send no more text messages to this number."))
+        elif receive == "yes":
+            services.resume_text_messages(registration)
+            messages.success(request, _("Text messages to this number are on again."))
+        return redirect(registration)

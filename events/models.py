@@ -16,7 +16,7 @@ from django.utils.http import int_to_base36
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import ChangeRecord
+from core.models import ChangeRecord, SmsOptOut
 from core.pictures import PictureField, upload_path
 from core.validators import mask_mobile, validate_mobile
 from members.models import Community, Organization
@@ -448,6 +448,14 @@ class Registration(models.Model):
         if registration is None or not constant_time_compare(registration._short_signature(), code[-length:]):
             return None
         return registration
+
+    @property
+    def receives_text_messages(self):
+        """Whether text messages may go to this sign-up's mobile (False: the resident stopped them with the link
+        on the private page, or by replying TD); None when there is no mobile any more (personal data erased)."""
+        if not self.mobile:
+            return None
+        return not SmsOptOut.objects.filter(mobile=self.mobile).exists()
 
     @property
     def holds_place(self):

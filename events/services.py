@@ -10,7 +10,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.models import OutboxMessage
+from core.models import OutboxMessage, SmsOptOut
 from core.notifications import notify
 from core.validators import normalize_mobile
 
@@ -390,7 +390,7 @@ def send_duty_reminder(organization, *, month):
     )
 
 
-# Finding one's sign-ups by mobile (/events/my/)
+# Finding one's sign-ups by mobile (/events/my/) and stopping text messages
 
 
 LOOKUP_CODE_KIND = "event_lookup_code"
@@ -462,3 +462,17 @@ def _check_lookup_code(mobile, code):
         % {"count": latest.tries_left},
         code="wrong",
     )
+
+
+def stop_text_messages(registration):
+    """The resident stops text messages to the sign-up's mobile (the link on the private page): from now on no
+    text message of the portal goes to that number, for any sign-up, codes to find sign-ups included
+    (core.outbox keeps them as "not sent"), until the resident turns them on again."""
+    if registration.mobile:
+        SmsOptOut.objects.get_or_create(mobile=registration.mobile)
+
+
+def resume_text_messages(registration):
+    """The resident undoes stop_text_messages(): text messages go to the sign-up's mobile again."""
+    if registration.mobile:
+        SmsOptOut.objects.filter(mobile=registration.mobile).delete()

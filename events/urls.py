@@ -41,7 +41,7 @@ urlpatterns = [
     ),
 ]
 
-# Finding one's sign-ups by mobile. Appended with its own
+# Finding one's sign-ups by mobile, and the text-message switch of the private page. Appended with its own
 # import so that it merges cleanly with work on the lines above.
 from . import lookup  # noqa: E402
 
@@ -50,4 +50,9 @@ urlpatterns += [
     path("events/my/code/", lookup.RequestCodeView.as_view(), name="my-sign-ups-code"),
     path("events/my/verify/", lookup.VerifyCodeView.as_view(), name="my-sign-ups-verify"),
     path("events/my/forget/", lookup.ForgetMobileView.as_view(), name="my-sign-ups-forget"),
+    path(
+        "events/sign-ups/<str:token>/text-messages/",
+        lookup.RegistrationTextMessagesView.as_view(),
+        name="registration-text-messages",
+    ),
 ]

@@ -1,5 +1,5 @@
 """Find my sign-ups (/events/my/): a code by text message to the mobile, then that mobile's sign-ups with their
-private links; the page never tells whether a number signed up."""
+private links; the page never tells whether a number signed up. And the stop link of the private page."""
 
 import re
 from datetime import timedelta
@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import sms
-from core.models import OutboxMessage
+from core.models import OutboxMessage, SmsOptOut
 from events import services
 from events.lookup import SESSION_MINUTES
 from events.models import Event, LookupCode
@@ -312,6 +312,50 @@ def test_the_events_list_sign_up_form_and_private_page_link_to_it(client, sign_u
                 sign_ups["upcoming"].get_absolute_url()):
         content = client.get(url).content.decode()
         assert f'href="{PAGE}"' in content and "Find your sign-ups" in content
+
+
+# Stopping text messages from the private page
+
+
+def test_the_stop_link_stops_every_text_to_that_mobile_and_can_be_undone(client, sign_ups, delivered):
+    registration = sign_ups["upcoming"]
+    url = reverse("events:registration-text-messages", args=[registration.token])
+    page = client.get(registration.get_absolute_url()).content.decode()
+    assert "Stop text messages" in page and f'action="{url}"' in page
+
+    response = client.post(url, {"receive": "no"})
+    assert response.status_code == 302 and response["Location"] == registration.get_absolute_url()
+    assert SmsOptOut.objects.filter(mobile=MOBILE).exists()
+    page = client.get(registration.get_absolute_url()).content.decode()
+    assert "We will send no more text messages to this number." in page and "Receive text messages again" in page
+    with delivered():
+        services.notify_registration(registration, "event_changed")
+        ask_code(client)  # the code to find sign-ups too
+    assert sms.outbox == []
+    statuses = set(OutboxMessage.objects.filter(recipient=MOBILE).values_list("status", flat=True))
+    assert statuses == {OutboxMessage.Status.SKIPPED}
+
+    client.post(url, {"receive": "yes"})
+    assert not SmsOptOut.objects.filter(mobile=MOBILE).exists()
+    assert "Stop text messages" in client.get(registration.get_absolute_url()).content.decode()
+    with delivered():
+        services.notify_registration(registration, "event_changed")
+    assert [message.mobile for message in sms.outbox] == [MOBILE]
+
+
+def test_the_stop_link_needs_the_private_token(client, sign_ups):
+    url = reverse("events:registration-text-messages", args=[sign_ups["upcoming"].token])
+    assert client.get(url).status_code == 405
+    assert client.post(url.replace(sign_ups["upcoming"].token, "not-a-token"), {"receive": "no"}).status_code == 404
+    assert not SmsOptOut.objects.exists()
+
+
+def test_an_erased_sign_up_has_no_stop_button(client, sign_ups):
+    registration = sign_ups["old"]
+    services.purge_personal_data(retention_days=30)
+    registration.refresh_from_db()
+    assert registration.mobile == ""
+    assert "Stop text messages" not in client.get(registration.get_absolute_url()).content.decode()
 
 
 # Housekeeping
