@@ -314,6 +314,15 @@ def test_the_events_list_sign_up_form_and_private_page_link_to_it(client, sign_u
         assert f'href="{PAGE}"' in content and "Find your sign-ups" in content
 
 
+def test_the_page_speaks_chinese(client, sign_ups, delivered):
+    content = client.get(PAGE, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "查找我的报名" in content and "手机号" in content
+    with delivered():
+        client.post(reverse("events:my-sign-ups-code"), {"mobile": MOBILE}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    page = client.get(PAGE, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "如果该号码有报名记录，验证码已通过短信发出。" in page
+
+
 # Stopping text messages from the private page
 
 
@@ -348,6 +357,11 @@ def test_the_stop_link_needs_the_private_token(client, sign_ups):
     assert client.get(url).status_code == 405
     assert client.post(url.replace(sign_ups["upcoming"].token, "not-a-token"), {"receive": "no"}).status_code == 404
     assert not SmsOptOut.objects.exists()
+
+
+def test_the_stop_button_in_chinese(client, sign_ups):
+    page = client.get(sign_ups["upcoming"].get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "不再接收短信通知" in page
 
 
 def test_an_erased_sign_up_has_no_stop_button(client, sign_ups):
