@@ -6,7 +6,7 @@ from core.validators import normalize_mobile, validate_mobile
 from members.models import Community
 from projects.models import Project
 
-from .models import Event, EventReport
+from .models import Event, EventReport, LookupCode
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 MAX_REPORT_PHOTOS = 10
@@ -138,3 +138,41 @@ class EventReportForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if event is not None and "attendance" not in self.initial:
             self.initial["attendance"] = event.registrations.filter(status="attended").count() or None
+
+
+class LookupMobileForm(forms.Form):
+    """"My sign-ups", first step: the mobile number to text a code to."""
+
+    mobile = forms.CharField(
+        label=_("Mobile number"),
+        max_length=20,
+        validators=[validate_mobile],
+        help_text=_("The number you signed up with."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+    def clean_mobile(self):
+        return normalize_mobile(self.cleaned_data["mobile"])
+
+
+class LookupCodeForm(LookupMobileForm):
+    """"My sign-ups", second step: the code texted to the number (which travels along, hidden)."""
+
+    code = forms.CharField(
+        label=_("Code from the text message"),
+        max_length=20,
+        help_text=_("6 digits."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mobile"].widget = forms.HiddenInput()
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split())
+        if not (len(code) == LookupCode.LENGTH and code.isascii() and code.isdigit()):
+            raise forms.ValidationError(
+                _("The code has %(length)d digits."), code="format", params={"length": LookupCode.LENGTH}
+            )
+        return code

@@ -1,6 +1,6 @@
 import base64
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -16,9 +16,9 @@ from django.utils.http import int_to_base36
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import ChangeRecord
+from core.models import ChangeRecord, SmsOptOut
 from core.pictures import PictureField, upload_path
-from core.validators import validate_mobile
+from core.validators import mask_mobile, validate_mobile
 from members.models import Community, Organization
 
 # The monthly activity duty is counted in the street's own time, whatever the server's time zone.
@@ -352,6 +352,16 @@ class RegistrationQuerySet(models.QuerySet):
     def for_organization(self, organization):
         return self.filter(event__organization=organization)
 
+    def of_mobile(self, mobile):
+        """The sign-ups made with a mobile number; none once their personal data has been erased."""
+        return self.filter(mobile=mobile, purged_at__isnull=True)
+
+    def current(self, now=None):
+        """What "my sign-ups" lists: sign-ups of public events that have not ended or ended in the last
+        RECENT_DAYS days (cancelled ones included, so that a resident sees what became of them)."""
+        since = (now or timezone.now()) - timedelta(days=Registration.RECENT_DAYS)
+        return self.filter(event__in=Event.objects.public(), event__ends_at__gte=since)
+
 
 class Registration(models.Model):
     """A resident's sign-up for an event; no account needed, the token in the link lets them cancel."""
@@ -363,6 +373,8 @@ class Registration(models.Model):
         ATTENDED = "attended", _("Attended")
 
     HOLDING_PLACE = [Status.CONFIRMED, Status.ATTENDED]
+    # "My sign-ups" (/events/my/) shows those of events that ended up to this many days ago, besides upcoming ones.
+    RECENT_DAYS = 30
 
     event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations")
     name = models.CharField(_("name"), max_length=50)
@@ -388,7 +400,10 @@ class Registration(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
-        indexes = [models.Index(fields=["event", "status", "created_at"])]
+        indexes = [
+            models.Index(fields=["event", "status", "created_at"]),
+            models.Index(fields=["mobile"]),  # "my sign-ups" (/events/my/) finds them by mobile
+        ]
         constraints = [
             # One place (or waiting-list spot) per mobile number and event; a cancelled sign-up frees it.
             models.UniqueConstraint(
@@ -433,6 +448,14 @@ class Registration(models.Model):
         if registration is None or not constant_time_compare(registration._short_signature(), code[-length:]):
             return None
         return registration
+
+    @property
+    def receives_text_messages(self):
+        """Whether text messages may go to this sign-up's mobile (False: the resident stopped them with the link
+        on the private page, or by replying TD); None when there is no mobile any more (personal data erased)."""
+        if not self.mobile:
+            return None
+        return not SmsOptOut.objects.filter(mobile=self.mobile).exists()
 
     @property
     def holds_place(self):
@@ -570,3 +593,80 @@ class EventChange(ChangeRecord):
 
     def __str__(self):
         return f"{self.event} · {self.get_action_display()}"
+
+
+class LookupCodeQuerySet(models.QuerySet):
+    def for_mobile(self, mobile):
+        return self.filter(mobile=mobile)
+
+    def from_client(self, client):
+        return self.filter(client=client)
+
+    def in_last_hour(self, now=None):
+        """Codes asked for in the last hour: the limits per mobile and per client count these."""
+        return self.filter(created_at__gte=(now or timezone.now()) - timedelta(hours=1))
+
+
+class LookupCode(models.Model):
+    """A one-time code texted to a mobile so that a resident can see its sign-ups (/events/my/).
+
+    Only a keyed hash of the code is kept, and of the client's address only a keyed hash too. A code works for
+    VALID_MINUTES and MAX_ATTEMPTS tries, and only the latest code of a mobile counts; at most PER_MOBILE_PER_HOUR
+    codes are asked for a mobile and PER_CLIENT_PER_HOUR from one address in an hour. A row is written for every
+    request, also for a number without sign-ups (its code is sent to nobody), so that the limits and the answers
+    are the same either way. The nightly purge erases rows older than a day.
+    """
+
+    LENGTH = 6
+    VALID_MINUTES = 5
+    MAX_ATTEMPTS = 5
+    PER_MOBILE_PER_HOUR = 3
+    PER_CLIENT_PER_HOUR = 10
+
+    mobile = models.CharField(_("mobile number"), max_length=11)
+    code_hash = models.CharField(_("code (hashed)"), max_length=64)
+    client = models.CharField(
+        _("client (hashed)"), max_length=64, blank=True,
+        help_text=_("A keyed hash of the address the code was asked from (the limit per address)."),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("wrong tries"), default=0)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    objects = LookupCodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("sign-up lookup code")
+        verbose_name_plural = _("sign-up lookup codes")
+        indexes = [models.Index(fields=["mobile", "created_at"]), models.Index(fields=["client", "created_at"])]
+
+    def __str__(self):
+        return f"{mask_mobile(self.mobile)} · {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
+
+    @staticmethod
+    def new_code():
+        return f"{secrets.randbelow(10**LookupCode.LENGTH):0{LookupCode.LENGTH}d}"
+
+    @staticmethod
+    def hash_code(mobile, code):
+        # Keyed: six digits are a million guesses away from any unkeyed hash.
+        return salted_hmac("events.lookup-code", f"{mobile}:{code}", algorithm="sha256").hexdigest()
+
+    @staticmethod
+    def hash_client(address):
+        return salted_hmac("events.lookup-client", address or "", algorithm="sha256").hexdigest()
+
+    @property
+    def expires_at(self):
+        return self.created_at + timedelta(minutes=self.VALID_MINUTES)
+
+    def is_expired(self, now=None):
+        return (now or timezone.now()) >= self.expires_at
+
+    @property
+    def tries_left(self):
+        return max(self.MAX_ATTEMPTS - self.attempts, 0)
+
+    def matches(self, code):
+        return constant_time_compare(self.code_hash, self.hash_code(self.mobile, code))

@@ -13,11 +13,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.models import OutboxMessage
+from core.models import OutboxMessage, SmsOptOut
 from core.notifications import notify
 from core.validators import normalize_mobile
 
-from .models import Event, EventChange, EventReport, Registration, ReportPhoto
+from .models import Event, EventChange, EventReport, LookupCode, Registration, ReportPhoto
 from .permissions import can_cancel
 
 
@@ -319,6 +319,16 @@ def purge_personal_data(*, now=None, retention_days=None):
     for start in range(0, len(abouts), 500):  # the messages sent to them go too (mobiles, addresses, names)
         OutboxMessage.objects.filter(about__in=abouts[start : start + 500]).delete()
     _redact_admin_log()
+    purge_lookup_codes(now=now)
+    return erased
+
+
+def purge_lookup_codes(*, now=None):
+    """Codes to find sign-ups, and the text messages that carried them, are erased a day after they were asked
+    for: they stop working after minutes, and the limits look back an hour. Returns the number of codes erased."""
+    cutoff = (now or timezone.now()) - timedelta(days=1)
+    OutboxMessage.objects.filter(kind=LOOKUP_CODE_KIND, created_at__lt=cutoff).delete()
+    erased, _by_model = LookupCode.objects.filter(created_at__lt=cutoff).delete()
     return erased
 
 
@@ -402,3 +412,91 @@ def send_duty_reminder(organization, *, month):
         month_label=f"{month:%Y-%m}",
         create_url=reverse("events:manage-create"),
     )
+
+
+# Finding one's sign-ups by mobile (/events/my/) and stopping text messages
+
+
+LOOKUP_CODE_KIND = "event_lookup_code"
+
+
+@transaction.atomic
+def request_lookup_code(mobile, *, client_address):
+    """A resident asks for a code to see the sign-ups of `mobile`; it is texted only when the number has sign-ups
+    to show (Registration.objects.current()), but the answer, and the limits, are the same either way: nobody
+    learns from this whether a number signed up. Refused (ValidationError, code "client_limit" or "mobile_limit")
+    beyond LookupCode.PER_CLIENT_PER_HOUR codes from one address or PER_MOBILE_PER_HOUR for one mobile."""
+    mobile = normalize_mobile(mobile)
+    client = LookupCode.hash_client(client_address)
+    recent = LookupCode.objects.in_last_hour()
+    if recent.from_client(client).count() >= LookupCode.PER_CLIENT_PER_HOUR:
+        raise ValidationError(
+            _("Too many codes have been asked for from this connection. Please try again in an hour."),
+            code="client_limit",
+        )
+    if recent.for_mobile(mobile).count() >= LookupCode.PER_MOBILE_PER_HOUR:
+        raise ValidationError(
+            _("Too many codes have been asked for this number. Please try again in an hour."), code="mobile_limit"
+        )
+    code = LookupCode.new_code()
+    LookupCode.objects.create(mobile=mobile, code_hash=LookupCode.hash_code(mobile, code), client=client)
+    if Registration.objects.of_mobile(mobile).current().exists():
+        notify(LOOKUP_CODE_KIND, mobile=mobile, code=code)
+
+
+def verify_lookup_code(mobile, code):
+    """Whether `code` is the latest code of `mobile`, still valid (LookupCode.VALID_MINUTES, not used, fewer than
+    MAX_ATTEMPTS wrong tries). A wrong try counts, also when the answer is a refusal; a right one uses the code up.
+    Returns the mobile; raises ValidationError with code "expired", "attempts" or "wrong"."""
+    mobile = normalize_mobile(mobile)
+    refusal = _check_lookup_code(mobile, code)
+    if refusal is not None:
+        raise refusal
+    return mobile
+
+
+@transaction.atomic
+def _check_lookup_code(mobile, code):
+    # Returns the refusal rather than raising it: a wrong try must be saved, not rolled back with the error.
+    now = timezone.now()
+    latest = LookupCode.objects.select_for_update().for_mobile(mobile).order_by("-created_at", "-pk").first()
+    if latest is None or latest.used_at is not None or latest.is_expired(now):
+        return ValidationError(
+            _("This code has expired (a code works for %(minutes)d minutes, once). Please ask for a new one.")
+            % {"minutes": LookupCode.VALID_MINUTES},
+            code="expired",
+        )
+    too_many = ValidationError(_("Too many wrong tries for this code. Please ask for a new one."), code="attempts")
+    if latest.tries_left == 0:
+        return too_many
+    if latest.matches(code):
+        latest.used_at = now
+        latest.save(update_fields=["used_at"])
+        return None
+    latest.attempts += 1
+    latest.save(update_fields=["attempts"])
+    if latest.tries_left == 0:
+        return too_many
+    return ValidationError(
+        ngettext(
+            "This code is not right. You have %(count)d more try.",
+            "This code is not right. You have %(count)d more tries.",
+            latest.tries_left,
+        )
+        % {"count": latest.tries_left},
+        code="wrong",
+    )
+
+
+def stop_text_messages(registration):
+    """The resident stops text messages to the sign-up's mobile (the link on the private page): from now on no
+    text message of the portal goes to that number, for any sign-up, codes to find sign-ups included
+    (core.outbox keeps them as "not sent"), until the resident turns them on again."""
+    if registration.mobile:
+        SmsOptOut.objects.get_or_create(mobile=registration.mobile)
+
+
+def resume_text_messages(registration):
+    """The resident undoes stop_text_messages(): text messages go to the sign-up's mobile again."""
+    if registration.mobile:
+        SmsOptOut.objects.filter(mobile=registration.mobile).delete()

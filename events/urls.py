@@ -40,3 +40,19 @@ urlpatterns = [
         name="compliance-export",
     ),
 ]
+
+# Finding one's sign-ups by mobile, and the text-message switch of the private page. Appended with its own
+# import so that it merges cleanly with work on the lines above.
+from . import lookup  # noqa: E402
+
+urlpatterns += [
+    path("events/my/", lookup.MySignUpsView.as_view(), name="my-sign-ups"),
+    path("events/my/code/", lookup.RequestCodeView.as_view(), name="my-sign-ups-code"),
+    path("events/my/verify/", lookup.VerifyCodeView.as_view(), name="my-sign-ups-verify"),
+    path("events/my/forget/", lookup.ForgetMobileView.as_view(), name="my-sign-ups-forget"),
+    path(
+        "events/sign-ups/<str:token>/text-messages/",
+        lookup.RegistrationTextMessagesView.as_view(),
+        name="registration-text-messages",
+    ),
+]

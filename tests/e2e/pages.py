@@ -138,6 +138,20 @@ def tour_registration():
     return {"token": Registration.objects.get(event__title=UPCOMING, name=RESIDENT).token}
 
 
+# "My sign-ups": the tour's resident (world.py: the first sign-up of each tour event) and a code the tour knows.
+RESIDENT_MOBILE = "13900000001"
+TOUR_CODE = "246810"
+
+
+def known_lookup_code():
+    """A code for RESIDENT_MOBILE that the tour knows, made just before the page is opened (codes last minutes and
+    the latest counts): the page of a verified number, without reading a text message."""
+    from events.models import LookupCode
+
+    LookupCode.objects.create(mobile=RESIDENT_MOBILE, code_hash=LookupCode.hash_code(RESIDENT_MOBILE, TOUR_CODE))
+    return {}
+
+
 def demo_figures_year():
     """A year the demo's figures cover whatever the day: that of its orienteering event (the last National Day)."""
     from django.utils import timezone
@@ -187,6 +201,17 @@ PAGES = [
         status=400,
     ),
     Page("registration", "events:registration", kwargs=tour_registration),
+    Page("my sign-ups", "events:my-sign-ups"),
+    Page("my sign-ups with errors", "events:my-sign-ups-code", data={"mobile": "123"}, status=400),
+    Page("my sign-ups code", "events:my-sign-ups-code", data={"mobile": RESIDENT_MOBILE}),
+    Page("my sign-ups wrong code", "events:my-sign-ups-verify", data={"mobile": RESIDENT_MOBILE, "code": "000000"},
+         status=400),
+    Page(
+        "my sign-ups list",
+        "events:my-sign-ups-verify",
+        kwargs=known_lookup_code,
+        data={"mobile": RESIDENT_MOBILE, "code": TOUR_CODE},
+    ),
     # Organization portal
     Page("portal", "members:portal", user=ORG_ADMIN, screenshot=True),
     Page("portal profile", "members:manage-profile", user=ORG_ADMIN, screenshot=True),

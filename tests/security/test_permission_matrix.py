@@ -111,6 +111,14 @@ MATRIX |= {
     "events:registration": (lambda w: {"token": _event(w).registrations.get().token}, PUBLIC),
     "events:short-link": (lambda w: {"code": _event(w).registrations.get().short_code}, outcomes(302, 302)),
     "events:registration-cancel": (lambda w: {"token": _event(w).registrations.get().token}, outcomes(405, 405)),
+    "events:registration-text-messages": (
+        lambda w: {"token": _event(w).registrations.get().token}, outcomes(405, 405)
+    ),
+    # Find my sign-ups: the page asks for a mobile and a code whoever asks (an account opens nothing more).
+    "events:my-sign-ups": (None, PUBLIC),
+    "events:my-sign-ups-code": (None, outcomes(405, 405)),
+    "events:my-sign-ups-verify": (None, outcomes(405, 405)),
+    "events:my-sign-ups-forget": (None, outcomes(405, 405)),
     "events:manage-list": (None, EVENT_PORTAL),
     "events:manage-create": (None, EVENT_PORTAL),
     "events:manage-registrations": (None, EVENT_PORTAL),
