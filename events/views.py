@@ -150,11 +150,19 @@ class RegistrationView(DetailView):
     template_name = "events/registration_detail.html"
 
 
+def short_link(request, code):
+    """/r/<code>/ from a text message: to the resident's private sign-up page."""
+    registration = Registration.from_short_code(code)
+    if registration is None:
+        raise Http404
+    return redirect(registration)
+
+
 class RegistrationCancelView(View):
     def post(self, request, token):
         registration = get_object_or_404(Registration, token=token)
         try:
-            services.cancel_registration(registration)
+            services.cancel_registration(registration, token=token)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -434,6 +442,7 @@ class ComplianceView(ComplianceMixin, ListView):
         return super().get_context_data(
             month=self.month,
             totals=self.totals,
+            met=self.totals["members"] - self.totals["below"],
             is_current=self.month == current,
             previous_month=compliance.shift_month(self.month, -1),
             next_month=compliance.shift_month(self.month, 1) if self.month < current else None,
@@ -447,9 +456,10 @@ class ComplianceExportView(ComplianceMixin, View):
         if file_format not in EXPORT_FORMATS:
             raise Http404
         month = self.get_month()
+        not_met = _("in progress") if month == compliance.this_month() else _("no")  # the month has not ended
         header = [_("Organization"), _("Community activities"), _("Duty met")]
         rows = [
-            [name, count, _("yes") if count >= compliance.DUTY_PER_MONTH else _("no")]
+            [name, count, _("yes") if count >= compliance.DUTY_PER_MONTH else not_met]
             for name, count in compliance.compliance_for_month(month).values_list("name", "activity_count")
         ]
         name = f"monthly-activity-{month:%Y-%m}"

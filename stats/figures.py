@@ -291,13 +291,22 @@ def compliance_by_month(filters, now=None):
     """The monthly-duty compliance rate: members that held at least one counted activity, per month.
 
     One aggregate query per month of the year (at most twelve), through events.compliance.month_totals.
-    Rows: month, members, met, rate.
+    Rows: month, members, met, rate, is_current (the month in progress: its rate is the rate so far).
     """
     rows = []
+    current = compliance.this_month(now)
     for month in year_months(filters.year, now):
         totals = compliance.month_totals(month)
         members, met = totals["members"], totals["members"] - totals["below"]
-        rows.append({"month": month, "members": members, "met": met, "rate": percentage(met, members)})
+        rows.append(
+            {
+                "month": month,
+                "members": members,
+                "met": met,
+                "rate": percentage(met, members),
+                "is_current": month == current,
+            }
+        )
     return rows
 
 

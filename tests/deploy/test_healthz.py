@@ -17,8 +17,38 @@ def healthz(tmp_path, **settings_env):
 def test_healthz_answers_ok_and_is_never_cached(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.content == b"ok\n"
+    assert response.content == b"ok\noutbox: 0 queued\n"
     assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_healthz_tells_how_many_messages_wait_and_since_when(client, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from core import outbox
+    from core.models import OutboxMessage
+
+    with django_capture_on_commit_callbacks(execute=False):  # no worker took them
+        for _ in range(2):
+            outbox.queue("test", channel="email", recipient="a@example.org", subject="S", body="B")
+    OutboxMessage.objects.update(created_at=timezone.now() - timedelta(minutes=5))
+    assert client.get("/healthz").content.decode().splitlines()[1] == "outbox: 2 queued, oldest 300 s"
+
+
+@pytest.mark.django_db
+def test_healthz_fails_when_the_task_broker_is_down(client, settings):
+    settings.CELERY_BROKER_URL = f"redis://{NOBODY_LISTENS}/0"
+    from federation_portal.celery import app
+
+    app.conf.broker_url = settings.CELERY_BROKER_URL
+    try:
+        response = client.get("/healthz")
+    finally:
+        app.conf.broker_url = None
+    assert response.status_code == 503
+    assert response.content == b"unavailable: broker\n"
 
 
 @pytest.mark.django_db
@@ -39,7 +69,7 @@ def test_healthz_fails_when_the_configured_cache_is_down(client, settings):
 def test_a_probe_addressed_to_the_server_gets_the_health_not_a_host_error_or_redirect(tmp_path):
     """Otherwise a balancer would get 400 (unknown host) or 301 (to HTTPS) whatever the health."""
     result = run_probe("healthz_probe", production_env(tmp_path))
-    assert result["10.0.0.5:8000"] == {"status": 200, "body": "ok\n", "location": None}
+    assert result["10.0.0.5:8000"] == {"status": 200, "body": "ok\noutbox: unknown\n", "location": None}  # no tables
     # Under the site's name it is an ordinary page: plain HTTP is sent to HTTPS.
     assert result["portal.example.cn"] == {"status": 301, "body": "", "location": "https://portal.example.cn/healthz"}
 
@@ -57,9 +87,9 @@ def test_healthz_fails_when_the_replica_is_down(tmp_path):
 
 
 def test_healthz_fails_when_redis_is_down(tmp_path):
-    result = healthz(tmp_path, REDIS_URL=f"redis://{NOBODY_LISTENS}/0")
+    result = healthz(tmp_path, REDIS_URL=f"redis://{NOBODY_LISTENS}/0")  # the cache and the broker
     assert result["status"] == 503
-    assert result["body"] == "unavailable: cache\n"
+    assert result["body"] == "unavailable: broker, cache\n"
 
 
 def test_healthz_is_ok_with_redis_up(tmp_path):

@@ -1,6 +1,6 @@
 """Every page that shows a headline figure shows the same value for the same date (stats.figures).
 
-The clock is set (time-machine) to a few moments, among them the date of the report in issue 14 and New Year's
+The clock is set (the `clock` fixture) to a few moments, among them the date of the report in issue 14 and New Year's
 Eve / New Year's Day around midnight in Shanghai (still the old year in UTC); the data is made relative to that
 moment, so the test means the same on any day it runs.
 """
@@ -8,7 +8,6 @@ moment, so the test means the same on any day it runs.
 import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -16,12 +15,12 @@ from django.urls import reverse
 from events.models import Event
 from members.models import Membership, MembershipChange, Organization
 from projects.models import Project
+from tests.clock import SHANGHAI
 from tests.events.factories import EventFactory, EventReportFactory, completed_activity
 from tests.members.factories import CommunityFactory, MembershipFactory, OrganizationFactory
 from tests.projects.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 MOMENTS = [
     datetime(2026, 12, 1, 10, 0, tzinfo=SHANGHAI),  # as the issue found it
     datetime(2026, 12, 31, 23, 50, tzinfo=SHANGHAI),  # the year's last minutes
@@ -121,8 +120,8 @@ def charts_figures(response):
 
 
 @pytest.mark.parametrize("moment", MOMENTS, ids=lambda moment: moment.strftime("%Y-%m-%d-%H%M"))
-def test_every_page_shows_the_same_figures_for_the_same_date(client, staff_user, time_machine, moment):
-    time_machine.move_to(moment, tick=False)
+def test_every_page_shows_the_same_figures_for_the_same_date(client, staff_user, clock, moment):
+    clock.move_to(moment, tick=False)
     expected = make_world(moment)
     year = moment.year
     now = expected[year]
@@ -154,10 +153,9 @@ def test_every_page_shows_the_same_figures_for_the_same_date(client, staff_user,
         assert charts_figures(past) == {key: expected[year - 1][key] for key in charts_figures(past)}
 
 
-def test_the_current_year_row_of_the_series_is_today(client, time_machine):
+def test_the_current_year_row_of_the_series_is_today(client, clock):
     """The member and organization series end on today's figure, the one the home page shows."""
-    moment = MOMENTS[0]
-    time_machine.move_to(moment, tick=False)
+    moment = clock.move_to(MOMENTS[0], tick=False)
     make_world(moment)
     statistics = client.get(reverse("stats"))
     assert chart_rows(statistics, "members")[-1] == (str(moment.year), 2)
