@@ -105,12 +105,14 @@ class OrganizationDetailView(MembersOrganizationDetailView):
 
 @never_cache
 def healthz(request):
-    """200 when every database, the cache and the task broker answer, 503 otherwise: for load balancers and
-    monitoring. The second line tells how many messages wait in the outbox and since when (a stuck worker).
+    """For load balancers and monitoring: 200 "ok" when everything answers; 200 "degraded: …" when the cache or
+    the task broker does not (pages still render, figures are computed, messages wait in the outbox); 503
+    "unavailable: …" when a database does not (or the cache, when sessions live in it alone). The second line
+    tells how many messages wait in the outbox and since when (a stuck worker).
 
     A probe addressed to the server itself is answered by HealthCheckMiddleware (see middleware.py).
     """
-    failing = []
+    failing, degraded = [], []
     for alias in connections:
         try:
             with connections[alias].cursor() as cursor:
@@ -120,18 +122,19 @@ def healthz(request):
     try:
         cache.set("healthz", "ok", timeout=10)
         cache.get("healthz")
-    except Exception:  # noqa: BLE001 - a configured cache (Redis) that does not answer means unhealthy
-        failing.append("cache")
+    except Exception:  # noqa: BLE001 - a configured cache (Redis) that does not answer
+        (failing if settings.SESSION_ENGINE.endswith("backends.cache") else degraded).append("cache")
     if settings.CELERY_BROKER_URL:
         try:
             with celery_app.connection_for_write() as connection:
                 connection.ensure_connection(max_retries=1, timeout=2)
         except Exception:  # noqa: BLE001 - workers cannot be reached: messages wait
-            failing.append("broker")
+            degraded.append("broker")
     if failing:
-        message = "unavailable: " + ", ".join(sorted(set(failing))) + "\n"
+        message = "unavailable: " + ", ".join(sorted(set(failing + degraded))) + "\n"
         return HttpResponse(message, status=503, content_type="text/plain")
-    return HttpResponse(f"ok\n{outbox_state()}\n", content_type="text/plain")
+    state = "degraded: " + ", ".join(sorted(degraded)) if degraded else "ok"
+    return HttpResponse(f"{state}\n{outbox_state()}\n", content_type="text/plain")
 
 
 def outbox_state():

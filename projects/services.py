@@ -90,7 +90,7 @@ def change_project_state(project, to_state, *, acting_user, as_actor, reason="")
         reason=reason,
     )
     if to_state in (Project.State.APPROVED, Project.State.REJECTED):
-        transaction.on_commit(lambda: notify_project_decision(project))
+        notify_project_decision(project)  # outbox rows of this transaction (core.outbox)
     return project
 
 
@@ -204,9 +204,9 @@ def change_call_state(call, to_state, *, acting_user):
             change_project_state(
                 project, Project.State.UNDER_REVIEW, acting_user=acting_user, as_actor=Project.Actor.STAFF
             )
-        transaction.on_commit(lambda: notify_reviewers(call))
+        notify_reviewers(call)
     if to_state == Call.State.OPEN:
-        transaction.on_commit(lambda: notify_call_opened(call))
+        notify_call_opened(call)
     if to_state == Call.State.DECIDED:
         waiting = call.projects.filter(state__in=[Project.State.SUBMITTED, Project.State.UNDER_REVIEW]).count()
         if waiting:
@@ -278,13 +278,11 @@ def respond_to_need(need, *, organization, acting_user, message, project=None):
     response = NeedResponse.objects.create(
         need=need, organization=organization, message=message, project=project, created_by=_actor(acting_user)
     )
-    transaction.on_commit(
-        lambda: notify(
-            "need_response_received",
-            need=need,
-            response=response,
-            admin_url=reverse("admin:projects_communityneed_change", args=[need.pk]),
-        )
+    notify(
+        "need_response_received",
+        need=need,
+        response=response,
+        admin_url=reverse("admin:projects_communityneed_change", args=[need.pk]),
     )
     return response
 
@@ -309,9 +307,7 @@ def accept_need_response(response, *, acting_user):
     need.matched_at = now
     _attribute(need, acting_user)
     need.save(update_fields=["state", "matched_at"])
-    transaction.on_commit(
-        lambda: notify("need_matched", need=need, response=response, need_url=need.get_absolute_url())
-    )
+    notify("need_matched", need=need, response=response, need_url=need.get_absolute_url())
     return response
 
 

@@ -109,3 +109,19 @@ def test_links_in_messages_use_the_address_of_the_request_and_site_url_elsewhere
     with delivered():
         notify("membership_applied", organization=applicant, admin_url="/admin/members/")  # no request: a job
     assert "https://portal.example.cn/admin/members/" in mail.outbox[-1].body
+
+
+def test_an_applicant_gets_a_confirmation_and_staff_hear_of_the_application(client, delivered, settings):
+    """Registering at /join/ (a new organization and its administrator) is confirmed to the applicant."""
+    from members import services
+    from members.models import Organization as Organizations
+
+    staff = UserFactory(username="clerk", is_staff=True, email="clerk@example.cn")
+    applicant = Organizations.objects.create(name="睦邻互助会", slug="mulin", email="mulin@example.org")
+    admin = OrganizationAccountFactory(organization=applicant, role="admin").user
+    with delivered():
+        services.apply_for_membership(applicant, acting_user=admin)
+    by_address = {m.to[0]: m for m in mail.outbox}
+    assert set(by_address) == {staff.email, applicant.email, admin.email}
+    assert "睦邻互助会" in by_address[admin.email].subject
+    assert Notification.objects.filter(recipient=admin, kind="membership_application_received").exists()

@@ -62,9 +62,9 @@ def test_month_view_query_count_does_not_grow(client, django_assert_num_queries,
     with django_assert_num_queries(1):
         response = client.get(reverse("events:month", args=[2027, 3]))
     assert response.status_code == 200
-    days = [day for week in response.context["weeks"] for day in week]
-    assert sum(len(day["events"]) + day["more"] for day in days) == count
-    assert max(len(day["events"]) for day in days) <= 4  # a busy day shows a few and links to the rest
+    days = [day for week in response.context["calendar"].weeks for day in week]
+    assert sum(len(day.events) + day.more for day in days) == count
+    assert max(len(day.events) for day in days) <= 4  # a busy day shows a few and links to the rest
 
 
 def test_month_view_busy_day_links_to_that_days_list(client):

@@ -96,9 +96,10 @@ def make_world(now):
 
 
 def cards(response):
-    """The headline figures as the page shows them: {key: text}."""
+    """The headline figures as the page shows them: {key: text}, without thousands separators."""
     assert response.status_code == 200
-    return dict(re.findall(r'data-figure="(\w+)">([^<]*)</div>', response.content.decode()))
+    shown = re.findall(r'data-figure="(\w+)">([^<]*)</div>', response.content.decode())
+    return {key: value.replace(",", "") for key, value in shown}
 
 
 def chart_rows(response, chart_id):

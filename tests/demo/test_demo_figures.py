@@ -2,17 +2,12 @@
 
 from datetime import date
 
-import pytest
-
 from members import demo as members_demo
 from members.models import Organization
 from stats import figures
 
-pytestmark = pytest.mark.django_db
 
-
-def test_demo_figures_follow_the_report():
-    members_demo.seed()
+def test_demo_figures_follow_the_report(demo_world):
     today = figures.local_today()
     founded, mid_2016, mid_2017 = date(2016, 7, 1), date(2016, 6, 30), date(2017, 6, 30)
 
@@ -46,3 +41,19 @@ def test_demo_figures_follow_the_report():
     members_demo.seed()
     assert figures.members_on([today])[today] == members[today]
     assert figures.organizations_on([today])[today] == organizations[today]
+
+
+def test_the_demo_pages_show_the_same_figures(client, staff_user, demo_world):
+    from django.urls import reverse
+
+    from tests.stats.test_consistency import cards, charts_figures
+
+    home = cards(client.get(reverse("home")))
+    assert home["organizations"] == str(figures.headline_figures()["organizations"])
+    about = client.get(reverse("members:about")).content.decode()
+    assert f"The federation has {home['members']} member organizations." in about
+    statistics = client.get(reverse("stats"))
+    assert cards(statistics) == home
+    assert charts_figures(statistics) == {key: home[key] for key in charts_figures(statistics)}
+    client.force_login(staff_user)
+    assert cards(client.get(reverse("stats:staff"))) == home
