@@ -178,7 +178,9 @@ def seed(stdout=None):
     today = timezone.localdate()
     staff = get_user_model().objects.filter(username="staff").first()
     communities = list(Community.objects.all())
-    members = list(Organization.objects.members().prefetch_related("communities").order_by("name"))
+    members = list(
+        Organization.objects.members().select_related("membership").prefetch_related("communities").order_by("name")
+    )
     food_bank = Organization.objects.filter(name="长寿社区食品银行服务社").first()
     missing = [o for o in members if o != food_bank and not o.name.startswith("长寿")][7 : 7 + MISSING_DUTY]
     builder = _Builder(rng, now)
@@ -201,6 +203,9 @@ def seed(stdout=None):
         next_first = shift_month(month, 1)
         days_in_month = (next_first - month).days
         for organization in members:
+            joined = organization.membership.joined_on
+            if joined and month < date(joined.year, joined.month, 1):
+                continue  # the portal has the activities of members only, from the month they joined
             if organization in missing and month_offset >= -3:
                 continue  # the few that fell behind in recent months
             if month_offset == 1 and rng.random() < 0.6:

@@ -2,10 +2,7 @@
 and the portal dashboard. federation_portal calls these; members calls `duty_panel` through its registry.
 """
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-from core.caching import cached
 
 from . import compliance
 from .models import Event
@@ -19,15 +16,6 @@ def home_section():
     """The next upcoming events for the home page (`home_sections`)."""
     events = list(Event.objects.listed().upcoming().for_cards()[:HOME_EVENTS])
     return {"template_name": "events/includes/_home_section.html", "events": events}
-
-
-def home_figures():
-    """Headline figure for the home page (`extra_figures`): community activities held this year."""
-    year = timezone.localdate().year
-    held = cached(
-        f"home-activities-{year}", lambda: Event.objects.counting_for_duty().filter(starts_at__year=year).count()
-    )
-    return [{"value": held, "label": _("community activities held this year")}]
 
 
 def organization_section(organization):

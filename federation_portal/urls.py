@@ -22,6 +22,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Same path and view as members:organization-detail, plus the sections of the other apps.
     path("organizations/<str:slug>/", views.OrganizationDetailView.as_view(), name="organization-page"),
+    # Same path and view as members:about, with the number of members of stats.figures.
+    path("about/", views.AboutView.as_view(), name="about-page"),
     path("", include("members.urls")),
     path("", include("projects.urls")),
     path("", include("events.urls")),

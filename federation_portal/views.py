@@ -14,10 +14,12 @@ from core.models import OutboxMessage
 from events import sections as event_sections
 from members.models import Community, Organization
 from members.permissions import account_of
+from members.views import AboutView as MembersAboutView
 from members.views import OrganizationDetailView as MembersOrganizationDetailView
 from projects import site as projects_site
 from projects.models import Call
 from stats import figures as stats_figures
+from stats import pages as stats_pages
 
 from .celery import app as celery_app
 
@@ -27,16 +29,23 @@ class HomeView(TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
-        figures = stats_figures.headline_figures()
+        headline = stats_figures.headline_figures()  # the same figures as /about/ and /stats/ (stats.figures)
         return super().get_context_data(
-            member_count=figures["members"],
-            organization_count=figures["organizations"],
+            member_count=headline["members"],
+            organization_count=headline["organizations"],
             community_count=Community.objects.count(),
+            headline_cards=stats_pages.headline_cards(headline),
             featured_organizations=Organization.objects.for_directory().filter(star_rating__gte=4)[:6],
             home_sections=[*projects_site.home_sections(), event_sections.home_section()],
-            extra_figures=[*event_sections.home_figures(), *stats_figures.home_figures(figures=figures)],
             **kwargs,
         )
+
+
+class AboutView(MembersAboutView):
+    """The about page with the number of members of stats.figures (members cannot import it)."""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(member_count=stats_figures.headline_figures()["members"], **kwargs)
 
 
 @never_cache

@@ -1,8 +1,10 @@
 """Demo data for the members app: the Changshou Road world of the news report.
 
-160 registered social organizations (+30 % a year), of which about 100 are members: 64 founding
-members from July 2016, the rest joined since; about 20 % with a government-funded background;
-the council with its rotating chair; demo accounts. Deterministic and safe to run twice.
+Registered social organizations growing about 30 % a year to 160 by June 2017 (as reported), then by five a year;
+the share with a government-funded background falling from half of them (2012) to a fifth (from 2017 on); a few
+dozen filed community teams besides. About 100 of them are members: 64 founding members from July 2016, the rest
+joined since (one founding member withdrew). The council with its rotating chair; demo accounts. Deterministic for
+a given day and safe to run twice.
 """
 
 import random
@@ -29,6 +31,8 @@ from .models import (
 
 DEMO_PASSWORD = "Changshou-2026"
 FEDERATION_FOUNDED = date(2016, 7, 1)
+FOUNDING_MEMBERS = 64
+JOINED_LATER = 37
 REVIEWER_GROUP = "评审专家"
 
 COMMUNITIES = [
@@ -71,8 +75,11 @@ THEMES = [
 ]
 SUFFIXES = [
     ("服务社", "service_agency"), ("服务中心", "service_agency"), ("协会", "social_group"),
-    ("促进会", "social_group"), ("团队", "community_team"), ("基金会", "foundation"),
+    ("促进会", "social_group"), ("基金会", "foundation"),
 ]
+TEAM_SUFFIX = "团队"  # community teams are filed (备案), not registered
+COMMUNITY_TEAMS = 24
+PROMOTION_CENTRE = "长寿社区治理公益促进中心"  # set up by members of the federation after it was founded
 
 
 def _credit_code(rng, org_type):
@@ -81,46 +88,97 @@ def _credit_code(rng, org_type):
     return body + credit_code_check_character(body)
 
 
-# Registered organizations at the end of each year: +30 % a year up to 160 in 2017, as reported.
-REGISTERED_BY_YEAR_END = {2012: 43, 2013: 56, 2014: 73, 2015: 95, 2016: 123, 2017: 160}
+# Registered organizations (and how many of them with a government-funded background) by the last day of each
+# period: +30 % a year up to 160 in June 2017, as reported, while the government-funded share falls from half to
+# a fifth. The first is the city's first civil organization service centre (2002).
+REGISTERED_BY = [
+    (date(2002, 6, 18), 1, 1),
+    (date(2003, 12, 31), 4, 2),
+    (date(2004, 12, 31), 6, 3),
+    (date(2005, 12, 31), 8, 4),
+    (date(2006, 12, 31), 10, 5),
+    (date(2007, 12, 31), 13, 7),
+    (date(2008, 12, 31), 17, 9),
+    (date(2009, 12, 31), 22, 11),
+    (date(2010, 12, 31), 28, 14),
+    (date(2011, 12, 31), 37, 18),
+    (date(2012, 12, 31), 48, 24),
+    (date(2013, 12, 31), 62, 27),
+    (date(2014, 12, 31), 81, 29),
+    (date(2015, 12, 31), 105, 31),
+    (date(2016, 12, 31), 137, 32),
+    (date(2017, 6, 30), 160, 32),
+    (date(2017, 12, 31), 165, 33),
+]
+LATER_PER_YEAR = (5, 1)  # registered a year after 2017, of which with a government-funded background
 
 
-def _founding_dates(rng, total):
-    """Registration dates in order, following REGISTERED_BY_YEAR_END (the first one in 2002)."""
-    dates = [date(2002, 6, 18)]  # the city's first civil organization service centre
-    while len(dates) < REGISTERED_BY_YEAR_END[2012]:
-        dates.append(date(rng.randrange(2003, 2013), rng.randrange(1, 13), rng.randrange(1, 29)))
-    dates[1:] = sorted(dates[1:])
-    for year in range(2013, 2018):
-        while len(dates) < min(REGISTERED_BY_YEAR_END[year], total):
-            dates.append(date(year, 1, 1) + timedelta(days=rng.randrange(0, 365)))
-    return dates[:total]
+def _registration_slots(rng, today):
+    """(registration date, government-funded) of every registered organization, oldest first, following
+    REGISTERED_BY up to 2017 and LATER_PER_YEAR after, up to today."""
+    periods = list(REGISTERED_BY)
+    total, funded = periods[-1][1:]
+    for year in range(2018, today.year + 1):
+        total, funded = total + LATER_PER_YEAR[0], funded + LATER_PER_YEAR[1]
+        periods.append((min(date(year, 12, 31), today), total, funded))
+    slots, first, before, funded_before = [], periods[0][0], 0, 0
+    for last, total, funded in periods:
+        days = (last - first).days + 1
+        dates = sorted(first + timedelta(days=rng.randrange(days)) for _ in range(total - before))
+        government = set(rng.sample(range(len(dates)), funded - funded_before))
+        slots.extend((day, index in government) for index, day in enumerate(dates))
+        first, before, funded_before = last + timedelta(days=1), total, funded
+    return slots
 
 
-def _org_specs():
+def _org_specs(today):
+    """Every organization of the demo: the named ones first, then the others by registration (or filing) date."""
     rng = random.Random(2016)
-    specs = [
-        {"name": name, "org_type": kind, "fields": fields, "stars": stars, "gov": gov, "summary": summary}
-        for name, kind, fields, stars, gov, summary in NAMED_ORGANIZATIONS
-    ]
-    names = {spec["name"] for spec in specs}
-    while len(specs) < 160:
-        community = rng.choice(COMMUNITIES)
-        theme, fields = rng.choice(THEMES)
-        suffix, kind = rng.choice(SUFFIXES)
-        name = f"{community}{theme}{suffix}"
-        if name in names:
-            continue
-        names.add(name)
-        specs.append({
+    slots = _registration_slots(rng, today)
+    free = list(range(len(slots)))
+
+    def take(government, after=date.min):
+        index = next(i for i in free if slots[i][1] == government and slots[i][0] >= after)
+        free.remove(index)
+        return slots[index][0]
+
+    named = []
+    for name, kind, fields, stars, gov, summary in NAMED_ORGANIZATIONS:
+        after = date(2016, 7, 1) if name == PROMOTION_CENTRE else date.min
+        named.append({"name": name, "org_type": kind, "fields": fields, "stars": stars, "gov": gov,
+                      "summary": summary, "founded_on": take(gov, after)})
+    names = {spec["name"] for spec in named}
+
+    def new_name(suffixes):
+        while True:
+            community = rng.choice(COMMUNITIES)
+            theme, fields = rng.choice(THEMES)
+            suffix, kind = rng.choice(suffixes)
+            name = f"{community}{theme}{suffix}"
+            if name not in names:
+                names.add(name)
+                return name, kind, fields, community, theme
+
+    others = []
+    for index in free:
+        others.append((slots[index][0], slots[index][1], new_name(SUFFIXES)))
+    first_team = date(2014, 1, 1)
+    for _ in range(COMMUNITY_TEAMS):
+        filed = first_team + timedelta(days=rng.randrange((today - first_team).days + 1))
+        others.append((filed, False, new_name([(TEAM_SUFFIX, "community_team")])))
+    others.sort(key=lambda other: other[0])
+    return named + [
+        {
             "name": name,
             "org_type": kind,
             "fields": fields,
-            "stars": rng.choice([0, 0, 0, 0, 0, 1, 2, 3, 3, 4]),
-            "gov": False,
+            "stars": rng.choice([0, 0, 0, 0, 0, 1, 2, 3, 3, 4]) if kind != "community_team" else 0,
+            "gov": gov,
             "summary": f"扎根{community}社区，开展{theme}相关的公益服务。",
-        })
-    return specs
+            "founded_on": founded,
+        }
+        for founded, gov, (name, kind, fields, community, theme) in others
+    ]
 
 
 def seed(stdout=None):
@@ -137,35 +195,23 @@ def seed(stdout=None):
         communities.append(community)
     fields_by_code = {field.code: field for field in ServiceField.objects.all()}
 
-    specs = _org_specs()
-    founding_dates = _founding_dates(rng, len(specs))
-    # The government-funded share falls from about half of the early organizations to 20 % overall.
-    gov_count = sum(spec["gov"] for spec in specs)
-    for index, spec in enumerate(specs):
-        if index >= len(NAMED_ORGANIZATIONS) and gov_count < 32:
-            early = founding_dates[index].year <= 2012
-            if (early and index % 2 == 0) or (not early and rng.random() < 0.1):
-                spec["gov"] = True
-                gov_count += 1
-
     organizations = []
-    for index, spec in enumerate(specs):
-        founded = founding_dates[index]
+    for spec in _org_specs(today):
         kind = spec["org_type"]
         defaults = {
             "org_type": kind,
-            "founded_on": founded,
+            "founded_on": spec["founded_on"],
             "registration_authority": "" if kind == "community_team" else "普陀区民政局",
             "address": f"上海市普陀区长寿路{rng.randrange(1, 999)}号",
             "contact_person": rng.choice("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗")
             + rng.choice(["老师", "女士", "先生"]),
             "contact_phone": f"021-{rng.randrange(52000000, 62999999)}",
             "summary": spec["summary"],
-            "description": spec["summary"] + "\n\n我们是长寿社会组织联合会的一员，欢迎居民和志愿者参与。",
+            "description": spec["summary"] + "\n\n欢迎居民和志愿者参与我们的公益服务。",
             "government_funded": spec["gov"],
             "star_rating": spec["stars"],
             "has_party_organization": rng.random() < 0.35,
-            "is_public": True,
+            "is_public": True,  # the directory lists every organization the figures count
         }
         organization = Organization.objects.filter(name=spec["name"]).first()
         if organization is None:
@@ -177,45 +223,60 @@ def seed(stdout=None):
             organization.communities.set(rng.sample(communities, rng.randrange(1, 4)))
         organizations.append(organization)
 
-    # Incubation base: a few young organizations incubating, a few graduated.
-    for organization in organizations[-12:-6]:
+    # Incubation base: the youngest community teams are incubating; a few organizations registered since 2018
+    # graduated from it on registering.
+    teams = [o for o in organizations if o.org_type == Organization.Type.COMMUNITY_TEAM]
+    for organization in sorted(teams, key=lambda o: o.founded_on)[-6:]:
         if organization.incubation_status == Organization.Incubation.NONE:
             organization.incubation_status = Organization.Incubation.INCUBATING
             organization.incubating_since = max(organization.founded_on, today - timedelta(days=200))
             organization.save(update_fields=["incubation_status", "incubating_since"])
-    for organization in organizations[-18:-12]:
+    recent = [o for o in organizations if o.org_type != Organization.Type.COMMUNITY_TEAM and o.founded_on.year >= 2018]
+    for organization in recent[-12:-6]:
         if organization.incubation_status == Organization.Incubation.NONE:
             organization.incubation_status = Organization.Incubation.GRADUATED
-            organization.incubating_since = organization.founded_on
-            organization.graduated_on = organization.founded_on + timedelta(days=365)
+            organization.incubating_since = organization.founded_on - timedelta(days=365)
+            organization.graduated_on = organization.founded_on
             organization.save(update_fields=["incubation_status", "incubating_since", "graduated_on"])
-
     staff = _user(User, "staff", "街道工作人员 王老师", "staff@changshou.demo", is_staff=True)
     Group.objects.get(name=STAFF_GROUP).user_set.add(staff)  # its permissions: stats migration 0002
     _user(User, "admin", "系统管理员", "admin@changshou.demo", is_staff=True, is_superuser=True)
 
-    # Membership: 64 founding members (established before July 2016), then ~36 joined since.
+    # Membership: 64 founding members (registered or filed before July 2016; one withdrew in 2021), then 37 that
+    # joined one after the other since, some applicants, one rejected, one suspended.
     eligible_founders = [o for o in organizations if o.founded_on < FEDERATION_FOUNDED and o.org_type != "foundation"]
-    founders = eligible_founders[:64]
-    later = [o for o in organizations if o not in founders]
-    joined_later = later[:36]
-    pending = later[36:39]
-    rejected = later[39:40]
-    suspended = later[40:41]
+    founders = eligible_founders[:FOUNDING_MEMBERS]
+    others = [o for o in organizations if o not in founders and o.founded_on < today - timedelta(days=60)]
+    # Its own random numbers: the same organizations join on every run (creating rows above draws from `rng`).
+    joined_later = sorted(random.Random(2018).sample(others, JOINED_LATER), key=lambda o: o.founded_on)
+    others = [o for o in others if o not in joined_later]
+    pending, rejected, suspended = others[-3:], others[-4:-3], others[len(others) // 2 : len(others) // 2 + 1]
 
+    withdrawn = founders[-1]
     for organization in founders:
-        _membership(organization, Membership.Status.ACTIVE, FEDERATION_FOUNDED, staff, founding=True)
-    for organization in joined_later:
-        joined = max(organization.founded_on, FEDERATION_FOUNDED) + timedelta(days=rng.randrange(30, 3500))
-        _membership(organization, Membership.Status.ACTIVE, min(joined, today - timedelta(days=7)), staff)
+        steps = [(Membership.Status.ACTIVE, FEDERATION_FOUNDED)]
+        if organization == withdrawn:
+            steps.append((Membership.Status.WITHDRAWN, date(2021, 3, 15)))
+        _membership(organization, steps, staff, founding=True,
+                    reason="理事会换届后业务调整，申请退出联合会。" if organization == withdrawn else "")
+    span = (today - timedelta(days=30) - FEDERATION_FOUNDED).days
+    for index, organization in enumerate(joined_later, start=1):
+        joined = max(FEDERATION_FOUNDED + timedelta(days=span * index // (JOINED_LATER + 1)),
+                     organization.founded_on + timedelta(days=30))
+        _membership(organization, [(Membership.Status.ACTIVE, min(joined, today - timedelta(days=7)))], staff)
     for organization in pending:
-        _membership(organization, Membership.Status.APPLIED, today - timedelta(days=rng.randrange(1, 10)), staff)
+        _membership(organization, [(Membership.Status.APPLIED, today - timedelta(days=rng.randrange(1, 10)))], staff)
     for organization in rejected:
-        _membership(organization, Membership.Status.REJECTED, today - timedelta(days=40), staff,
+        _membership(organization, [(Membership.Status.REJECTED, today - timedelta(days=40))], staff,
                     reason="申请材料不全，请补充年检报告后重新申请。")
     for organization in suspended:
-        _membership(organization, Membership.Status.SUSPENDED, today - timedelta(days=500), staff,
-                    reason="连续三个月未开展社区公益活动，暂停会员资格。")
+        _membership(
+            organization,
+            [(Membership.Status.ACTIVE, today - timedelta(days=500)),
+             (Membership.Status.SUSPENDED, today - timedelta(days=200))],
+            staff,
+            reason="连续三个月未开展社区公益活动，暂停会员资格。",
+        )
 
     _council(organizations[:20], founders)
 
@@ -258,33 +319,41 @@ def _user(User, username, full_name, email, *, is_staff=False, is_superuser=Fals
     return user
 
 
-def _membership(organization, status, on, staff, *, founding=False, reason=""):
+def _membership(organization, steps, staff, *, founding=False, reason=""):
+    """A membership that went through `steps` (status, day) after applying two weeks before the first,
+    with its history. `reason` goes with the last step."""
     if Membership.objects.filter(organization=organization).exists():
         return
-    decided_at = timezone.make_aware(timezone.datetime.combine(on, timezone.datetime.min.time()))
+
+    def at(day):
+        return timezone.make_aware(timezone.datetime.combine(day, timezone.datetime.min.time()))
+
+    applied_on = steps[0][1] - timedelta(days=14) if steps[0][0] != Membership.Status.APPLIED else steps[0][1]
+    status, last_day = steps[-1]
+    joined_on = next((day for step, day in steps if step == Membership.Status.ACTIVE), None)
+    decided = status != Membership.Status.APPLIED
     membership = Membership.objects.create(
         organization=organization,
         status=status,
-        applied_on=on - timedelta(days=14) if status != Membership.Status.APPLIED else on,
-        joined_on=on if status in (Membership.Status.ACTIVE, Membership.Status.SUSPENDED) else None,
+        applied_on=applied_on,
+        joined_on=joined_on,
         is_founding=founding,
-        decided_at=None if status == Membership.Status.APPLIED else decided_at,
-        decided_by=None if status == Membership.Status.APPLIED else staff,
+        decided_at=at(last_day) if decided else None,
+        decided_by=staff if decided else None,
         reason=reason,
     )
     MembershipChange.objects.create(
-        membership=membership, from_status="", to_status=Membership.Status.APPLIED,
-        changed_at=decided_at - timedelta(days=14),
+        membership=membership, from_status="", to_status=Membership.Status.APPLIED, changed_at=at(applied_on)
     )
-    if status == Membership.Status.SUSPENDED:
-        MembershipChange.objects.create(membership=membership, from_status=Membership.Status.APPLIED,
-                                        to_status=Membership.Status.ACTIVE, changed_at=decided_at, changed_by=staff)
-        MembershipChange.objects.create(membership=membership, from_status=Membership.Status.ACTIVE,
-                                        to_status=status, changed_at=decided_at + timedelta(days=300),
-                                        changed_by=staff, reason=reason)
-    elif status != Membership.Status.APPLIED:
-        MembershipChange.objects.create(membership=membership, from_status=Membership.Status.APPLIED,
-                                        to_status=status, changed_at=decided_at, changed_by=staff, reason=reason)
+    previous = Membership.Status.APPLIED
+    for index, (step, day) in enumerate(steps):
+        if step == Membership.Status.APPLIED:
+            continue
+        MembershipChange.objects.create(
+            membership=membership, from_status=previous, to_status=step, changed_at=at(day), changed_by=staff,
+            reason=reason if index == len(steps) - 1 else "",
+        )
+        previous = step
 
 
 def _council(leading, founders):

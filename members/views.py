@@ -62,7 +62,6 @@ class AboutView(TemplateView):
             seats=seats,
             rotating_chair=term.rotating_chair_on() if term else None,
             schedule=term.rotating_chairs.select_related("organization") if term else [],
-            member_count=Organization.objects.members().count(),
             **kwargs,
         )
 

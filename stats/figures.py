@@ -1,26 +1,32 @@
-"""The federation's figures from live data, as plain functions for the statistics pages and the home page.
+"""The federation's figures from live data: one definition of each, for every page that shows it.
 
-Every function aggregates in the database with a fixed number of queries, whatever the amount of
-data. Months and years are counted in Shanghai time (an event at 23:30 on 31 January, Shanghai
-time, belongs to January; one at 00:10 on 1 February belongs to February, though it is still 31 January in UTC).
+The headline figures are members on a date, registered organizations on a date and the share of them with a
+government-funded background, community activities held, residents served and projects running in a year. The home
+page, /about/, /stats/ and /staff/stats/ all take them from here, the charts' series too, so the same date gives
+the same number everywhere (tests/stats/test_consistency.py).
+
+Every function aggregates in the database with a fixed number of queries, whatever the amount of data. Dates,
+months and years are counted in Shanghai time (an event at 23:30 on 31 January, Shanghai time, belongs to January;
+one at 00:10 on 1 February belongs to February, though it is still 31 January in UTC).
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import ExtractYear, TruncMonth
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from core.caching import cached
 from events import compliance
-from events.models import DUTY_TIME_ZONE, Event, EventReport, month_bounds
+from events.models import DUTY_TIME_ZONE, Event, month_bounds
 from members.models import Community, Membership, MembershipChange, Organization, ServiceField
 from projects.models import FundingSource, Project
 
 # Kinds of organization that are registered with the civil affairs bureau (community teams are only filed).
 REGISTERED_TYPES = [Organization.Type.SOCIAL_GROUP, Organization.Type.SERVICE_AGENCY, Organization.Type.FOUNDATION]
+# Years the member and organization series go back from the year chosen.
+SERIES_YEARS = 15
 
 
 @dataclass(frozen=True)
@@ -31,8 +37,18 @@ class Filters:
     community: Community | None = None
 
 
-def current_year():
-    return timezone.localdate().year
+def local_today(now=None):
+    """Today in Shanghai time."""
+    return timezone.localtime(now or timezone.now(), DUTY_TIME_ZONE).date()
+
+
+def current_year(now=None):
+    return local_today(now).year
+
+
+def as_of(year, now=None):
+    """The date a year's figures are taken on: its last day, or today while the year runs."""
+    return min(date(year, 12, 31), local_today(now))
 
 
 def percentage(part, whole):
@@ -62,77 +78,119 @@ def _year_bounds(year):
     return start, end
 
 
-# Members and organizations (several years, not narrowed by the filters)
+def _end_of_day(day):
+    """The first instant after a day, Shanghai time: what happened before it happened by the end of the day."""
+    following = day + timedelta(days=1)
+    return datetime(following.year, following.month, following.day, tzinfo=DUTY_TIME_ZONE)
 
 
-def member_units_by_year(until=None):
-    """Member units at the end of each year: memberships joined by then, less those withdrawn by then.
+# Members and registered organizations on a date
 
-    Joins come from the membership's joined date; departures from the membership history
-    (changes to withdrawn). Rows: year, joined, left, total. Two queries.
+
+def _memberships():
+    """Memberships with `left_at`: when the organization last stopped being an active member (suspended or
+    withdrawn), from the membership history; the last decision's time where the history has no such change."""
+    left = (
+        MembershipChange.objects.filter(membership=OuterRef("pk"), from_status=Membership.Status.ACTIVE)
+        .order_by("-changed_at", "-pk")
+        .values("changed_at")[:1]
+    )
+    return Membership.objects.annotate(left_at=Coalesce(Subquery(left), "decided_at"))
+
+
+def _is_member_on(day, today):
+    """The rule for "a member on a date" (at the end of that day): an organization that had joined by then and
+    is an active member now, or that had joined and left only afterwards (a withdrawal or suspension does not
+    rewrite the past). Applicants are never members. A member whose joining date was not recorded counts from
+    today on, in no past year. A suspension that was lifted again is not subtracted.
     """
-    until = until or current_year()
-    joined = dict(
-        Membership.objects.filter(joined_on__isnull=False, joined_on__year__lte=until)
-        .values_list("joined_on__year")
-        .annotate(n=Count("pk"))
-        .order_by()
+    rule = Q(joined_on__lte=day) & (Q(status=Membership.Status.ACTIVE) | Q(left_at__gte=_end_of_day(day)))
+    if day >= today:
+        rule |= Q(joined_on__isnull=True, status=Membership.Status.ACTIVE)
+    return rule
+
+
+def members_on(days, now=None):
+    """{day: member organizations on that day} (`_is_member_on`) for a few days. One query."""
+    today = local_today(now)
+    days = sorted(set(days))
+    counts = _memberships().aggregate(
+        **{f"d{index}": Count("pk", filter=_is_member_on(day, today)) for index, day in enumerate(days)}
     )
-    left = dict(
-        MembershipChange.objects.filter(
-            to_status=Membership.Status.WITHDRAWN,
-            from_status__in=[Membership.Status.ACTIVE, Membership.Status.SUSPENDED],
-        )
-        .annotate(year=ExtractYear("changed_at", tzinfo=DUTY_TIME_ZONE))
-        .filter(year__lte=until)
-        .values_list("year")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    if not joined:
-        return []
-    rows, total = [], 0
-    for year in range(min(joined), until + 1):
-        total += joined.get(year, 0) - left.get(year, 0)
-        rows.append({"year": year, "joined": joined.get(year, 0), "left": left.get(year, 0), "total": total})
+    return {day: counts[f"d{index}"] for index, day in enumerate(days)}
+
+
+def _is_registered_on(day, today):
+    """The rule for "a registered organization on a date": a social group, social service agency or foundation
+    registered (its registration date) by then. Community teams are filed, not registered, and never count. An
+    organization whose registration date was not recorded counts from today on, in no past year.
+    """
+    registered = Q(founded_on__lte=day)
+    if day >= today:
+        registered |= Q(founded_on__isnull=True)
+    return Q(org_type__in=REGISTERED_TYPES) & registered
+
+
+def organizations_on(days, now=None):
+    """{day: (registered organizations, of which with a government-funded background)} for a few days
+    (`_is_registered_on`). One query."""
+    today = local_today(now)
+    days = sorted(set(days))
+    aggregates = {}
+    for index, day in enumerate(days):
+        registered = _is_registered_on(day, today)
+        aggregates[f"r{index}"] = Count("pk", filter=registered)
+        aggregates[f"f{index}"] = Count("pk", filter=registered & Q(government_funded=True))
+    counts = Organization.objects.aggregate(**aggregates)
+    return {day: (counts[f"r{index}"], counts[f"f{index}"]) for index, day in enumerate(days)}
+
+
+def _series_years(until):
+    return list(range(until - SERIES_YEARS + 1, until + 1))
+
+
+def member_units_by_year(until=None, now=None):
+    """Member organizations at the end of each year (`members_on`), today for the current year, from the first
+    year with members among the last SERIES_YEARS. Rows: year, on (the date), total. One query.
+    """
+    until = until or current_year(now)
+    days = {year: as_of(year, now) for year in _series_years(until)}
+    totals = members_on(days.values(), now)
+    rows = [{"year": year, "on": day, "total": totals[day]} for year, day in days.items()]
+    while rows and not rows[0]["total"]:
+        rows.pop(0)
     return rows
 
 
-def organizations_by_year(until=None):
-    """Registered social organizations by registration year (community teams excluded), cumulative,
-    with the growth rate on the year before and the share with a government-funded background.
+def organizations_by_year(until=None, now=None):
+    """Registered social organizations at the end of each year (`organizations_on`), today for the current year,
+    with those registered that year, the growth on the year before and the share with a government-funded
+    background; from the first year with any among the last SERIES_YEARS.
 
-    Rows: year, registered (that year), total, growth (per cent or None), government_funded (cumulative),
+    Rows: year, on (the date), registered (that year), total, growth (per cent or None), government_funded,
     government_share (per cent of the total). One query.
     """
-    until = until or current_year()
-    per_year = (
-        Organization.objects.filter(
-            org_type__in=REGISTERED_TYPES, founded_on__isnull=False, founded_on__year__lte=until
-        )
-        .values_list("founded_on__year")
-        .annotate(n=Count("pk"), funded=Count("pk", filter=Q(government_funded=True)))
-        .order_by()
-    )
-    counts = {year: (n, funded) for year, n, funded in per_year}
-    if not counts:
-        return []
-    rows, total, funded_total = [], 0, 0
-    for year in range(min(counts), until + 1):
-        registered, funded = counts.get(year, (0, 0))
-        previous = total
-        total += registered
-        funded_total += funded
+    until = until or current_year(now)
+    years = [until - SERIES_YEARS, *_series_years(until)]  # and the year before, for the first growth
+    days = {year: as_of(year, now) for year in years}
+    counts = organizations_on(days.values(), now)
+    rows = []
+    for year in years[1:]:
+        total, funded = counts[days[year]]
+        previous = counts[days[year - 1]][0]
         rows.append(
             {
                 "year": year,
-                "registered": registered,
+                "on": days[year],
+                "registered": total - previous,
                 "total": total,
                 "growth": percentage(total - previous, previous),
-                "government_funded": funded_total,
-                "government_share": percentage(funded_total, total),
+                "government_funded": funded,
+                "government_share": percentage(funded, total),
             }
         )
+    while rows and not rows[0]["total"]:
+        rows.pop(0)
     return rows
 
 
@@ -140,6 +198,7 @@ def organizations_by_year(until=None):
 
 
 def _events(filters):
+    """Published and completed events starting in the year (and the community)."""
     start, end = _year_bounds(filters.year)
     events = Event.objects.listed().filter(starts_at__gte=start, starts_at__lt=end)
     if filters.community is not None:
@@ -147,46 +206,60 @@ def _events(filters):
     return events
 
 
-def events_by_month_and_kind(filters, now=None):
-    """Published and completed events per month of the year and kind, by start in Shanghai time.
+def _held(filters):
+    """The rule for "community activities held": those of the year that count for the monthly duty (completed
+    community public-benefit activities of an organization, with their report: EventQuerySet.counting_for_duty)."""
+    start, end = _year_bounds(filters.year)
+    return Event.objects.counting_for_duty().filter(starts_at__gte=start, starts_at__lt=end).values("pk")
 
-    Returns (months, kinds, counts) where counts[(month, kind)] is the number. One query.
+
+def event_figures(filters, now=None):
+    """The year's events in one query: published and completed events per month and kind, by start in Shanghai
+    time; the community activities held (`_held`) per month; and the residents served per month, from the
+    after-event reports of those events.
+
+    Returns {"months": the months of the year up to now, "counts": {(month, kind): events}, "held": {month:
+    activities held}, "beneficiaries": rows of month, events (reported), beneficiaries, attendance}.
     """
     rows = (
         _events(filters)
         .annotate(month=TruncMonth("starts_at", tzinfo=DUTY_TIME_ZONE))
         .values_list("month", "kind")
-        .annotate(n=Count("pk"))
+        .annotate(
+            n=Count("pk"),
+            held=Count("pk", filter=Q(pk__in=_held(filters))),
+            reported=Count("report"),
+            served=Sum("report__beneficiaries_served"),
+            attendance=Sum("report__attendance"),
+        )
         .order_by()
     )
-    counts = {(_local_month(month), kind): n for month, kind, n in rows}
-    return year_months(filters.year, now), list(Event.Kind), counts
+    counts, held, reports = {}, {}, {}
+    for month, kind, n, held_n, reported, served, attendance in rows:
+        month = _local_month(month)
+        counts[(month, kind)] = n
+        if held_n:
+            held[month] = held.get(month, 0) + held_n
+        if reported:
+            totals = reports.get(month, (0, 0, 0))
+            reports[month] = (totals[0] + reported, totals[1] + (served or 0), totals[2] + (attendance or 0))
+    months = year_months(filters.year, now)
+    keys = ("month", "events", "beneficiaries", "attendance")
+    beneficiaries = [dict(zip(keys, (month, *reports.get(month, (0, 0, 0))), strict=True)) for month in months]
+    return {"months": months, "counts": counts, "held": held, "beneficiaries": beneficiaries}
+
+
+def events_by_month_and_kind(filters, now=None):
+    """(months, kinds, counts, held) of `event_figures`: counts[(month, kind)] is the number of events, held[month]
+    the number of community activities held. One query."""
+    events = event_figures(filters, now)
+    return events["months"], list(Event.Kind), events["counts"], events["held"]
 
 
 def beneficiaries_by_month(filters, now=None):
-    """Beneficiaries served per month (after-event reports of the year's events). One query.
-
-    Rows: month, events (reported), beneficiaries, attendance.
-    """
-    start, end = _year_bounds(filters.year)
-    reports = EventReport.objects.filter(event__starts_at__gte=start, event__starts_at__lt=end)
-    if filters.community is not None:
-        reports = reports.filter(event__community=filters.community)
-    per_month = {
-        _local_month(month): (events, served, attendance)
-        for month, events, served, attendance in reports.annotate(
-            month=TruncMonth("event__starts_at", tzinfo=DUTY_TIME_ZONE)
-        )
-        .values_list("month")
-        .annotate(events=Count("pk"), served=Sum("beneficiaries_served"), attendance=Sum("attendance"))
-        .values_list("month", "events", "served", "attendance")
-        .order_by()
-    }
-    keys = ("month", "events", "beneficiaries", "attendance")
-    return [
-        dict(zip(keys, (month, *per_month.get(month, (0, 0, 0))), strict=True))
-        for month in year_months(filters.year, now)
-    ]
+    """Residents served per month (`event_figures`). One query. Rows: month, events (reported), beneficiaries,
+    attendance."""
+    return event_figures(filters, now)["beneficiaries"]
 
 
 def activity_counts_by_community(filters):
@@ -237,19 +310,37 @@ def compliance_by_month(filters, now=None):
     return rows
 
 
-# Projects (one year by start date, optionally one community)
+# Projects (running in one year, optionally one community)
 
 
-def _projects(filters):
-    projects = Project.objects.public().filter(starts_on__year=filters.year)
+def _runs_in(year, today):
+    """The rule for "a project running in a year": its dates overlap the year, so a project counts in every year
+    from its start to its end. Without an end date it runs on while approved or in progress; a completed one
+    without an end date counts in its start year. One without a start date (approved or in progress) counts in
+    the current year only.
+    """
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    ends = Q(ends_on__gte=first) | (
+        Q(ends_on__isnull=True) & (~Q(state=Project.State.COMPLETED) | Q(starts_on__gte=first))
+    )
+    runs = Q(starts_on__lte=last) & ends
+    if first <= today <= last:
+        runs |= Q(starts_on__isnull=True) & ~Q(state=Project.State.COMPLETED)
+    return runs
+
+
+def _projects(filters, now=None):
+    projects = Project.objects.public().filter(_runs_in(filters.year, local_today(now)))
     if filters.community is not None:
         projects = projects.filter(communities=filters.community)
     return projects
 
 
-def projects_by_field(filters):
-    """Public projects (Project.objects.public()) starting in the year, per service field. One query."""
-    counts = dict(_projects(filters).values_list("service_field").annotate(n=Count("pk", distinct=True)).order_by())
+def projects_by_field(filters, now=None):
+    """Public projects running in the year (`_runs_in`), per service field. One query."""
+    counts = dict(
+        _projects(filters, now).values_list("service_field").annotate(n=Count("pk", distinct=True)).order_by()
+    )
     return [
         {"field": code, "label": label, "projects": counts[code]}
         for code, label in ServiceField.Code.choices
@@ -257,13 +348,14 @@ def projects_by_field(filters):
     ]
 
 
-def projects_by_funding(filters):
-    """Projects starting in the year per funding source, with the amount (the government-purchased service
-    amount among them). One query. Rows: source, label, projects, amount.
+def projects_by_funding(filters, now=None):
+    """Public projects running in the year per funding source, with their amount (the government-purchased
+    service amount among them); a project running over several years counts in each. One query.
+    Rows: source, label, projects, amount.
     """
     rows = {
         source: (n, amount or 0)
-        for source, n, amount in _projects(filters)
+        for source, n, amount in _projects(filters, now)
         .values_list("funding_source")
         .annotate(n=Count("pk", distinct=True), amount=Sum("funding_amount"))
         .values_list("funding_source", "n", "amount")
@@ -284,24 +376,25 @@ def page_figures(filters, *, with_compliance=False, now=None):
     kept in the cache (core.caching): a request costs one query while nothing changes, and a change to any
     event, report, organization, membership or project is in the next request's figures.
 
-    The current month is part of the key, because a year's months run up to it. `with_compliance` adds the
-    monthly-duty compliance rate (the staff page).
+    Today is part of the key: a year's months run up to the current one, and the current year's member and
+    organization figures are today's. `with_compliance` adds the monthly-duty compliance rate (the staff page).
     """
-    month = compliance.this_month(now)
+    today = local_today(now)
     community = filters.community.pk if filters.community is not None else "all"
-    name = f"stats-{filters.year}-{community}-{month:%Y%m}-{'staff' if with_compliance else 'public'}"
+    name = f"stats-{filters.year}-{community}-{today:%Y%m%d}-{'staff' if with_compliance else 'public'}"
 
     def compute():
         # Plain values only: labels are translated for each request's language (and lazy ones unpickle slowly).
-        months, _kinds, event_counts = events_by_month_and_kind(filters, now)
+        events = event_figures(filters, now)
         figures = {
-            "organizations": organizations_by_year(until=filters.year),
-            "members": member_units_by_year(until=filters.year),
-            "events": (months, event_counts),
-            "beneficiaries": beneficiaries_by_month(filters, now),
+            "organizations": organizations_by_year(until=filters.year, now=now),
+            "members": member_units_by_year(until=filters.year, now=now),
+            "events": (events["months"], events["counts"]),
+            "held": events["held"],
+            "beneficiaries": events["beneficiaries"],
             "community_activities": activity_counts_by_community(filters),
-            "projects_by_field": [(row["field"], row["projects"]) for row in projects_by_field(filters)],
-            "projects_by_funding": [(row["source"], row["amount"]) for row in projects_by_funding(filters)],
+            "projects_by_field": [(row["field"], row["projects"]) for row in projects_by_field(filters, now)],
+            "projects_by_funding": [(row["source"], row["amount"]) for row in projects_by_funding(filters, now)],
         }
         if with_compliance:
             figures["compliance"] = compliance_by_month(filters, now)
@@ -310,48 +403,64 @@ def page_figures(filters, *, with_compliance=False, now=None):
     return cached(name, compute)
 
 
-# Headline figures for the home page
+# Headline figures: the home page, /about/ and the top of the statistics pages
 
 
-def headline_figures(now=None):
-    """The figures the article reports, for the home page: government-funded share, projects, events this
-    year and beneficiaries served this year, with the counts of organizations and members.
-
-    Cached per version of the data (one query while nothing changes), three queries to compute.
-    """
-    year = timezone.localtime(now or timezone.now(), DUTY_TIME_ZONE).year
-    return cached(f"headline-{year}", lambda: _headline_figures(year))
-
-
-def _headline_figures(year):
-    registered = Q(org_type__in=REGISTERED_TYPES)
-    organizations = Organization.objects.aggregate(
-        all=Count("pk"),
-        members=Count("pk", filter=Q(membership__status=Membership.Status.ACTIVE)),
-        total=Count("pk", filter=registered),
-        funded=Count("pk", filter=registered & Q(government_funded=True)),
-    )
-    start, end = _year_bounds(year)
-    events = Event.objects.listed().filter(starts_at__gte=start, starts_at__lt=end).aggregate(
-        events=Count("pk"), served=Sum("report__beneficiaries_served")
-    )
+def _headline(filters, on, *, members, organizations, held, beneficiaries, projects_by_field):
+    """The headline figures from the values the functions above return: the one place they are put together."""
+    registered, funded = organizations
     return {
-        "organizations": organizations["all"],
-        "members": organizations["members"],
-        "government_share": percentage(organizations["funded"], organizations["total"]),
-        "projects": Project.objects.public().count(),
-        "events": events["events"],
-        "beneficiaries": events["served"] or 0,
+        "year": filters.year,
+        "on": on,
+        "members": members,
+        "organizations": registered,
+        "government_funded": funded,
+        "government_share": percentage(funded, registered),
+        "projects": sum(projects for _field, projects in projects_by_field),
+        "activities": sum(held.values()),
+        "beneficiaries": sum(row["beneficiaries"] for row in beneficiaries),
     }
 
 
-def home_figures(now=None, figures=None):
-    """The headline figures as the home page's `extra_figures` (value, label)."""
-    figures = figures or headline_figures(now)
-    share = figures["government_share"]
-    return [
-        {"value": "—" if share is None else f"{share:g}%", "label": _("with a government-funded background")},
-        {"value": figures["projects"], "label": _("public-benefit projects")},
-        {"value": figures["events"], "label": _("events this year")},
-        {"value": figures["beneficiaries"], "label": _("residents served this year")},
-    ]
+def headline_figures(filters=None, now=None):
+    """The headline figures of a year (this year unless `filters` say otherwise): members, registered
+    organizations and the government-funded share on `as_of(year)`, and the projects running, community
+    activities held and residents served in the year (in the community of the filters, if any).
+
+    Cached per version of the data and day (no query while nothing changes); four queries to compute, through
+    the same functions as the statistics pages' charts.
+    """
+    filters = filters or Filters(year=current_year(now))
+    on = as_of(filters.year, now)
+    community = filters.community.pk if filters.community is not None else "all"
+
+    def compute():
+        events = event_figures(filters, now)
+        return _headline(
+            filters,
+            on,
+            members=members_on([on], now)[on],
+            organizations=organizations_on([on], now)[on],
+            held=events["held"],
+            beneficiaries=events["beneficiaries"],
+            projects_by_field=[(row["field"], row["projects"]) for row in projects_by_field(filters, now)],
+        )
+
+    return cached(f"headline-{filters.year}-{community}-{on:%Y%m%d}", compute)
+
+
+def page_headline(filters, data, now=None):
+    """The headline figures of a statistics page, from its `page_figures` (no query): the last point of the
+    member and organization series is the figure on `as_of(year)`."""
+    members, organizations = data["members"], data["organizations"]
+    last = organizations[-1] if organizations else {"total": 0, "government_funded": 0}
+    return _headline(
+        filters,
+        as_of(filters.year, now),
+        members=members[-1]["total"] if members else 0,
+        organizations=(last["total"], last["government_funded"]),
+        held=data["held"],
+        beneficiaries=data["beneficiaries"],
+        projects_by_field=data["projects_by_field"],
+    )
+

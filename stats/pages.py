@@ -18,9 +18,10 @@ def _in_progress_label(month):
     return _("%(month)s (in progress)") % {"month": _month_label(month)}
 
 
-def public_charts(filters, communities=None):
-    """The charts residents see. `communities`: every community by name, when the caller has them already."""
-    return _public_charts(filters, figures.page_figures(filters), communities)
+def public_charts(filters, communities=None, data=None):
+    """The charts residents see. `communities`: every community by name, and `data`: the page's figures
+    (`figures.page_figures`), when the caller has them already."""
+    return _public_charts(filters, data or figures.page_figures(filters), communities)
 
 
 def _public_charts(filters, data, communities):
@@ -37,7 +38,10 @@ def _public_charts(filters, data, communities):
         charts.line_chart(
             "members",
             _("Member units at the end of each year"),
-            _("Member organizations of the federation at the end of each year, from the membership records."),
+            _(
+                "Member organizations of the federation at the end of each year (today for the current year), "
+                "from the membership records."
+            ),
             [row["year"] for row in members],
             [(_("Member units"), [row["total"] for row in members])],
         ),
@@ -45,8 +49,9 @@ def _public_charts(filters, data, communities):
             "organizations",
             _("Registered social organizations by year"),
             _(
-                "Registered social organizations in the street at the end of each year, "
-                "with the growth on the year before."
+                "Registered social organizations in the street at the end of each year (today for the current "
+                "year), by registration date, with the growth on the year before. Community teams are filed, "
+                "not registered."
             ),
             [row["year"] for row in organizations],
             [(_("Registered organizations"), [row["total"] for row in organizations])],
@@ -59,7 +64,7 @@ def _public_charts(filters, data, communities):
             "government-share",
             _("Share with a government-funded background"),
             _(
-                "Per cent of the registered organizations, by the end of each registration year, "
+                "Per cent of the registered organizations at the end of each year (today for the current year) "
                 "that have a government-funded background."
             ),
             [row["year"] for row in organizations],
@@ -84,7 +89,10 @@ def _public_charts(filters, data, communities):
         charts.bar_chart(
             "fields",
             _("Projects by service field"),
-            _("Approved, running and completed projects starting this year, by service field."),
+            _(
+                "Public-benefit projects running at some time in the year, by service field: a project counts in "
+                "every year from its start to its end."
+            ),
             [ServiceField.Code(field).label for field, _projects in by_field],
             [(_("Projects"), [projects for _field, projects in by_field])],
         ),
@@ -92,8 +100,8 @@ def _public_charts(filters, data, communities):
             "funding",
             _("Project funding by source (yuan)"),
             _(
-                "The amount of the projects starting this year by funding source; "
-                "government-purchased services among them."
+                "The amount of the projects running at some time in the year, by funding source "
+                "(government-purchased services among them); a project running over several years counts in each."
             ),
             [FundingSource(source).label for source, _amount in by_funding],
             [(_("Amount (yuan)"), [amount for _source, amount in by_funding])],
@@ -111,9 +119,9 @@ def _public_charts(filters, data, communities):
     ]
 
 
-def staff_charts(filters, communities=None):
+def staff_charts(filters, communities=None, data=None):
     """The staff page: everything residents see, plus the monthly-duty compliance rate."""
-    data = figures.page_figures(filters, with_compliance=True)
+    data = data or figures.page_figures(filters, with_compliance=True)
     rows = data["compliance"]
     compliance = charts.line_chart(
         "compliance",
@@ -127,3 +135,39 @@ def staff_charts(filters, communities=None):
         unit="%",
     )
     return [*_public_charts(filters, data, communities), compliance]
+
+
+def headline_cards(headline):
+    """The headline figures (`figures.headline_figures`, `figures.page_headline`) as cards (key, value, label),
+    for the home page and the statistics pages."""
+    share = headline["government_share"]
+    this_year = headline["year"] == figures.current_year()
+    year = {"year": headline["year"]}
+    return [
+        {"key": "members", "value": headline["members"], "label": _("member organizations")},
+        {"key": "organizations", "value": headline["organizations"], "label": _("registered social organizations")},
+        {
+            "key": "government_share",
+            "value": "—" if share is None else f"{share:g}%",
+            "label": _("with a government-funded background"),
+        },
+        {
+            "key": "projects",
+            "value": headline["projects"],
+            "label": _("public-benefit projects running this year")
+            if this_year
+            else _("public-benefit projects running in %(year)s") % year,
+        },
+        {
+            "key": "activities",
+            "value": headline["activities"],
+            "label": _("community activities held this year")
+            if this_year
+            else _("community activities held in %(year)s") % year,
+        },
+        {
+            "key": "beneficiaries",
+            "value": headline["beneficiaries"],
+            "label": _("residents served this year") if this_year else _("residents served in %(year)s") % year,
+        },
+    ]

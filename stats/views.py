@@ -2,7 +2,7 @@ from django.views.generic import TemplateView
 
 from core.permissions import StaffPermissionRequiredMixin
 
-from . import dashboard, pages
+from . import dashboard, figures, pages
 from .figures import Filters
 from .forms import StatsFilterForm
 
@@ -14,19 +14,26 @@ class StatsView(TemplateView):
     template_name = "stats/stats.html"
     is_staff_page = False
 
-    def get_charts(self, filters, communities):
-        return pages.public_charts(filters, communities)
+    def get_figures(self, filters):
+        return figures.page_figures(filters)
+
+    def get_charts(self, filters, communities, data):
+        return pages.public_charts(filters, communities, data)
 
     def get_context_data(self, **kwargs):
         form = StatsFilterForm(self.request.GET or None)
         year, community = form.filter_values()
         filters = Filters(year=year, community=community)
         communities = list(form.fields["community"].queryset)  # the filter's options and the chart's rows
+        data = self.get_figures(filters)
+        headline = figures.page_headline(filters, data)
         return super().get_context_data(
             form=form,
             filters=filters,
             communities=communities,
-            charts=self.get_charts(filters, communities),
+            headline=headline,
+            headline_cards=pages.headline_cards(headline),
+            charts=self.get_charts(filters, communities, data),
             is_staff_page=self.is_staff_page,
             **kwargs,
         )
@@ -38,8 +45,11 @@ class StaffStatsView(StaffPermissionRequiredMixin, StatsView):
     permission_required = "stats.view_statistics"
     is_staff_page = True
 
-    def get_charts(self, filters, communities):
-        return pages.staff_charts(filters, communities)
+    def get_figures(self, filters):
+        return figures.page_figures(filters, with_compliance=True)
+
+    def get_charts(self, filters, communities, data):
+        return pages.staff_charts(filters, communities, data)
 
 
 class StaffDashboardView(StaffPermissionRequiredMixin, TemplateView):

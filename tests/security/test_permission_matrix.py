@@ -81,6 +81,7 @@ MATRIX = {
     ),
     "members:manage-membership": (None, PORTAL),
     "organization-page": (lambda w: {"slug": w["org_a"].slug}, PUBLIC),
+    "about-page": (None, PUBLIC),
 }
 
 # Events: public pages, the organizer's tools (staff without an organization manage federation events, with the

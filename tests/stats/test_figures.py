@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from events.models import Event
+from events.models import Event, EventReport
 from members.models import Membership, MembershipChange, Organization
 from projects.models import FundingSource, Project
 from stats import charts, figures
@@ -30,21 +30,34 @@ def test_events_count_in_the_shanghai_month_they_start():
     EventFactory(starts_at=shanghai(2026, 1, 31, 23, 30))  # January
     EventFactory(starts_at=shanghai(2026, 2, 1, 0, 10), kind=Event.Kind.TRAINING)  # still 31 January in UTC
     EventFactory(starts_at=shanghai(2026, 2, 3, 10), state=Event.State.DRAFT)  # drafts are not counted
-    months, _kinds, counts = figures.events_by_month_and_kind(Filters(year=2026), now=NOW)
+    months, _kinds, counts, held = figures.events_by_month_and_kind(Filters(year=2026), now=NOW)
     assert months == [date(2026, month, 1) for month in range(1, 12)]
     assert counts == {
         (date(2026, 1, 1), Event.Kind.COMMUNITY_ACTIVITY): 2,
         (date(2026, 2, 1), Event.Kind.TRAINING): 1,
     }
-    _months, _kinds, previous = figures.events_by_month_and_kind(Filters(year=2025), now=NOW)
+    assert held == {}  # published, not held yet
+    _months, _kinds, previous, _held = figures.events_by_month_and_kind(Filters(year=2025), now=NOW)
     assert previous == {(date(2025, 12, 1), Event.Kind.COMMUNITY_ACTIVITY): 1}
+
+
+def test_activities_held_are_those_counting_for_the_duty():
+    organization = MembershipFactory(joined_on=date(2020, 1, 1)).organization
+    completed_activity(organization, shanghai(2026, 1, 31, 23, 30))
+    completed_activity(organization, shanghai(2026, 2, 1, 0, 10))
+    # completed without a report
+    EventFactory(organization=organization, starts_at=shanghai(2026, 2, 5, 10), state=Event.State.COMPLETED)
+    completed_activity(organization, shanghai(2026, 2, 6, 10), kind=Event.Kind.TRAINING)  # not a community activity
+    _months, _kinds, counts, held = figures.events_by_month_and_kind(Filters(year=2026), now=NOW)
+    assert held == {date(2026, 1, 1): 1, date(2026, 2, 1): 1}
+    assert sum(counts.values()) == 4
 
 
 def test_events_by_community():
     here, there = CommunityFactory(), CommunityFactory()
     EventFactory(starts_at=shanghai(2026, 3, 5, 10), community=here)
     EventFactory(starts_at=shanghai(2026, 3, 6, 10), community=there)
-    _months, _kinds, counts = figures.events_by_month_and_kind(Filters(year=2026, community=here), now=NOW)
+    _months, _kinds, counts, _held = figures.events_by_month_and_kind(Filters(year=2026, community=here), now=NOW)
     assert counts == {(date(2026, 3, 1), Event.Kind.COMMUNITY_ACTIVITY): 1}
 
 
@@ -67,7 +80,7 @@ def test_registered_organizations_growth_and_government_share():
     OrganizationFactory(founded_on=date(2021, 6, 1), org_type=Organization.Type.COMMUNITY_TEAM)  # only filed
     OrganizationFactory(founded_on=date(2023, 1, 1))
     OrganizationFactory(founded_on=date(2025, 1, 1))  # after the year asked for
-    rows = figures.organizations_by_year(until=2023)
+    rows = figures.organizations_by_year(until=2023, now=NOW)
     assert [(row["year"], row["registered"], row["total"], row["growth"]) for row in rows] == [
         (2020, 2, 2, None),
         (2021, 1, 3, 50.0),
@@ -83,7 +96,7 @@ def test_registered_organizations_growth_and_government_share():
 
 
 def test_member_units_at_the_end_of_each_year():
-    first = MembershipFactory(joined_on=date(2019, 5, 1))
+    first = MembershipFactory(status=Membership.Status.WITHDRAWN, joined_on=date(2019, 5, 1))
     MembershipFactory(joined_on=date(2019, 9, 1))
     MembershipFactory(joined_on=date(2020, 2, 1))
     MembershipFactory(status=Membership.Status.APPLIED, joined_on=None)
@@ -95,12 +108,57 @@ def test_member_units_at_the_end_of_each_year():
     MembershipChange.objects.create(
         membership=applicant, from_status="applied", to_status="withdrawn", changed_at=shanghai(2020, 5, 1)
     )
-    rows = figures.member_units_by_year(until=2021)
-    assert [(row["year"], row["joined"], row["left"], row["total"]) for row in rows] == [
-        (2019, 2, 0, 2),
-        (2020, 1, 0, 3),
-        (2021, 0, 1, 2),
+    rows = figures.member_units_by_year(until=2021, now=NOW)
+    assert [(row["year"], row["on"], row["total"]) for row in rows] == [
+        (2019, date(2019, 12, 31), 2),
+        (2020, date(2020, 12, 31), 3),
+        (2021, date(2021, 12, 31), 2),
     ]
+    # The current year's point is today.
+    assert figures.member_units_by_year(until=2026, now=NOW)[-1] == {"year": 2026, "on": date(2026, 11, 20), "total": 2}
+
+
+def test_members_on_a_date_keep_their_past():
+    """A suspension or withdrawal does not rewrite the past; applicants never count; a member whose joining date
+    is not recorded counts from today on."""
+    today = NOW.date()
+    suspended = MembershipFactory(status=Membership.Status.SUSPENDED, joined_on=date(2024, 3, 1))
+    MembershipChange.objects.create(
+        membership=suspended, from_status="active", to_status="suspended", changed_at=shanghai(2025, 6, 1, 10)
+    )
+    # Suspended and withdrawn without a recorded change: the last decision is when it left.
+    MembershipFactory(
+        status=Membership.Status.WITHDRAWN, joined_on=date(2024, 3, 1), decided_at=shanghai(2025, 1, 1, 9)
+    )
+    MembershipFactory(joined_on=date(2025, 5, 31))
+    MembershipFactory(joined_on=None)  # joined, date not recorded
+    MembershipFactory(status=Membership.Status.APPLIED, joined_on=None)
+    MembershipFactory(status=Membership.Status.REJECTED, joined_on=None)
+    days = [date(2024, 2, 29), date(2024, 3, 1), date(2024, 12, 31), date(2025, 1, 1), date(2025, 5, 31),
+            date(2025, 6, 1), today]
+    assert figures.members_on(days, now=NOW) == {
+        date(2024, 2, 29): 0,
+        date(2024, 3, 1): 2,
+        date(2024, 12, 31): 2,
+        date(2025, 1, 1): 1,  # withdrawn at 09:00 that day
+        date(2025, 5, 31): 2,
+        date(2025, 6, 1): 1,  # suspended at 10:00 that day
+        today: 2,
+    }
+
+
+def test_registered_organizations_on_a_date():
+    OrganizationFactory(founded_on=date(2024, 12, 31), government_funded=True)
+    OrganizationFactory(founded_on=date(2025, 1, 1), org_type=Organization.Type.SOCIAL_GROUP)
+    OrganizationFactory(founded_on=date(2025, 1, 1), org_type=Organization.Type.FOUNDATION)
+    OrganizationFactory(founded_on=date(2020, 1, 1), org_type=Organization.Type.COMMUNITY_TEAM)  # filed only
+    OrganizationFactory(founded_on=None)  # registered, date not recorded: counts from today on
+    today = NOW.date()
+    assert figures.organizations_on([date(2024, 12, 31), date(2025, 1, 1), today], now=NOW) == {
+        date(2024, 12, 31): (1, 1),
+        date(2025, 1, 1): (3, 1),
+        today: (4, 1),
+    }
 
 
 def test_projects_by_field_and_funding_source():
@@ -115,15 +173,35 @@ def test_projects_by_field_and_funding_source():
     ProjectFactory(state=Project.State.UNDER_REVIEW, starts_on=date(2025, 6, 1), service_field="environment",
                    funding_source=FundingSource.CHARITY, funding_amount=Decimal("99999"))  # not decided
     ProjectFactory(state=Project.State.COMPLETED, starts_on=date(2024, 6, 1), service_field="health")  # last year
-    by_field = figures.projects_by_field(Filters(year=2025))
+    by_field = figures.projects_by_field(Filters(year=2025), now=NOW)
     assert [(row["field"], row["projects"]) for row in by_field] == [("elderly", 2), ("environment", 1)]
-    by_funding = figures.projects_by_funding(Filters(year=2025))
+    by_funding = figures.projects_by_funding(Filters(year=2025), now=NOW)
     assert [(row["source"], row["projects"], row["amount"]) for row in by_funding] == [
         ("government_purchase", 2, Decimal("70000.50")),
         ("charity", 1, Decimal("3000")),
     ]
-    in_community = figures.projects_by_funding(Filters(year=2025, community=here))
+    in_community = figures.projects_by_funding(Filters(year=2025, community=here), now=NOW)
     assert [(row["source"], row["amount"]) for row in in_community] == [("government_purchase", Decimal("50000"))]
+
+
+def test_a_project_counts_in_every_year_it_runs():
+    def running(year):
+        return sorted(row_project.title for row_project in figures._projects(Filters(year=year), now=NOW))
+
+    ProjectFactory(title="Three years", state=Project.State.IN_PROGRESS, starts_on=date(2023, 9, 1),
+                   ends_on=date(2025, 1, 31))
+    ProjectFactory(title="Open-ended", state=Project.State.IN_PROGRESS, starts_on=date(2024, 12, 31))
+    ProjectFactory(title="Done, no end date", state=Project.State.COMPLETED, starts_on=date(2024, 3, 1))
+    ProjectFactory(title="Undated", state=Project.State.APPROVED)  # counts this year only
+    ProjectFactory(title="Next year", state=Project.State.APPROVED, starts_on=date(2027, 1, 1))
+    ProjectFactory(title="Draft", state=Project.State.DRAFT, starts_on=date(2024, 1, 1))
+    assert running(2022) == []
+    assert running(2023) == ["Three years"]
+    assert running(2024) == ["Done, no end date", "Open-ended", "Three years"]
+    assert running(2025) == ["Open-ended", "Three years"]
+    assert running(2026) == ["Open-ended", "Undated"]
+    by_field = figures.projects_by_field(Filters(year=2024), now=NOW)
+    assert [(row["field"], row["projects"]) for row in by_field] == [("elderly", 3)]
 
 
 def test_activities_per_community_fewest_first():
@@ -152,26 +230,43 @@ def test_compliance_rate_per_month():
 
 
 def test_headline_figures():
-    host = OrganizationFactory(government_funded=True)
-    OrganizationFactory()
-    OrganizationFactory()
+    host = OrganizationFactory(government_funded=True, founded_on=date(2020, 1, 1))
+    OrganizationFactory(founded_on=date(2021, 1, 1))
+    OrganizationFactory(founded_on=date(2026, 11, 21))  # registered tomorrow
+    OrganizationFactory()  # registered, date not recorded
     OrganizationFactory(government_funded=True, org_type=Organization.Type.COMMUNITY_TEAM)  # not registered
-    EventReportFactory(
-        event=EventFactory(organization=host, starts_at=shanghai(2026, 1, 1, 0, 10)), beneficiaries_served=12
+    MembershipFactory(organization=host, status="active", joined_on=date(2025, 1, 1))
+    completed_activity(host, shanghai(2026, 1, 1, 0, 10))
+    training = EventFactory(organization=host, kind=Event.Kind.TRAINING, starts_at=shanghai(2026, 3, 1, 10))
+    EventReportFactory(event=training, beneficiaries_served=12)  # residents served, not a community activity
+    completed_activity(host, shanghai(2025, 12, 31, 23, 30))  # last year
+    ProjectFactory(organization=host, state=Project.State.IN_PROGRESS, starts_on=date(2025, 1, 1))
+    ProjectFactory(
+        organization=host, state=Project.State.COMPLETED, starts_on=date(2024, 1, 1), ends_on=date(2024, 12, 31)
     )
-    EventFactory(organization=host, starts_at=shanghai(2025, 12, 31, 23, 30))  # last year
-    ProjectFactory(organization=host, state=Project.State.IN_PROGRESS)
     ProjectFactory(organization=host, state=Project.State.DRAFT)
-    MembershipFactory(organization=host, status="active")
-    result = figures.headline_figures(now=NOW)
-    assert result == {
-        "organizations": 4,
+    this_year = figures.headline_figures(now=NOW)
+    beneficiaries = 12 + EventReport.objects.get(event__starts_at=shanghai(2026, 1, 1, 0, 10)).beneficiaries_served
+    assert this_year == {
+        "year": 2026,
+        "on": date(2026, 11, 20),
         "members": 1,
+        "organizations": 3,
+        "government_funded": 1,
         "government_share": 33.3,
         "projects": 1,
-        "events": 1,
-        "beneficiaries": 12,
+        "activities": 1,
+        "beneficiaries": beneficiaries,
     }
+    last_year = figures.headline_figures(Filters(year=2025), now=NOW)
+    assert (last_year["on"], last_year["members"], last_year["organizations"], last_year["government_share"]) == (
+        date(2025, 12, 31), 1, 2, 50.0,
+    )
+    assert (last_year["projects"], last_year["activities"]) == (1, 1)
+    # The statistics page's figures give the same headline (`page_headline`).
+    for filters in (Filters(year=2026), Filters(year=2025)):
+        page = figures.page_headline(filters, figures.page_figures(filters, now=NOW), now=NOW)
+        assert page == figures.headline_figures(filters, now=NOW)
 
 
 def test_bar_chart_scales_to_a_round_maximum_and_stacks_series():

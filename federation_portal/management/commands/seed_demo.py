@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
 from core.caching import data_changed
+from stats import figures
 
 DEMO_APPS = ["members", "projects", "events"]  # dependency order: each app seeds on top of the previous
 
@@ -25,4 +26,10 @@ class Command(BaseCommand):
         # seeded before the versions existed.
         call_command("make_picture_sizes", verbosity=0)
         data_changed()  # rows went in with bulk_create too, which sends no signals
+        headline = figures.headline_figures()  # what every page shows today
+        self.stdout.write(
+            f"figures on {headline['on']}: {headline['members']} members, {headline['organizations']} registered "
+            f"organizations ({headline['government_share']} % government-funded), {headline['projects']} projects "
+            f"running, {headline['activities']} community activities held this year"
+        )
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
