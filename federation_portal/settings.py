@@ -176,15 +176,21 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "after-login"
 LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
-# Login lockout: 5 failed attempts for one user name from one address lock that pair for 30 minutes;
-# the right password is refused meanwhile. Attempts and lockouts are logged and kept in the admin (Axes).
+# The visitor's address (core.clientip): how many proxies in front of gunicorn append to X-Forwarded-For (nginx: 1).
+# The login lockout and the throttles both use it; with 0 behind a proxy every visitor would share its address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT") or os.environ.get("AXES_PROXY_COUNT") or "0")
+# Login lockout (core/lockout.py): 5 failed attempts for one user name from one address lock that pair for 30 minutes
+# (the right password is refused there meanwhile; the owner elsewhere still logs in); 30 failures from one address
+# over any user names lock that address. Attempts and lockouts are logged and kept in the admin (Axes).
+AXES_HANDLER = "core.lockout.LoginLockoutHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]  # the order matters to core.lockout
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
 # Staff sessions end after this much inactivity; other sessions last two weeks.
 STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("STAFF_SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_COOKIE_HTTPONLY = True
