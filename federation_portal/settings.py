@@ -191,6 +191,16 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
+# Throttles of anonymous writes (core/throttle.py), counted in the cache (Redis in production, shared by every
+# worker): "N/s", "N/m", "N/h" or "N/d"; an empty value turns one off. Per visitor's address unless said otherwise.
+THROTTLES = {
+    "sign-up-address": os.environ.get("THROTTLE_SIGN_UP_PER_ADDRESS", "30/h"),
+    "sign-up-event": os.environ.get("THROTTLE_SIGN_UP_PER_EVENT", "10/h"),  # per address and event
+    "sign-up-mobile": os.environ.get("THROTTLE_SIGN_UP_PER_MOBILE", "5/h"),  # per mobile, from any address
+    "cancel-address": os.environ.get("THROTTLE_CANCEL_PER_ADDRESS", "30/h"),
+    "join-address": os.environ.get("THROTTLE_JOIN_PER_ADDRESS", "10/h"),
+    "password-reset-address": os.environ.get("THROTTLE_PASSWORD_RESET_PER_ADDRESS", "10/h"),
+}
 # Staff sessions end after this much inactivity; other sessions last two weeks.
 STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("STAFF_SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_COOKIE_HTTPONLY = True

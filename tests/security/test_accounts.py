@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import OutboxMessage
 from tests.members.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -70,8 +71,9 @@ def test_password_rules(password, ok):
             validate_password(password)
 
 
-def test_password_reset_by_email(client, org_user):
-    response = client.post(reverse("password_reset"), {"email": org_user.email})
+def test_password_reset_by_email(client, org_user, delivered):
+    with delivered():
+        response = client.post(reverse("password_reset"), {"email": org_user.email})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     body = mail.outbox[0].body
@@ -87,11 +89,37 @@ def test_password_reset_by_email(client, org_user):
     assert org_user.check_password(new_password)
 
 
-def test_password_reset_does_not_reveal_unknown_addresses(client):
-    response = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+def test_password_reset_does_not_reveal_unknown_addresses(client, delivered):
+    with delivered():
+        response = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
     assert response.status_code == 302
     assert response.url == reverse("password_reset_done")
     assert mail.outbox == []
+
+
+def test_password_reset_costs_a_known_and_an_unknown_address_the_same(client, org_user, monkeypatch, delivered):
+    """The answer's time must not tell which addresses have an account: neither request talks to the mail server;
+    the known address's mail waits in the outbox for a worker (handed over after the commit)."""
+    from core import tasks
+
+    handed = []
+    monkeypatch.setattr(tasks.deliver, "delay", lambda ids: handed.append(ids))
+
+    def no_mail_server(*args, **kwargs):
+        raise AssertionError("the request opened a mail connection")
+
+    monkeypatch.setattr("django.core.mail.get_connection", no_mail_server)
+    monkeypatch.setattr("core.outbox.get_connection", no_mail_server)
+    answers = []
+    for address in (org_user.email, "nobody@example.org"):
+        with delivered():
+            response = client.post(reverse("password_reset"), {"email": address})
+        answers.append((response.status_code, response.url))
+    assert answers[0] == answers[1] == (302, reverse("password_reset_done"))
+    assert mail.outbox == []
+    queued = OutboxMessage.objects.get(kind="password_reset")
+    assert queued.recipient == org_user.email and queued.status == OutboxMessage.Status.QUEUED
+    assert handed == [[queued.pk]]
 
 
 def test_session_key_rotates_on_login_and_logout_ends_the_session(client, org_user):

@@ -26,6 +26,12 @@ def fields_from(names):
 FILTER_PARAMS = ["q", "org_type", "service_field", "community", "stars", "members_only", "incubating", "page"]
 
 
+@pytest.fixture(autouse=True)
+def _no_throttles(settings):
+    """The fuzzer posts hundreds of times from one address; the throttles are tested in test_throttling.py."""
+    settings.THROTTLES = {}
+
+
 @pytest.fixture(scope="module")
 def hostile_world(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
