@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A control character in the address is a 404 page in the visitor's language, before the page cache or a view.
+    "federation_portal.middleware.BadBytesMiddleware",
     # Public pages of visitors who are not logged in, from the cache, before the rest of the stack
     # (federation_portal/pagecache.py): it needs the language, nothing below.
     "federation_portal.pagecache.PublicPageCacheMiddleware",
