@@ -6,7 +6,12 @@ from urllib.parse import quote
 import pytest
 from django.urls import NoReverseMatch, reverse
 
-from tests.security.test_permission_matrix import MATRIX, log_in, shared_world, world  # noqa: F401
+from tests.security import test_permission_matrix as matrix
+from tests.security.test_permission_matrix import MATRIX, log_in
+
+# The permission matrix's users and objects, made once for the module.
+shared_world = matrix.shared_world
+world = matrix.world
 
 pytestmark = pytest.mark.django_db
 
