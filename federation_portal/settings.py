@@ -239,6 +239,8 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # Language and time: Chinese first, English second; stored in UTC, shown in Shanghai time
 LANGUAGE_CODE = "zh-hans"
@@ -443,3 +445,10 @@ LOGGING = {
     # Django's own handlers go: its console one would print twice, and mail_admins would mail request bodies.
     "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }
+
+# Error reports to a Sentry-compatible server when SENTRY_DSN is set, personal data scrubbed (federation_portal/errors).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from federation_portal.errors import init as init_error_reports
+
+    init_error_reports(SENTRY_DSN, environment=ENVIRONMENT, release=os.environ.get("SENTRY_RELEASE", ""))
