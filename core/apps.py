@@ -11,6 +11,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
+        from . import lockout  # noqa: F401  (its notice joins the rules)
         from .caching import watch_connections
 
         watch_connections()

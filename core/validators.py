@@ -46,9 +46,13 @@ def validate_credit_code(value):
 MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
+# Chinese input methods often type full-width characters: ０-９, ＋, －, （）, and the ideographic space.
+FULL_WIDTH = str.maketrans({**{chr(0xFF10 + n): str(n) for n in range(10)}, "＋": "+", "－": "-", "（": "(", "）": ")"})
+
+
 def normalize_mobile(value):
-    """Strip spaces, dashes and a +86/0086 prefix from a mainland mobile number."""
-    digits = re.sub(r"[\s\-()]", "", value or "")
+    """Strip spaces, dashes and a +86/0086 prefix from a mainland mobile number; full-width digits become 0-9."""
+    digits = re.sub(r"[\s\-()]", "", (value or "").translate(FULL_WIDTH))
     for prefix in ("+86", "0086"):
         if digits.startswith(prefix):
             digits = digits[len(prefix):]
@@ -57,7 +61,15 @@ def normalize_mobile(value):
 
 def validate_mobile(value):
     """A mainland China mobile number: 11 digits starting with 13–19."""
-    if not MOBILE_RE.match(normalize_mobile(value)):
+    number = normalize_mobile(value)
+    if any(char.isdigit() and not char.isascii() for char in number):
+        # Another script's digits (Arabic-Indic ٤٥٦, Devanagari, circled ①…): no phone dials them.
+        raise ValidationError(
+            _("Please type the number with the digits 0–9 only; it contains other digits (%(digits)s)."),
+            code="mobile_digits",
+            params={"digits": "".join(sorted({char for char in number if char.isdigit() and not char.isascii()}))},
+        )
+    if not MOBILE_RE.match(number):
         raise ValidationError(
             _("Enter a valid mainland China mobile number (11 digits, e.g. 13812345678)."),
             code="mobile",

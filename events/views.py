@@ -16,6 +16,8 @@ from django_filters.views import FilterView
 
 from core.permissions import StaffPermissionRequiredMixin
 from core.spreadsheets import FORMATS, spreadsheet_response
+from core.throttle import ThrottleMixin, by_address, by_address_and, by_posted
+from core.validators import normalize_mobile
 from members.models import Organization
 from members.services import record_personal_data_access
 
@@ -66,7 +68,7 @@ class EventDetailView(DetailView):
         return super().get_context_data(photos=photos, **kwargs)
 
 
-class EventSignUpView(DetailView):
+class EventSignUpView(ThrottleMixin, DetailView):
     """The sign-up form of an event: a place, or the waiting list, then the confirmation page.
 
     A page of its own, linked from the event page: the form carries the visitor's CSRF token, so the event
@@ -75,6 +77,11 @@ class EventSignUpView(DetailView):
 
     queryset = EventDetailView.queryset
     template_name = "events/event_signup.html"
+    throttles = [
+        ("sign-up-address", by_address),
+        ("sign-up-event", by_address_and("pk")),
+        ("sign-up-mobile", by_posted("mobile", normalize_mobile)),
+    ]
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("form", RegistrationForm())
@@ -109,7 +116,9 @@ def short_link(request, code):
     return redirect(registration)
 
 
-class RegistrationCancelView(View):
+class RegistrationCancelView(ThrottleMixin, View):
+    throttles = [("cancel-address", by_address)]
+
     def post(self, request, token):
         registration = get_object_or_404(Registration, token=token)
         try:

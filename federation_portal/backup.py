@@ -49,9 +49,24 @@ def table_counts(conn=connection):
 
 
 def create_backup(destination):
-    """Write db + media + manifest.json into `destination` (a new folder); return its path."""
+    """Write db + media + manifest.json into `destination` (a new folder); return its path.
+
+    Backups hold every resident's name and mobile: the folder is 0700 and its files 0600, whatever the umask."""
     destination = Path(destination)
-    destination.mkdir(parents=True, exist_ok=False)
+    previous_umask = os.umask(0o077)
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination.mkdir(mode=0o700, exist_ok=False)
+        destination.chmod(0o700)
+        _write_backup(destination)
+    finally:
+        os.umask(previous_umask)
+    for path in destination.iterdir():
+        path.chmod(0o600)
+    return destination
+
+
+def _write_backup(destination):
     db = connection.settings_dict
     if connection.vendor == "postgresql":
         subprocess.run(
@@ -77,7 +92,6 @@ def create_backup(destination):
         "tables": table_counts(),
     }
     (destination / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
-    return destination
 
 
 def restore_backup(source, *, database_url=None, media_root=None):

@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
+from django.http import Http404
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from federation_portal import db_router
@@ -140,3 +141,26 @@ class PrivatePagesNoStoreMiddleware:
             add_never_cache_headers(response)
             patch_cache_control(response, private=True)
         return response
+
+
+# Control characters: never part of a real page's address; NUL in particular cannot reach PostgreSQL (it answers with
+# an error, the page with a 500). Tab and line breaks may come from a pasted search term in a query string.
+CONTROL_IN_PATH = re.compile(r"[\x00-\x1f\x7f]")
+CONTROL_IN_QUERY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class BadBytesMiddleware:
+    """A control character in the address (a path parameter, a query value) is a page that does not exist: 404,
+    before any view or query sees it. Form fields get their own form error (Django's CharField refuses NUL)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if CONTROL_IN_PATH.search(request.path_info) or any(
+            CONTROL_IN_QUERY.search(key) or CONTROL_IN_QUERY.search(value)
+            for key, values in request.GET.lists()
+            for value in values
+        ):
+            raise Http404("control character in the address")
+        return self.get_response(request)

@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A control character in the address is a 404 page in the visitor's language, before the page cache or a view.
+    "federation_portal.middleware.BadBytesMiddleware",
     # Public pages of visitors who are not logged in, from the cache, before the rest of the stack
     # (federation_portal/pagecache.py): it needs the language, nothing below.
     "federation_portal.pagecache.PublicPageCacheMiddleware",
@@ -176,15 +178,31 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "after-login"
 LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
-# Login lockout: 5 failed attempts for one user name from one address lock that pair for 30 minutes;
-# the right password is refused meanwhile. Attempts and lockouts are logged and kept in the admin (Axes).
+# The visitor's address (core.clientip): how many proxies in front of gunicorn append to X-Forwarded-For (nginx: 1).
+# The login lockout and the throttles both use it; with 0 behind a proxy every visitor would share its address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT") or os.environ.get("AXES_PROXY_COUNT") or "0")
+# Login lockout (core/lockout.py): 5 failed attempts for one user name from one address lock that pair for 30 minutes
+# (the right password is refused there meanwhile; the owner elsewhere still logs in); 30 failures from one address
+# over any user names lock that address. Attempts and lockouts are logged and kept in the admin (Axes).
+AXES_HANDLER = "core.lockout.LoginLockoutHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]  # the order matters to core.lockout
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
+# Throttles of anonymous writes (core/throttle.py), counted in the cache (Redis in production, shared by every
+# worker): "N/s", "N/m", "N/h" or "N/d"; an empty value turns one off. Per visitor's address unless said otherwise.
+THROTTLES = {
+    "sign-up-address": os.environ.get("THROTTLE_SIGN_UP_PER_ADDRESS", "30/h"),
+    "sign-up-event": os.environ.get("THROTTLE_SIGN_UP_PER_EVENT", "10/h"),  # per address and event
+    "sign-up-mobile": os.environ.get("THROTTLE_SIGN_UP_PER_MOBILE", "5/h"),  # per mobile, from any address
+    "cancel-address": os.environ.get("THROTTLE_CANCEL_PER_ADDRESS", "30/h"),
+    "join-address": os.environ.get("THROTTLE_JOIN_PER_ADDRESS", "10/h"),
+    "password-reset-address": os.environ.get("THROTTLE_PASSWORD_RESET_PER_ADDRESS", "10/h"),
+}
 # Staff sessions end after this much inactivity; other sessions last two weeks.
 STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("STAFF_SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_COOKIE_HTTPONLY = True
@@ -221,6 +239,8 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # Language and time: Chinese first, English second; stored in UTC, shown in Shanghai time
 LANGUAGE_CODE = "zh-hans"
@@ -425,3 +445,10 @@ LOGGING = {
     # Django's own handlers go: its console one would print twice, and mail_admins would mail request bodies.
     "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }
+
+# Error reports to a Sentry-compatible server when SENTRY_DSN is set, personal data scrubbed (federation_portal/errors).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from federation_portal.errors import init as init_error_reports
+
+    init_error_reports(SENTRY_DSN, environment=ENVIRONMENT, release=os.environ.get("SENTRY_RELEASE", ""))

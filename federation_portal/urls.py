@@ -17,6 +17,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("bench/baseline/", views.BaselineView.as_view(), name="bench-baseline"),
     path("accounts/welcome/", views.after_login, name="after-login"),
+    path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("language/<str:language>/", views.switch_language, name="switch-language"),
     path("admin/", admin.site.urls),

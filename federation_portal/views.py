@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import DatabaseError, connections
@@ -10,7 +11,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from core.forms import OutboxPasswordResetForm
 from core.models import OutboxMessage
+from core.throttle import ThrottleMixin, by_address
 from events import sections as event_sections
 from members.models import Community, Organization
 from members.permissions import account_of
@@ -162,3 +165,10 @@ def after_login(request):
     if user.is_staff:
         return redirect("admin:index")
     return redirect("members:join")
+
+
+class PasswordResetView(ThrottleMixin, auth_views.PasswordResetView):
+    """Django's password reset, throttled per address, its mail queued in the outbox (core.forms)."""
+
+    form_class = OutboxPasswordResetForm
+    throttles = [("password-reset-address", by_address)]

@@ -12,6 +12,7 @@ from django_filters.views import FilterView
 
 from core.models import Notification
 from core.portal import dashboard_panels
+from core.throttle import ThrottleMixin, by_address
 
 from . import services
 from .filters import OrganizationFilter
@@ -66,10 +67,11 @@ class AboutView(TemplateView):
         )
 
 
-class JoinView(TemplateView):
+class JoinView(ThrottleMixin, TemplateView):
     """A new organization signs up: an account for the person, the organization, and its application."""
 
     template_name = "members/join.html"
+    throttles = [("join-address", by_address)]
 
     def dispatch(self, request, *args, **kwargs):
         if account_of(request.user) is not None:

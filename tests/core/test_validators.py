@@ -56,3 +56,26 @@ def test_mask_mobile_keeps_only_prefix_and_last_four():
     assert mask_mobile("13812345678") == "138****5678"
     assert mask_mobile("+86 138 1234 5678") == "138****5678"
     assert mask_mobile("garbage") == "****"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "１３９１２３４５６７８",
+        "＋８６ １３９－１２３４－５６７８",
+        "139１２３45678",
+        "（+86）139 1234 5678",
+        "0086１３９１２３４５６７８",
+    ],
+)
+def test_full_width_mobiles_are_normalised_to_ascii_digits(typed):
+    validate_mobile(typed)
+    assert normalize_mobile(typed) == "13912345678"
+
+
+@pytest.mark.parametrize("typed", ["139123٤٥٦٧٨", "１３９१२३४५६७८", "①３９１２３４５６７８", "139１２３４５６７𝟖"])
+def test_other_non_ascii_digits_are_refused_with_a_clear_message(typed):
+    with pytest.raises(ValidationError) as error:
+        validate_mobile(typed)
+    assert error.value.code == "mobile_digits"
+    assert "0–9" in str(error.value.messages[0])

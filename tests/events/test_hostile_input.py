@@ -11,6 +11,12 @@ from tests.security.test_hostile_input import HYPOTHESIS, fields_from
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _no_throttles(settings):
+    """The fuzzer posts hundreds of times from one address; the throttles are tested in test_throttling.py."""
+    settings.THROTTLES = {}
+
+
 @pytest.fixture(scope="module")
 def hostile_event(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

@@ -590,3 +590,23 @@ def test_a_new_cover_is_stored_with_its_size_when_an_event_is_edited(client, org
     assert event.cover.name.startswith("events/") and (event.cover_width, event.cover_height) == (800, 450)
     assert event.cover.storage.exists(event.cover.name)
     assert event.state == Event.State.PUBLISHED
+
+
+def test_a_mobile_typed_in_full_width_is_stored_diallable_and_counts_as_the_same_number(client):
+    event = EventFactory()
+    url = reverse("events:sign-up", args=[event.pk])
+    assert client.post(url, {"name": "Li", "mobile": "１３８１２３４５６７８", "consent": "on"}).status_code == 302
+    assert event.registrations.get().mobile == MOBILE
+    response = client.post(url, {"name": "Li again", "mobile": MOBILE, "consent": "on"})
+    assert response.status_code == 400
+    assert event.registrations.count() == 1
+
+
+def test_a_mobile_with_other_scripts_digits_is_refused(client):
+    event = EventFactory()
+    response = client.post(
+        reverse("events:sign-up", args=[event.pk]), {"name": "Li", "mobile": "139123٤٥٦٧٨", "consent": "on"}
+    )
+    assert response.status_code == 400
+    assert "0–9" in response.content.decode()
+    assert not event.registrations.exists()

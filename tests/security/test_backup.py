@@ -101,3 +101,15 @@ def test_sqlite_restore_over_the_live_database_brings_back_deleted_rows(tmp_path
     assert Organization.objects.count() == 0
     call_command("restore_data", str(tmp_path / "backup"), yes=True)
     assert Organization.objects.count() == 5
+
+
+def test_backups_are_readable_by_their_owner_only(tmp_path):
+    import os
+    import stat
+
+    os.umask(0o022)
+    call_command("backup_data", output=str(tmp_path / "backups" / "one"))
+    folder = tmp_path / "backups" / "one"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in folder.iterdir()}
+    assert modes and set(modes.values()) == {0o600}, modes

@@ -88,3 +88,50 @@ def test_grader_sees_missing_headers():
     }
     unsafe = grade({"Content-Security-Policy": "default-src 'self'; script-src 'self' 'unsafe-inline'"}, [])
     assert ("content-security-policy", -20, "unsafe-inline in script-src") in unsafe
+
+
+def test_language_cookie_is_secure_and_lax_in_production(tmp_path):
+    code = "from django.conf import settings as s; print(s.LANGUAGE_COOKIE_SECURE, s.LANGUAGE_COOKIE_SAMESITE)"
+    result = manage(production_env(tmp_path), "shell", "-c", code)
+    assert result.stdout.split()[-2:] == ["True", "Lax"], result.stderr
+
+
+def test_errors_reach_a_sentry_compatible_server_without_personal_data(tmp_path):
+    """A stand-in Sentry server on loopback receives the report; the mobile in it is masked, no locals travel."""
+    import gzip
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    received = []
+
+    class Collector(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            if self.headers.get("Content-Encoding") == "gzip":
+                body = gzip.decompress(body)
+            received.append(body.decode("utf-8", "replace"))
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Collector)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        env = production_env(tmp_path, SENTRY_DSN=f"http://publickey@127.0.0.1:{server.server_port}/1")
+        code = (
+            "import sentry_sdk\n"
+            "def sign_up(name='Li Hua', mobile='13812345678'):\n"
+            "    raise ValueError('duplicate sign-up for 13812345678')\n"
+            "try:\n    sign_up()\nexcept ValueError as error:\n    sentry_sdk.capture_exception(error)\n"
+            "sentry_sdk.flush(5)\n"
+        )
+        result = manage(env, "shell", "-c", code)
+        assert result.returncode == 0, result.stderr
+    finally:
+        server.shutdown()
+    report = "".join(received)
+    assert "duplicate sign-up for 138****5678" in report
+    assert "13812345678" not in report and "Li Hua" not in report

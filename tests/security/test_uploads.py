@@ -111,3 +111,14 @@ def test_refused_upload_through_a_form_changes_nothing_and_says_why(client, org_
     assert "too large" in response.content.decode()
     org.refresh_from_db()
     assert org.summary != "changed" and not org.logo
+
+
+def test_a_picture_above_25_megapixels_is_refused_before_it_is_decoded(monkeypatch):
+    """The 13 KB PNG of 39.7 megapixels from the attack: refused from its header, without decoding a pixel."""
+    decoded = []
+    monkeypatch.setattr(Image.Image, "load", lambda self: decoded.append(self) or None)
+    with pytest.raises(forms.ValidationError) as excinfo:
+        reencode_image(upload("wide.png", bomb_png(width=6300, height=6300)))
+    assert excinfo.value.code == "image_too_many_pixels"
+    assert decoded == []
+    reencode_image(upload("ok.png", png(size=(50, 40))))  # a normal picture still passes
