@@ -16,6 +16,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from core.clientip import client_ip
 from core.validators import mask_mobile
 
 from . import services
@@ -47,8 +48,8 @@ def remember(request, mobile, *, verified=False):
 
 
 def client_address(request):
-    # REMOTE_ADDR until the proxy's forwarded address is read (django-ipware).
-    return request.META.get("REMOTE_ADDR", "")
+    """The visitor's address as the trusted proxies report it (core.clientip), for the per-address limit."""
+    return client_ip(request) or ""
 
 
 @method_decorator(never_cache, name="dispatch")
