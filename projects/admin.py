@@ -3,6 +3,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -47,11 +48,11 @@ class CallAdmin(SimpleHistoryAdmin):
             _proposals=Count("projects", distinct=True), _reviewers=Count("reviewers", distinct=True)
         )
 
-    @admin.display(description=_("proposals"), ordering="_proposals")
+    @admin.display(description=pgettext_lazy("column: how many", "proposals"), ordering="_proposals")
     def proposal_count(self, obj):
         return obj._proposals
 
-    @admin.display(description=_("reviewers"), ordering="_reviewers")
+    @admin.display(description=pgettext_lazy("column: how many", "reviewers"), ordering="_reviewers")
     def reviewer_count(self, obj):
         return obj._reviewers
 
