@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
-from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_actions import run_service
+from core.admin_history import HistoryAdmin
 from core.spreadsheets import SafeSpreadsheetAdminMixin
 from core.validators import mask_mobile
 from members.services import record_personal_data_access
@@ -35,7 +35,7 @@ class EventChangeInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(SafeSpreadsheetAdminMixin, ExportMixin, SimpleHistoryAdmin):
+class EventAdmin(SafeSpreadsheetAdminMixin, ExportMixin, HistoryAdmin):
     resource_classes = [EventResource]
     list_display = ["title", "organizer", "kind", "starts_at", "community", "state", "capacity", "taken"]
     list_filter = ["state", "kind", "community", ("organization", admin.EmptyFieldListFilter), "starts_at"]

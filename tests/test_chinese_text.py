@@ -9,6 +9,7 @@ puts next to a translated string or a value, which shows in both languages), and
 """
 
 import ast
+import html
 import re
 from pathlib import Path
 
@@ -28,7 +29,7 @@ PLACEHOLDER_NAME = re.compile(r"%\((\w+)\)|\{(\w*)\}")
 # Placeholders whose value is a number, a date, a month or an e-mail address: a space beside them is customary.
 NOT_A_NAME = re.compile(
     r"n|num|number|count|counter|cnt|sel|items|pages|size|limit|megapixels|taken|days|attendance|volunteers|served|"
-    r"capacity|left|confirmed|attended|waitlisted|cancelled|position|row|percent|priority_number|total_count|"
+    r"capacity|left|confirmed|attended|waitlisted|cancelled|position|row|line|percent|priority_number|total_count|"
     r"full_result_count|len|when|date|month|month_label|opens|closes|email|min_length|limit_value|show_value|"
     r"max|min"
 )
@@ -96,7 +97,7 @@ def template_texts(source):
     source = VALUE.sub("中", source)
     source = TAG.sub(" ", source)
     # Attribute values are not shown; what remains between tags is.
-    return [chunk.strip() for chunk in re.split(r"<[^>]*>", source) if chunk.strip()]
+    return [html.unescape(chunk).strip() for chunk in re.split(r"<[^>]*>", source) if chunk.strip()]
 
 
 def templates():
