@@ -16,6 +16,9 @@ from pathlib import Path
 import polib
 import pytest
 from django.conf import settings
+from django.utils import translation
+
+from stats import charts
 
 ROOT = Path(settings.BASE_DIR)
 HAN = "\u3400-\u4dbf\u4e00-\u9fff"
@@ -194,3 +197,14 @@ def test_the_demo_data_uses_chinese_punctuation():
 )
 def test_the_check_itself(text, bad):
     assert bool(problems(text)) is bad
+
+
+# Text made in code
+
+
+def test_chart_titles_use_the_language_s_colon():
+    with translation.override("zh-hans"):
+        bars = charts.bar_chart("c", "t", "d", ["2026年10月"], [("社区公益活动", [94]), ("项目对接会", [1])])
+        line = charts.line_chart("l", "t", "d", ["2026年10月"], [("报名人次", [4141])])
+    assert bars["bars"][0]["title"] == "2026年10月 · 社区公益活动：94"
+    assert line["lines"][0]["points"][0]["title"] == "2026年10月：4141"
