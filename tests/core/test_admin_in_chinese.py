@@ -116,3 +116,19 @@ def test_django_s_uniqueness_message_reads_as_chinese():
         with pytest.raises(ValidationError) as error:
             OrganizationFactory.build(name="长寿书画社").full_clean()
         assert error.value.message_dict["name"] == ["已存在相同名称的社会组织。"]
+
+
+def test_a_file_staff_cannot_fix_by_a_cell_shows_no_python_traceback(staff):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["组织类型"])  # no 名称 column: the library refuses the whole file
+    workbook.active.append(["社会团体"])
+    upload = io.BytesIO()
+    workbook.save(upload)
+    upload.seek(0)
+    upload.name = "台账.xlsx"
+    response = staff.post(
+        reverse("admin:members_organization_import"), {"resource": "0", "format": "1", "import_file": upload}, **ZH
+    )
+    text = visible_text(response)
+    assert "错误" in text and "名称" in text
+    assert "Traceback" not in text
