@@ -40,16 +40,21 @@ URL = re.compile(r"\S*://\S*")
 SPACE_BESIDE_NAME = re.compile(f"[{HAN}] +(?:{PLACEHOLDER})|(?:{PLACEHOLDER}) +[{HAN}]")
 
 
+def name_of(text):
+    """The name of the (first) placeholder in `text`; "n" for a positional %d, "" for a positional %s or {}."""
+    named = PLACEHOLDER_NAME.search(text)
+    return (named.group(1) or named.group(2)) if named else ("n" if "%d" in text else "")
+
+
 def problems(text):
     """What is wrong with one piece of Chinese text, as short quotes of the offending spots."""
     found = []
-    without_placeholders = re.sub(PLACEHOLDER, "X", URL.sub("X", text))
-    for match in ASCII_NEXT_TO_CHINESE.finditer(without_placeholders):
+    # A name stands in Chinese (中), a number as a digit: "%(organization)s:" is as wrong as "长寿:".
+    stand_ins = re.sub(PLACEHOLDER, lambda match: "0" if NOT_A_NAME.fullmatch(name_of(match.group())) else "中", text)
+    for match in ASCII_NEXT_TO_CHINESE.finditer(URL.sub("X", stand_ins)):
         found.append(f"ASCII punctuation “{match.group()}”")
     for match in SPACE_BESIDE_NAME.finditer(text):
-        named = PLACEHOLDER_NAME.search(match.group())
-        name = (named.group(1) or named.group(2)) if named else ("n" if "%d" in match.group() else "")
-        if NOT_A_NAME.fullmatch(name):
+        if NOT_A_NAME.fullmatch(name_of(match.group())):
             continue
         found.append(f"space beside a name “{match.group()}”")
     return found
@@ -193,6 +198,8 @@ def test_the_demo_data_uses_chinese_punctuation():
         ("{name} 的活动", True),
         ("详见 https://example.org/a?b=1", False),
         ("链接：中://中/", False),
+        ("%(organization)s:", True),
+        ("第 %(row)s 行:", True),
     ],
 )
 def test_the_check_itself(text, bad):
