@@ -144,7 +144,9 @@ class MembershipAdmin(SafeSpreadsheetAdminMixin, ExportMixin, HistoryAdmin):
 
     @staticmethod
     def _label(membership):
-        return f"{membership.organization} ({membership.get_status_display()})"
+        return _("%(organization)s (%(status)s)") % {
+            "organization": membership.organization, "status": membership.get_status_display()
+        }
 
     @admin.action(description=_("Approve selected applications"), permissions=["change"])
     def approve(self, request, queryset):

@@ -166,7 +166,8 @@ class ProjectAdmin(SafeSpreadsheetAdminMixin, ExportMixin, HistoryAdmin):
             queryset.select_related("organization"),
             lambda project, **kw: services.change_project_state(project, Project.State.REJECTED, **kw),
             title=_("Reject proposals"),
-            label_of=lambda project: f"{project.title} — {project.organization} ({project.get_state_display()})",
+            label_of=lambda project: _("%(title)s — %(organization)s (%(state)s)")
+            % {"title": project.title, "organization": project.organization, "state": project.get_state_display()},
         )
 
     @admin.action(description=_("Mark selected projects as started"), permissions=["change"])

@@ -132,3 +132,15 @@ def test_a_file_staff_cannot_fix_by_a_cell_shows_no_python_traceback(staff):
     text = visible_text(response)
     assert "错误" in text and "名称" in text
     assert "Traceback" not in text
+
+
+def test_a_refused_admin_action_names_the_row_in_chinese_form(staff):
+    membership = MembershipFactory(organization=OrganizationFactory(name="长寿书画社"))  # already active
+    response = staff.post(
+        reverse("admin:members_membership_changelist"),
+        {"action": "approve", "_selected_action": [membership.pk]},
+        follow=True,
+        **ZH,
+    )
+    [message] = [str(message) for message in response.context["messages"]]
+    assert message.startswith("长寿书画社（正式会员）：")
