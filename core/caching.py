@@ -83,11 +83,26 @@ def _stored_version(using=None):
 def _committed_version():
     if not cache_is_shared():
         return _stored_version()
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, _stored_version(), timeout=None)  # another process may have set a newer one
-        version = cache.get(VERSION_KEY) or _stored_version()
-    return version
+    try:
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            cache.add(VERSION_KEY, _stored_version(), timeout=None)  # another process may have set a newer one
+            version = cache.get(VERSION_KEY)
+    except Exception:  # the cache is down: the row is the authority anyway
+        _cache_down()
+        version = None
+    return version or _stored_version()
+
+
+_last_warning = 0.0
+
+
+def _cache_down():
+    """Log a cache outage, at most once a minute per process (every request would otherwise log it)."""
+    global _last_warning
+    if time.monotonic() - _last_warning > 60:
+        _last_warning = time.monotonic()
+        logger.warning("cache unavailable: figures are computed and pages rendered without it", exc_info=True)
 
 
 def _has_uncommitted_changes(using=DEFAULT_DB_ALIAS):
@@ -112,13 +127,21 @@ def seconds_since_change():
 
 
 def cached(name, compute, *, timeout=24 * 60 * 60):
-    """compute() once per site version (per cache: per process, or shared through Redis)."""
+    """compute() once per site version (per cache: per process, or shared through Redis); every time while the
+    cache is down."""
     key = f"data:{name}:{site_version()}"
-    value = cache.get(key)
+    try:
+        value = cache.get(key)
+    except Exception:  # the cache is down: the figure is computed, the page still renders
+        _cache_down()
+        return compute()
     if value is None:
         value = compute()
         if not replica_may_lag():
-            cache.set(key, value, timeout=timeout)
+            try:
+                cache.set(key, value, timeout=timeout)
+            except Exception:
+                _cache_down()
     return value
 
 

@@ -1,45 +1,123 @@
-"""Spreadsheet exports that are safe to open: no cell ever becomes a formula.
+"""The one spreadsheet writer: every CSV and Excel download of the portal (admin lists, organizers' sign-up
+lists, the staff's monthly-activity export) is written here, and no cell of it ever runs as a formula.
 
-A cell that starts with =, +, -, @, a tab or a carriage return would be run as a formula by
-Excel or WPS (CSV injection). Such text is written with a leading apostrophe, which spreadsheet
-programs show as plain text. Every export of the portal (admin lists and portal downloads) goes
-through `safe_cell` or the formats below.
+A cell that starts with =, +, -, @, a tab or a carriage return would be run as a formula by Excel or WPS
+(CSV injection). Such text is written with a leading apostrophe, which spreadsheet programs show as plain
+text; in Excel files every text cell is also stored as text. Times are written in Shanghai time.
 """
 
-from django.utils import timezone
-from django.utils.http import content_disposition_header
+import csv
+import io
+from datetime import date, datetime, time
+from decimal import Decimal
+from urllib.parse import quote
+
+from django.http import Http404, HttpResponse
+from django.utils import timezone, translation
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import SelectableFieldsExportForm
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def safe_cell(value):
-    """The value to write into a spreadsheet cell; text that could run as a formula is neutralised."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
+    """The value to write into a cell: numbers and dates stay themselves, times are local, text is never a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        # Excel knows no time zones: an aware time is written as text in local time.
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else value
+    if isinstance(value, bool | int | float | Decimal | date | time):
+        return value
+    text = str(value)  # lazy translations, choices, model instances
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
-def _neutralise(dataset):
-    rows = [[safe_cell(cell) for cell in row] for row in dataset]
-    headers = [safe_cell(header) for header in (dataset.headers or [])]
-    dataset.wipe()
-    dataset.headers = headers or None
+def _rows(header, rows):
+    if header:
+        yield [safe_cell(cell) for cell in header]
     for row in rows:
-        dataset.append(row)
-    return dataset
+        yield [safe_cell(cell) for cell in row]
+
+
+def _display_width(value):
+    # Chinese characters take two columns.
+    return sum(2 if ord(char) >= 0x2E80 else 1 for char in str(value))
+
+
+def write_csv(header, rows):
+    """CSV text with a byte-order mark, without which Excel misreads UTF-8 (Chinese) text."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerows(_rows(header, rows))
+    return buffer.getvalue()
+
+
+def _storable(value):
+    # openpyxl refuses control characters an Excel file cannot hold (a pasted name may contain one).
+    return ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", value) if isinstance(value, str) else value
+
+
+def write_xlsx(header, rows, *, title=""):
+    """An Excel workbook of one sheet: a bold, frozen header row, then the rows; text cells stay text."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "".join(char for char in str(title) if char not in "\\/*?:[]")[:31] or "Sheet1"
+    for row in _rows(header, rows):
+        sheet.append([_storable(cell) for cell in row])
+    widths = {}
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # belt and braces: openpyxl would store text starting with = as a formula
+            if cell.value not in (None, ""):
+                widths[cell.column_letter] = max(widths.get(cell.column_letter, 0), _display_width(cell.value))
+    for letter, width in widths.items():
+        sheet.column_dimensions[letter].width = min(width + 2, 60)
+    if header:
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def spreadsheet_response(file_format, filename, header, rows, *, title=""):
+    """A download of `header` and `rows` as `filename`.csv or .xlsx; another format is a 404.
+
+    The file name is ASCII (old browsers mangle Chinese ones); `title` names the Excel sheet.
+    """
+    if file_format not in FORMATS:
+        raise Http404
+    if file_format == "xlsx":
+        content = write_xlsx(header, rows, title=title)
+    else:
+        content = write_csv(header, rows)
+    response = HttpResponse(content, content_type=FORMATS[file_format])
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
+    return response
+
+
+# The admin's exports (django-import-export): its formats, written by the writer above.
 
 
 class SafeCSV(CSV):
     def export_data(self, dataset, **kwargs):
-        # Excel opens UTF-8 CSV correctly only with a byte-order mark.
-        return "\ufeff" + super().export_data(_neutralise(dataset), **kwargs)
+        return write_csv(dataset.headers or [], dataset)
 
 
 class SafeXLSX(XLSX):
     def export_data(self, dataset, **kwargs):
-        return super().export_data(_neutralise(dataset), **kwargs)
+        return write_xlsx(dataset.headers or [], dataset, title=dataset.title or "")
 
 
 class ColumnHeaderExportForm(SelectableFieldsExportForm):
@@ -51,8 +129,8 @@ class ColumnHeaderExportForm(SelectableFieldsExportForm):
 
 
 class SafeSpreadsheetAdminMixin:
-    """For ModelAdmins with django-import-export: CSV and Excel only, written safely; pages and file names in the
-    staff member's language."""
+    """For ModelAdmins with django-import-export: CSV and Excel only, written by the one writer; the export page
+    and the file's name in the staff member's language."""
 
     formats = [SafeCSV, SafeXLSX]
     export_form_class = ColumnHeaderExportForm
@@ -64,7 +142,10 @@ class SafeSpreadsheetAdminMixin:
 
     def _do_file_export(self, file_format, request, queryset, **kwargs):
         response = super()._do_file_export(file_format, request, queryset, **kwargs)
-        # A Chinese file name needs RFC 6266's filename*=utf-8''…; the library writes a bare filename="…".
-        filename = self.get_export_filename(request, queryset, file_format)
-        response["Content-Disposition"] = content_disposition_header(True, filename)
+        # The name in the staff member's language as RFC 6266's filename*=utf-8''…, which browsers prefer, and the
+        # English one as filename="…" for those that mangle Chinese (the library writes only a bare filename).
+        name = self.get_export_filename(request, queryset, file_format)
+        with translation.override("en"):
+            fallback = self.get_export_filename(request, queryset, file_format)
+        response["Content-Disposition"] = f"attachment; filename=\"{fallback}\"; filename*=utf-8''{quote(name)}"
         return response

@@ -1,4 +1,7 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
@@ -14,28 +17,68 @@ from .resources import EventResource, RegistrationResource
 
 
 class RegistrationInline(admin.TabularInline):
-    """Residents' personal data: only staff with permission on registrations see this (Django checks it)."""
+    """Residents' personal data: only staff with permission on registrations see this (Django checks it).
+
+    Read-only: sign-ups come through the public form (capacity, waiting list, consent) and change through the
+    actions of the sign-ups' own admin page, which call the services."""
 
     model = Registration
     extra = 0
     fields = ["name", "mobile", "email", "status", "created_at", "checked_in_at"]
-    readonly_fields = ["created_at", "checked_in_at"]
+    readonly_fields = fields
+    can_delete = False
     show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class EventChangeInline(admin.TabularInline):
     model = EventChange
     extra = 0
     can_delete = False
-    fields = ["changed_at", "action", "changed_by", "note"]
+    fields = ["changed_at", "action", "sign_up", "changed_by", "note"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
         return False
 
+    @admin.display(description=_("sign-up"))
+    def sign_up(self, obj):
+        # The number only: staff who may not see residents' names read this history too.
+        return f"#{obj.registration_id}" if obj.registration_id else ""
+
+
+class ServiceRefusalMixin:
+    """A service may still refuse a change the form accepted (a sign-up came in meanwhile): nothing is saved,
+    and the refusal is shown on the page instead of an error page."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+class EventAdminForm(forms.ModelForm):
+    def clean_capacity(self):
+        """The services' rule, on the field: never fewer places than the people holding one."""
+        capacity = self.cleaned_data["capacity"]
+        if self.instance.pk is not None:
+            services.check_capacity(self.instance, capacity)
+        return capacity
+
 
 @admin.register(Event)
-class EventAdmin(SafeSpreadsheetAdminMixin, ExportMixin, HistoryAdmin):
+class EventAdmin(ServiceRefusalMixin, SafeSpreadsheetAdminMixin, ExportMixin, HistoryAdmin):
+    """Events in the admin go through the services, as in the portal: a save is `update_event` (places checked
+    against the sign-ups, the waiting list moved up), the state changes only by the actions."""
+
+    form = EventAdminForm
     resource_classes = [EventResource]
     list_display = ["title", "organizer", "kind", "starts_at", "community", "state", "capacity", "taken"]
     list_filter = ["state", "kind", "community", ("organization", admin.EmptyFieldListFilter), "starts_at"]
@@ -67,16 +110,19 @@ class EventAdmin(SafeSpreadsheetAdminMixin, ExportMixin, HistoryAdmin):
     def taken(self, obj):
         return obj.taken_count
 
+    def has_change_permission(self, request, obj=None):
+        # As in the portal: cancelled and completed events are kept as they were.
+        return super().has_change_permission(request, obj) and (obj is None or obj.is_editable)
+
+    def has_delete_permission(self, request, obj=None):
+        # Only drafts: a published event is cancelled (its sign-ups are told), never silently removed.
+        return super().has_delete_permission(request, obj) and (obj is None or obj.state == Event.State.DRAFT)
+
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-        if not change:
-            EventChange.objects.create(event=obj, action=EventChange.Action.CREATED, changed_by=request.user)
+        if change:
+            services.update_event(obj, acting_user=request.user, note=_("in the admin site"))
         else:
-            EventChange.objects.create(
-                event=obj, action=EventChange.Action.EDITED, changed_by=request.user, note=_("in the admin site")
-            )
+            services.create_event(obj, acting_user=request.user)
 
     @admin.action(description=_("Publish selected drafts"), permissions=["change"])
     def publish(self, request, queryset):
@@ -96,9 +142,22 @@ class RegistrationAdmin(SafeSpreadsheetAdminMixin, ExportMixin, admin.ModelAdmin
     list_filter = ["status", "event__kind", "created_at"]
     search_fields = ["name", "mobile", "email", "event__title"]
     list_select_related = ["event"]
-    autocomplete_fields = ["event"]
-    readonly_fields = ["token", "created_at", "cancelled_at", "promoted_at", "checked_in_at"]
-    actions = ["check_in", "cancel"]
+    # The status (and what goes with it) changes only by the actions below, which call the services.
+    readonly_fields = [
+        "event", "status", "consent", "token", "created_at", "cancelled_at", "promoted_at", "checked_in_at",
+        "purged_at",
+    ]
+    actions = ["check_in", "undo_check_in", "cancel"]
+
+    def has_add_permission(self, request):
+        # Residents sign up through the public form: capacity, waiting list and consent are checked there.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Only cancelled sign-ups: a place or a waiting-list spot is cancelled first, so the waiting list moves up.
+        return super().has_delete_permission(request, obj) and (
+            obj is None or obj.status == Registration.Status.CANCELLED
+        )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
@@ -122,6 +181,10 @@ class RegistrationAdmin(SafeSpreadsheetAdminMixin, ExportMixin, admin.ModelAdmin
     def check_in(self, request, queryset):
         run_service(self, request, queryset, services.check_in_registration)
 
+    @admin.action(description=_("Undo the check-in of selected people"), permissions=["change"])
+    def undo_check_in(self, request, queryset):
+        run_service(self, request, queryset, services.undo_check_in)
+
     @admin.action(description=_("Cancel selected sign-ups (the waiting list moves up)"), permissions=["change"])
     def cancel(self, request, queryset):
         run_service(self, request, queryset, services.cancel_registration)
@@ -134,8 +197,14 @@ class ReportPhotoInline(admin.TabularInline):
 
 @admin.register(EventReport)
 class EventReportAdmin(admin.ModelAdmin):
+    """Reports are filed by the organizer (staff: for the federation's own events) in the portal, which completes
+    the event (events.services.file_event_report); here staff read and correct them."""
+
     list_display = ["event", "attendance", "volunteers", "beneficiaries_served", "filed_at"]
     search_fields = ["event__title", "summary"]
     list_select_related = ["event"]
-    autocomplete_fields = ["event"]
+    readonly_fields = ["event", "filed_by", "filed_at"]
     inlines = [ReportPhotoInline]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,6 +1,10 @@
 """The monthly activity duty (每月不少于一次): every member organization holds at least one community
 public-benefit activity a month. A month is met by a completed community activity with a report,
 starting within that month in Shanghai time.
+
+The current month is in progress until it ends: an organization without an activity yet has not missed it,
+and the staff pages, the staff dashboard and the organization's own panel all say so. A month counts for an
+organization from the month it joined (see `_members_in_month` and `first_counted_month`).
 """
 
 from dataclasses import dataclass
@@ -10,7 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from members.models import Organization
+from members.models import Membership, Organization
 
 from .models import DUTY_TIME_ZONE, Event, month_bounds
 
@@ -22,10 +26,21 @@ class MonthStatus:
     month: date  # the first day of the month
     count: int
     is_current: bool
+    is_counted: bool = True  # the organization was a member that month, so the duty applied
 
     @property
     def is_met(self):
-        return self.count >= DUTY_PER_MONTH
+        return self.is_counted and self.count >= DUTY_PER_MONTH
+
+    @property
+    def is_in_progress(self):
+        """The current month, not met yet: there is still time."""
+        return self.is_counted and self.is_current and not self.is_met
+
+    @property
+    def is_missed(self):
+        """A month that has ended below the duty while the organization was a member."""
+        return self.is_counted and not self.is_current and not self.is_met
 
 
 def this_month(now=None):
@@ -95,9 +110,25 @@ def month_totals(month):
     return {"members": totals["members"], "below": totals["members"] - totals["met"]}
 
 
+def first_counted_month(organization):
+    """The first month the duty applies to the organization, as the staff pages count it (`_members_in_month`):
+    the month it joined, or any month when that date was not recorded; None when it is not an active member
+    (an applicant, suspended or withdrawn).
+    """
+    membership = getattr(organization, "membership", None)
+    if membership is None or membership.status != Membership.Status.ACTIVE:
+        return None
+    if membership.joined_on is None:
+        return date.min
+    return date(membership.joined_on.year, membership.joined_on.month, 1)
+
+
 def organization_history(organization, *, months=12, now=None):
-    """The organization's last `months` months, oldest first, the current month included."""
+    """The organization's last `months` months, oldest first, the current month included. Months before it
+    joined (every month, while it is not an active member) are not counted: neither met nor missed.
+    """
     current = this_month(now)
+    since = first_counted_month(organization)
     first = shift_month(current, -(months - 1))
     start, _ = month_bounds(first.year, first.month)
     _, end = month_bounds(current.year, current.month)
@@ -113,7 +144,12 @@ def organization_history(organization, *, months=12, now=None):
         key = date(local.year, local.month, 1)
         counts[key] = counts.get(key, 0) + 1
     return [
-        MonthStatus(month=month, count=counts.get(month, 0), is_current=month == current)
+        MonthStatus(
+            month=month,
+            count=counts.get(month, 0),
+            is_current=month == current,
+            is_counted=since is not None and month >= since,
+        )
         for month in (shift_month(first, offset) for offset in range(months))
     ]
 

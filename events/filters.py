@@ -66,10 +66,6 @@ class EventFilter(StyledFilterSet):
             queryset = queryset.upcoming()
         return super().filter_queryset(queryset)
 
-    @property
-    def is_filtered(self):
-        return any(self.form.cleaned_data.get(name) for name in self.filters) if self.is_valid() else False
-
 
 class ManageRegistrationFilter(StyledFilterSet):
     """Filters of an organizer's list of sign-ups across its events."""

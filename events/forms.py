@@ -50,10 +50,10 @@ class EventForm(forms.ModelForm):
 
     def __init__(self, *args, organization=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # Only the organizer's own approved, running or completed projects (federation events: any public one).
-        projects = Project.objects.public() if organization is None else Project.objects.for_organization(
-            organization
-        ).filter(state__in=Project.PUBLIC_STATES)
+        # Only projects residents see (the event page links them): the organizer's own; federation events: any.
+        projects = Project.objects.public()
+        if organization is not None:
+            projects = projects.for_organization(organization)
         self.fields["project"].queryset = projects.order_by("title")
         self.fields["project"].empty_label = _("Not part of a project")
         self.fields["community"].queryset = Community.objects.all()

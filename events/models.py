@@ -1,3 +1,4 @@
+import base64
 import secrets
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -10,13 +11,16 @@ from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.http import int_to_base36
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core.models import ChangeRecord
 from core.pictures import PictureField, upload_path
 from core.validators import validate_mobile
-from members.models import ChangeRecord, Community, Organization
+from members.models import Community, Organization
 
 # The monthly activity duty is counted in the street's own time, whatever the server's time zone.
 DUTY_TIME_ZONE = ZoneInfo("Asia/Shanghai")
@@ -201,6 +205,10 @@ class Event(models.Model):
 
     objects = EventQuerySet.as_manager()
 
+    # Written only by the services that change the state (events.services): an edit, in the portal or in the
+    # admin, never writes them, so a publish or cancel made while someone edits stands.
+    SERVICE_FIELDS = frozenset({"state", "published_at", "cancel_reason", "created_by", "created_at", "updated_at"})
+
     # Registrations are deliberately not audited this way: residents' names and mobiles stay out of history.
     history = HistoricalRecords(excluded_fields=["updated_at", "cover_width", "cover_height"])
 
@@ -237,11 +245,9 @@ class Event(models.Model):
 
     @property
     def public_project(self):
-        """The linked project when residents may see it (approved, running or completed, public organization)."""
+        """The linked project when residents may see it (Project.is_public)."""
         project = self.project
-        if project is None or project.state not in project.PUBLIC_STATES or not project.organization.is_public:
-            return None
-        return project
+        return project if project is not None and project.is_public else None
 
     def clean(self):
         errors = {}
@@ -285,12 +291,46 @@ class Event(models.Model):
         return self.state in (self.State.DRAFT, self.State.PUBLISHED)
 
     @property
+    def is_draft(self):
+        return self.state == self.State.DRAFT
+
+    @property
+    def publish_refusal(self):
+        """Why this event cannot be published now, or None: a draft of the federation or of an active member,
+        not over yet."""
+        if self.state != self.State.DRAFT:
+            return _("Only drafts can be published.")
+        if self.organization_id and not self.organization.is_member:
+            return _("Only active member organizations can publish events.")
+        if self.ends_at < timezone.now():
+            return _("This event is already over: change its dates before publishing it.")
+        return None
+
+    @property
+    def can_publish(self):
+        return self.publish_refusal is None
+
+    @property
+    def can_be_cancelled(self):
+        """Drafts and published events can be called off (completed and cancelled ones stay as they are)."""
+        return self.state in (self.State.DRAFT, self.State.PUBLISHED)
+
+    @property
     def has_started(self):
         return self.starts_at <= timezone.now()
 
     @property
+    def report_refusal(self):
+        """Why the after-event report cannot be filed now, or None: a published event, once it has started."""
+        if self.state != self.State.PUBLISHED:
+            return _("Only published events can be reported on.")
+        if not self.has_started:
+            return _("The report can be filed once the event has started.")
+        return None
+
+    @property
     def can_file_report(self):
-        return self.state == self.State.PUBLISHED and self.has_started
+        return self.report_refusal is None
 
     @property
     def places_left(self):
@@ -365,9 +405,84 @@ class Registration(models.Model):
     def get_absolute_url(self):
         return reverse("events:registration", args=[self.token])
 
+    # The short private link of text messages (/r/<code>/): the id in base 36 and a signature of the private
+    # token (8 characters, 48 bits), short enough for an SMS template's parameter.
+    SHORT_SIGNATURE_LENGTH = 8
+
+    @property
+    def short_code(self):
+        return f"{int_to_base36(self.pk)}{self._short_signature()}"
+
+    def _short_signature(self):
+        digest = salted_hmac("events.registration.short-link", self.token).digest()
+        return base64.urlsafe_b64encode(digest).decode()[: self.SHORT_SIGNATURE_LENGTH]
+
+    def get_short_url(self):
+        return reverse("events:short-link", args=[self.short_code])
+
+    @classmethod
+    def from_short_code(cls, code):
+        """The sign-up of a short link, or None (unknown, altered, or erased)."""
+        length = cls.SHORT_SIGNATURE_LENGTH
+        if len(code) <= length:
+            return None
+        try:
+            pk = int(code[:-length], 36)
+        except ValueError:
+            return None
+        registration = cls.objects.filter(pk=pk).first()
+        if registration is None or not constant_time_compare(registration._short_signature(), code[-length:]):
+            return None
+        return registration
+
     @property
     def holds_place(self):
         return self.status in self.HOLDING_PLACE
+
+    # What may happen to a sign-up, said once: the resident's page, the organizer's table, the admin and the
+    # services (events.services) all ask these. Who may cancel: events.permissions.can_cancel.
+
+    @property
+    def cancel_refusal(self):
+        """Why this sign-up cannot be cancelled now, or None: a place or a waiting-list spot of a published event
+        can be cancelled (also once the event has started; nobody moves up then), nothing else."""
+        if self.status == self.Status.CANCELLED:
+            return _("This sign-up has already been cancelled.")
+        if self.status == self.Status.ATTENDED or self.event.state == Event.State.COMPLETED:
+            return _("This event has already taken place.")
+        if self.event.state != Event.State.PUBLISHED:
+            return _("The event has been cancelled: its sign-ups no longer need cancelling.")
+        return None
+
+    @property
+    def is_cancellable(self):
+        return self.cancel_refusal is None
+
+    @property
+    def check_in_refusal(self):
+        """Why this person cannot be checked in now, or None: a confirmed place of a published event."""
+        if self.event.state != Event.State.PUBLISHED:
+            return _("Check-ins can no longer be changed for this event.")
+        if self.status != self.Status.CONFIRMED:
+            return _("Only people with a confirmed place can be checked in.")
+        return None
+
+    @property
+    def can_check_in(self):
+        return self.check_in_refusal is None
+
+    @property
+    def undo_check_in_refusal(self):
+        """Why a check-in cannot be taken back now, or None: a check-in of a published event."""
+        if self.event.state != Event.State.PUBLISHED:
+            return _("Check-ins can no longer be changed for this event.")
+        if self.status != self.Status.ATTENDED:
+            return _("This person has not been checked in.")
+        return None
+
+    @property
+    def can_undo_check_in(self):
+        return self.undo_check_in_refusal is None
 
     @property
     def waitlist_position(self):
@@ -433,8 +548,20 @@ class EventChange(ChangeRecord):
         PUBLISHED = "published", _("Published")
         CANCELLED = "cancelled", _("Cancelled")
         COMPLETED = "completed", _("Completed with report")
+        SIGNUP_CANCELLED = "signup_cancelled", _("Sign-up cancelled")
+        CHECKED_IN = "checked_in", _("Checked in")
+        CHECK_IN_UNDONE = "check_in_undone", _("Check-in undone")
 
     event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="changes")
+    registration = models.ForeignKey(
+        Registration,
+        verbose_name=_("sign-up"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="changes",
+        help_text=_("The sign-up the change was about, if any (its name and number are not copied here)."),
+    )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     note = models.TextField(_("note"), blank=True)
 

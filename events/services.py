@@ -8,23 +8,35 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from core.caching import data_changed
+from core.models import OutboxMessage
 from core.notifications import notify
 from core.validators import normalize_mobile
 
 from .models import Event, EventChange, EventReport, Registration, ReportPhoto
+from .permissions import can_cancel
 
-# How long residents' personal data is kept after an event (the privacy notice says so).
 
-
-def _record(event, action, *, acting_user, note=""):
+def _record(event, action, *, acting_user, note="", registration=None):
+    """Who did it: a row of the event's history (EventChange); residents acting through their link have no user."""
     EventChange.objects.create(
         event=event,
+        registration=registration,
         action=action,
-        changed_by=acting_user if acting_user is not None and acting_user.is_authenticated else None,
+        changed_by=_user(acting_user),
         note=note,
     )
+
+
+def _user(acting_user):
+    return acting_user if acting_user is not None and acting_user.is_authenticated else None
+
+
+def _save(event, fields, *, acting_user):
+    """Write only `fields` of the event (and its updated_at), its history row naming the acting user."""
+    event._history_user = _user(acting_user)  # simple_history: the same user outside a request (admin actions too)
+    event.save(update_fields=[*fields, "updated_at"])
 
 
 def _when(value):
@@ -35,44 +47,88 @@ def _when(value):
 def create_event(event, *, acting_user):
     """A new event is saved as a draft."""
     event.state = Event.State.DRAFT
-    event.created_by = acting_user
+    event.created_by = _user(acting_user)
+    event._history_user = _user(acting_user)
     event.save()
     _record(event, EventChange.Action.CREATED, acting_user=acting_user)
     return event
 
 
+def check_capacity(event, capacity):
+    """An event keeps at least as many places as people holding one (confirmed or checked in): fewer places
+    would take someone's place away. The portal's and the admin's edit forms show this on the places field.
+    Returns the number of places taken."""
+    taken = event.registrations.holding_place().count()
+    if capacity is not None and capacity < taken:
+        raise ValidationError(
+            ngettext(
+                "%(taken)d person already holds a place: the event needs at least %(taken)d place.",
+                "%(taken)d people already hold a place: the event needs at least %(taken)d places.",
+                taken,
+            )
+            % {"taken": taken},
+            code="capacity",
+        )
+    return taken
+
+
+def _edited_fields(event, current):
+    """The names of the fields in which an edited copy of the event differs from the current row, leaving out
+    those only services write (Event.SERVICE_FIELDS)."""
+    names = [
+        field.name
+        for field in Event._meta.concrete_fields
+        if not field.primary_key
+        and field.name not in Event.SERVICE_FIELDS
+        and field.value_from_object(event) != field.value_from_object(current)
+    ]
+    if "cover" in names:  # the picture's size is recorded when it is stored
+        names += [name for name in ("cover_width", "cover_height") if name not in names]
+    return names
+
+
 @transaction.atomic
-def update_event(event, *, acting_user):
-    """An organizer's edit: saved, recorded, and when places were added the waiting list moves up."""
+def update_event(event, *, acting_user, note=""):
+    """An edit of an event's details (portal or admin): `event` is the edited copy, unsaved.
+
+    What changed is written on the row locked here, and only that: the state and its dates are never written
+    by an edit, so a publish or cancel made while the form was open stands. Cancelled and completed events are
+    not edited. The places cannot go below the people holding one; places added go to the waiting list, first
+    come first served. Returns the saved event.
+    """
     locked = Event.objects.select_for_update().get(pk=event.pk)
     if not locked.is_editable:
         raise ValidationError(_("Cancelled and completed events cannot be edited."))
-    taken = locked.registrations.holding_place().count()
-    if event.capacity < taken:
-        raise ValidationError(
-            _("%(taken)d people already hold a place: the event needs at least that many places.") % {"taken": taken},
-            code="capacity",
-        )
-    event.save()
-    _record(event, EventChange.Action.EDITED, acting_user=acting_user)
-    if event.state == Event.State.PUBLISHED:
-        _promote_waitlisted(event, free=event.capacity - taken)
-    return event
+    taken = check_capacity(locked, event.capacity)
+    fields = _edited_fields(event, locked)
+    if not fields:
+        return locked
+    for name in fields:
+        field = Event._meta.get_field(name)
+        setattr(locked, field.attname, getattr(event, field.attname))
+    _save(locked, fields, acting_user=acting_user)
+    _record(locked, EventChange.Action.EDITED, acting_user=acting_user, note=note)
+    if locked.state == Event.State.PUBLISHED:
+        if set(fields) & NOTICE_FIELDS:
+            for registration in locked.registrations.active():
+                notify_registration(registration, "event_changed")
+        _promote_waitlisted(locked, free=locked.capacity - taken)
+    return locked
+
+
+# A change of these tells everyone signed up.
+NOTICE_FIELDS = {"starts_at", "ends_at", "place"}
 
 
 @transaction.atomic
 def publish_event(event, *, acting_user):
     """A draft becomes visible on the public calendar; only active members (or the federation) publish."""
     event = Event.objects.select_for_update().get(pk=event.pk)
-    if event.state != Event.State.DRAFT:
-        raise ValidationError(_("Only drafts can be published."))
-    if event.organization_id and not event.organization.is_member:
-        raise ValidationError(_("Only active member organizations can publish events."))
-    if event.ends_at < timezone.now():
-        raise ValidationError(_("This event is already over: change its dates before publishing it."))
+    if event.publish_refusal:
+        raise ValidationError(event.publish_refusal)
     event.state = Event.State.PUBLISHED
     event.published_at = timezone.now()
-    event.save(update_fields=["state", "published_at", "updated_at"])
+    _save(event, ["state", "published_at"], acting_user=acting_user)
     _record(event, EventChange.Action.PUBLISHED, acting_user=acting_user)
     return event
 
@@ -81,17 +137,17 @@ def publish_event(event, *, acting_user):
 def cancel_event(event, *, acting_user, reason):
     """A draft or published event is called off; everyone signed up who left an email is told."""
     event = Event.objects.select_for_update().get(pk=event.pk)
-    if event.state not in (Event.State.DRAFT, Event.State.PUBLISHED):
+    if not event.can_be_cancelled:
         raise ValidationError(_("Only drafts and published events can be cancelled."))
     reason = (reason or "").strip()
     if event.state == Event.State.PUBLISHED and not reason:
         raise ValidationError(_("Please give a reason: the people who signed up will read it."))
     event.state = Event.State.CANCELLED
     event.cancel_reason = reason
-    event.save(update_fields=["state", "cancel_reason", "updated_at"])
+    _save(event, ["state", "cancel_reason"], acting_user=acting_user)
     _record(event, EventChange.Action.CANCELLED, acting_user=acting_user, note=reason)
-    recipients = list(event.registrations.active().exclude(email="").values_list("email", flat=True))
-    transaction.on_commit(lambda: notify_event_cancelled(event, recipients))
+    for registration in event.registrations.active():
+        notify_registration(registration, "event_cancelled")
     return event
 
 
@@ -139,26 +195,37 @@ def register_for_event(event, *, name, mobile, email="", consent):
             )
     except IntegrityError as error:  # the database constraint backs the check above
         raise duplicate from error
-    transaction.on_commit(lambda: notify_registration(registration, "event_registration_received"))
+    notify_registration(registration, "event_registration_received")
+    return registration
+
+
+def _locked_registration(registration):
+    """The sign-up read afresh under its event's lock (the lock every change of places takes), with that event."""
+    event = Event.objects.select_for_update().get(pk=registration.event_id)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    registration.event = event
     return registration
 
 
 @transaction.atomic
-def cancel_registration(registration, *, acting_user=None):
-    """A sign-up is cancelled (by the resident's link or the organizer).
+def cancel_registration(registration, *, acting_user=None, token=None):
+    """A sign-up is cancelled: by the resident holding its private link (`token`), by the event's organizer or
+    by staff (`acting_user`), as events.permissions.can_cancel says, while Registration.cancel_refusal allows it.
 
     A freed place goes to the first person on the waiting list, as long as the event has not started.
     """
-    event = Event.objects.select_for_update().get(pk=registration.event_id)
-    registration = Registration.objects.get(pk=registration.pk)
-    if registration.status == Registration.Status.CANCELLED:
-        raise ValidationError(_("This sign-up has already been cancelled."))
-    if registration.status == Registration.Status.ATTENDED or event.state == Event.State.COMPLETED:
-        raise ValidationError(_("This event has already taken place."))
+    registration = _locked_registration(registration)
+    event = registration.event
+    refusal = registration.cancel_refusal
+    if refusal:
+        raise ValidationError(refusal, code="state")
+    if not can_cancel(registration, user=acting_user, token=token):
+        raise ValidationError(_("You may not cancel this sign-up."), code="forbidden")
     held_place = registration.holds_place
     registration.status = Registration.Status.CANCELLED
     registration.cancelled_at = timezone.now()
     registration.save(update_fields=["status", "cancelled_at"])
+    _record(event, EventChange.Action.SIGNUP_CANCELLED, acting_user=acting_user, registration=registration)
     if held_place and event.state == Event.State.PUBLISHED and not event.has_started:
         _promote_waitlisted(event, free=1)
     return registration
@@ -174,33 +241,35 @@ def _promote_waitlisted(event, *, free):
         registration.status = Registration.Status.CONFIRMED
         registration.promoted_at = now
         registration.save(update_fields=["status", "promoted_at"])
-        transaction.on_commit(lambda r=registration: notify_registration(r, "event_registration_promoted"))
+        notify_registration(registration, "event_registration_promoted")
     return promoted
 
 
 @transaction.atomic
 def check_in_registration(registration, *, acting_user):
-    """The organizer marks a person with a place as attended."""
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    if registration.status != Registration.Status.CONFIRMED:
-        raise ValidationError(_("Only people with a confirmed place can be checked in."))
+    """The organizer marks a person with a place as attended (Registration.check_in_refusal says when)."""
+    registration = _locked_registration(registration)
+    refusal = registration.check_in_refusal
+    if refusal:
+        raise ValidationError(refusal)
     registration.status = Registration.Status.ATTENDED
     registration.checked_in_at = timezone.now()
     registration.save(update_fields=["status", "checked_in_at"])
+    _record(registration.event, EventChange.Action.CHECKED_IN, acting_user=acting_user, registration=registration)
     return registration
 
 
 @transaction.atomic
 def undo_check_in(registration, *, acting_user):
     """A check-in made by mistake is taken back; the person keeps the place."""
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    if registration.status != Registration.Status.ATTENDED:
-        raise ValidationError(_("This person has not been checked in."))
-    if registration.event.state != Event.State.PUBLISHED:
-        raise ValidationError(_("Check-ins can no longer be changed for this event."))
+    registration = _locked_registration(registration)
+    refusal = registration.undo_check_in_refusal
+    if refusal:
+        raise ValidationError(refusal)
     registration.status = Registration.Status.CONFIRMED
     registration.checked_in_at = None
     registration.save(update_fields=["status", "checked_in_at"])
+    _record(registration.event, EventChange.Action.CHECK_IN_UNDONE, acting_user=acting_user, registration=registration)
     return registration
 
 
@@ -211,22 +280,21 @@ def file_event_report(event, *, acting_user, attendance, volunteers, beneficiari
     Completed community public-benefit activities with a report count toward the monthly duty.
     """
     event = Event.objects.select_for_update().get(pk=event.pk)
-    if event.state != Event.State.PUBLISHED:
-        raise ValidationError(_("Only published events can be reported on."))
-    if not event.has_started:
-        raise ValidationError(_("The report can be filed once the event has started."))
+    refusal = event.report_refusal
+    if refusal:
+        raise ValidationError(refusal)
     report = EventReport.objects.create(
         event=event,
         attendance=attendance,
         volunteers=volunteers,
         beneficiaries_served=beneficiaries_served,
         summary=summary,
-        filed_by=acting_user,
+        filed_by=_user(acting_user),
     )
     for photo in photos:
         ReportPhoto.objects.create(report=report, image=photo)
     event.state = Event.State.COMPLETED
-    event.save(update_fields=["state", "updated_at"])
+    _save(event, ["state"], acting_user=acting_user)
     _record(event, EventChange.Action.COMPLETED, acting_user=acting_user)
     return report
 
@@ -240,39 +308,72 @@ def purge_personal_data(*, now=None, retention_days=None):
     """
     days = settings.PERSONAL_DATA_RETENTION_DAYS if retention_days is None else retention_days
     cutoff = (now or timezone.now()) - timedelta(days=days)
-    erased = Registration.objects.filter(event__ends_at__lt=cutoff, purged_at__isnull=True).update(
-        name="", mobile="", email="", purged_at=now or timezone.now()
-    )
-    data_changed()  # an update sends no signals
+    expired = Registration.objects.filter(event__ends_at__lt=cutoff, purged_at__isnull=True)
+    abouts = [_about(pk) for pk in expired.values_list("pk", flat=True)]
+    erased = expired.update(name="", mobile="", email="", purged_at=now or timezone.now())
+    for start in range(0, len(abouts), 500):  # the messages sent to them go too (mobiles, addresses, names)
+        OutboxMessage.objects.filter(about__in=abouts[start : start + 500]).delete()
     return erased
 
 
 # Notifications (rules in events.notifications, registered from EventsConfig.ready)
 
 
-def notify_registration(registration, kind):
-    """Tell a resident who left an email about their sign-up (received, or moved up from the waiting list)."""
-    if not registration.email:
-        return
+def _about(registration_pk):
+    return f"events.registration:{registration_pk}"
+
+
+def notify_registration(registration, kind, *, key=None):
+    """Tell a resident about their sign-up (e-mail if they left an address, otherwise SMS), within the current
+    transaction; the message is erased with the sign-up's personal data."""
     event = registration.event
     notify(
         kind,
+        key=key,
+        about=_about(registration.pk),
         registration=registration,
         event=event,
         event_url=event.get_absolute_url(),
         registration_url=registration.get_absolute_url(),
+        short_url=registration.get_short_url(),
     )
 
 
-def notify_event_cancelled(event, recipients):
-    for address in recipients:
-        notify("event_cancelled", event=event, email=address, event_url=event.get_absolute_url())
+def send_event_reminders(*, now=None):
+    """Everyone holding a place at a published event that starts within REMINDER_HOURS is reminded, once (the
+    outbox's key): a periodic job, safe to run again after a restart. Returns the number reminded."""
+    now = now or timezone.now()
+    due = (
+        Registration.objects.filter(
+            status=Registration.Status.CONFIRMED,
+            event__state=Event.State.PUBLISHED,
+            event__starts_at__gt=now,
+            event__starts_at__lte=now + timedelta(hours=settings.REMINDER_HOURS),
+        )
+        .exclude(mobile="", email="")
+        .select_related("event", "event__organization")
+    )
+    registrations = list(due)
+    reminded = set(
+        OutboxMessage.objects.filter(kind="event_reminder", about__in=[_about(r.pk) for r in registrations])
+        .values_list("about", flat=True)
+    )
+    sent = 0
+    for registration in registrations:
+        if _about(registration.pk) in reminded:
+            continue
+        with transaction.atomic():
+            notify_registration(registration, "event_reminder", key=f"event_reminder:{registration.pk}")
+        sent += 1
+    return sent
 
 
 def send_duty_reminder(organization, *, month):
-    """Remind an organization that it has no community activity planned in `month` (a date on its first day)."""
+    """Remind an organization that it has no community activity planned in `month` (a date on its first day);
+    once per organization and month, however often the job runs."""
     notify(
         "monthly_duty_reminder",
+        key=f"monthly_duty_reminder:{organization.pk}:{month:%Y-%m}",
         organization=organization,
         month_label=f"{month:%Y-%m}",
         create_url=reverse("events:manage-create"),

@@ -13,6 +13,7 @@ urlpatterns = [
     path("events/<int:pk>/", views.EventDetailView.as_view(), name="detail"),
     path("events/<int:pk>/sign-up/", views.EventSignUpView.as_view(), name="sign-up"),
     path("events/sign-ups/<str:token>/", views.RegistrationView.as_view(), name="registration"),
+    path("r/<str:code>/", views.short_link, name="short-link"),
     path("events/sign-ups/<str:token>/cancel/", views.RegistrationCancelView.as_view(), name="registration-cancel"),
     path("portal/events/", views.ManageEventListView.as_view(), name="manage-list"),
     path("portal/events/new/", views.ManageEventCreateView.as_view(), name="manage-create"),

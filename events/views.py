@@ -1,11 +1,9 @@
-import calendar
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Window
-from django.db.models.functions import RowNumber, TruncDate
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -17,15 +15,16 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Tem
 from django_filters.views import FilterView
 
 from core.permissions import StaffRequiredMixin
+from core.spreadsheets import FORMATS, spreadsheet_response
 from members.models import Organization
 from members.services import record_personal_data_access
 
 from . import compliance, services
-from .exports import EXPORT_FORMATS, spreadsheet_response
+from .calendar import month_calendar, month_of
 from .filters import EventFilter, ManageRegistrationFilter
 from .forms import CancelEventForm, EventForm, EventReportForm, RegistrationForm
 from .ical import build_calendar
-from .models import DUTY_TIME_ZONE, Event, Registration
+from .models import Event, Registration
 from .permissions import EventManagerMixin
 
 # Public pages
@@ -44,61 +43,13 @@ class EventMonthView(TemplateView):
 
     page_cache = True  # federation_portal/pagecache.py
     template_name = "events/event_month.html"
-    per_day = 4
-    card_fields = ["title", "starts_at", "ends_at", "place", "state", "organization__name", "organization__slug"]
-
-    def get_month(self):
-        if "year" not in self.kwargs:
-            today = timezone.localdate()
-            return date(today.year, today.month, 1)
-        if not 1 <= self.kwargs["month"] <= 12 or not 2000 <= self.kwargs["year"] <= 2100:
-            raise Http404
-        return date(self.kwargs["year"], self.kwargs["month"], 1)
 
     def get_context_data(self, **kwargs):
-        month = self.get_month()
-        kwargs.pop("year", None)
-        kwargs.pop("month", None)
-        # A busy city day has dozens of events: the calendar shows the first few and links to that day's list,
-        # and the database sends only those few (numbered per day by a window function).
-        day = TruncDate("starts_at", tzinfo=DUTY_TIME_ZONE)
-        events = (
-            Event.objects.public()
-            .in_month(month.year, month.month)
-            .annotate(
-                day=day,
-                day_position=Window(RowNumber(), partition_by=[day], order_by=[F("starts_at").asc(), F("pk").asc()]),
-                day_total=Window(Count("pk"), partition_by=[day]),
-            )
-            .filter(day_position__lte=self.per_day)
-            .select_related("organization")
-            .only(*self.card_fields)
-            .order_by("starts_at", "pk")
-        )
-        shown, more = {}, {}
-        for event in events:
-            shown.setdefault(event.day, []).append(event)
-            more[event.day] = event.day_total - self.per_day
-        weeks = [
-            [
-                {
-                    "date": day,
-                    "in_month": day.month == month.month,
-                    "events": shown.get(day, []),
-                    "more": max(more.get(day, 0), 0),
-                }
-                for day in week
-            ]
-            for week in calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
-        ]
-        return super().get_context_data(
-            month=month,
-            weeks=weeks,
-            days=[(day, shown[day], max(more[day], 0)) for day in sorted(shown)],
-            previous_month=compliance.shift_month(month, -1),
-            next_month=compliance.shift_month(month, 1),
-            **kwargs,
-        )
+        try:
+            month = month_of(kwargs.pop("year", None), kwargs.pop("month", None))
+        except ValueError:
+            raise Http404 from None
+        return super().get_context_data(calendar=month_calendar(month), **kwargs)
 
 
 class EventDetailView(DetailView):
@@ -150,11 +101,19 @@ class RegistrationView(DetailView):
     template_name = "events/registration_detail.html"
 
 
+def short_link(request, code):
+    """/r/<code>/ from a text message: to the resident's private sign-up page."""
+    registration = Registration.from_short_code(code)
+    if registration is None:
+        raise Http404
+    return redirect(registration)
+
+
 class RegistrationCancelView(View):
     def post(self, request, token):
         registration = get_object_or_404(Registration, token=token)
         try:
-            services.cancel_registration(registration)
+            services.cancel_registration(registration, token=token)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -354,7 +313,7 @@ class ManageEventExportView(ManageEventMixin, View):
     """The sign-up list of one of the organizer's own events, as CSV or Excel."""
 
     def get(self, request, pk, file_format):
-        if file_format not in EXPORT_FORMATS:
+        if file_format not in FORMATS:
             raise Http404
         event = self.get_event()
         header = [_("Name"), _("Mobile number"), _("Email"), _("Status"), _("Signed up at"), _("Checked in at")]
@@ -365,7 +324,9 @@ class ManageEventExportView(ManageEventMixin, View):
         record_personal_data_access(
             user=request.user, action="export", subject=f"{event} ({file_format})", records=len(rows)
         )
-        return spreadsheet_response(file_format, f"event-{event.pk}-registrations", _("Registrations"), header, rows)
+        return spreadsheet_response(
+            file_format, f"event-{event.pk}-registrations", header, rows, title=_("Registrations")
+        )
 
 
 class ManageEventReportView(ManageEventMixin, FormView):
@@ -434,6 +395,7 @@ class ComplianceView(ComplianceMixin, ListView):
         return super().get_context_data(
             month=self.month,
             totals=self.totals,
+            met=self.totals["members"] - self.totals["below"],
             is_current=self.month == current,
             previous_month=compliance.shift_month(self.month, -1),
             next_month=compliance.shift_month(self.month, 1) if self.month < current else None,
@@ -444,13 +406,14 @@ class ComplianceView(ComplianceMixin, ListView):
 
 class ComplianceExportView(ComplianceMixin, View):
     def get(self, request, file_format):
-        if file_format not in EXPORT_FORMATS:
+        if file_format not in FORMATS:
             raise Http404
         month = self.get_month()
+        not_met = _("in progress") if month == compliance.this_month() else _("no")  # the month has not ended
         header = [_("Organization"), _("Community activities"), _("Duty met")]
         rows = [
-            [name, count, _("yes") if count >= compliance.DUTY_PER_MONTH else _("no")]
+            [name, count, _("yes") if count >= compliance.DUTY_PER_MONTH else not_met]
             for name, count in compliance.compliance_for_month(month).values_list("name", "activity_count")
         ]
         name = f"monthly-activity-{month:%Y-%m}"
-        return spreadsheet_response(file_format, name, month.strftime("%Y-%m"), header, rows)
+        return spreadsheet_response(file_format, name, header, rows, title=f"{month:%Y-%m}")

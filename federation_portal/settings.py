@@ -4,6 +4,7 @@ Development defaults are safe and explicit; with DEBUG off the site refuses to s
 without a real SECRET_KEY.
 """
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -11,6 +12,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 import xstatic.pkg.bootstrap
+from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -290,6 +292,8 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # Personal data: residents' names and mobiles are erased this many days after their event.
 PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "180"))
+# Residents with a place are reminded this many hours before the start (once; events.tasks).
+REMINDER_HOURS = int(os.environ.get("REMINDER_HOURS", "24"))
 
 # Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -303,9 +307,26 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")  # port 465, as many mainland mail services require
-EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))  # mail is sent during the request: never hang a worker
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))  # seconds before a worker gives up on the mail server
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "长寿社会组织联合会 <noreply@changshou.example>")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# Text messages (core/sms): console in development; core.sms.aliyun.SmsBackend or core.sms.tencent.SmsBackend in
+# production, with the signature and one approved template code per kind of message (SMS_TEMPLATES, JSON).
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "core.sms.console.SmsBackend")
+SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "长寿社会组织联合会")
+SMS_TEMPLATES = json.loads(os.environ.get("SMS_TEMPLATES") or "{}")
+SMS_DAILY_LIMIT = int(os.environ.get("SMS_DAILY_LIMIT", "5"))  # per mobile and day, whatever the kind
+SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", str(BASE_DIR / "sms-messages"))
+SMS_ACCESS_KEY_ID = os.environ.get("SMS_ACCESS_KEY_ID", "")
+SMS_ACCESS_KEY_SECRET = os.environ.get("SMS_ACCESS_KEY_SECRET", "")
+SMS_ENDPOINT = os.environ.get("SMS_ENDPOINT", "")  # the provider's API host; default: the SDK's own
+SMS_REGION = os.environ.get("SMS_REGION", "ap-guangzhou")  # Tencent Cloud
+SMS_APP_ID = os.environ.get("SMS_APP_ID", "")  # Tencent Cloud's SmsSdkAppId
+
+# The outbox (core/outbox.py): temporary failures are tried again after 1, 2, 4… times this many seconds.
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "6"))
+OUTBOX_RETRY_SECONDS = int(os.environ.get("OUTBOX_RETRY_SECONDS", "60"))
 
 # Messages use Bootstrap's alert classes
 from django.contrib.messages import constants as message_constants  # noqa: E402
@@ -340,6 +361,33 @@ else:
 # Is the cache the same for every process that serves the site? Then the site version (core.caching) is read
 # from it; otherwise from its database row, so that a change made by any process is seen by all.
 SHARED_CACHE = env_bool("SHARED_CACHE", default=bool(REDIS_URL))
+
+# Background work (Celery, federation_portal/celery.py): Redis as the broker in production. Without a broker
+# (the demo, the tests) tasks run at once in the process that asks for them.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-task leaves it for another
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "federation-portal")
+# A page that cannot reach the broker does not wait for it: the message stays queued for the sweep below.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+CELERY_TIMEZONE = TIME_ZONE
+# Periodic jobs, run by `celery beat` (one per site).
+OUTBOX_SWEEP_SECONDS = float(os.environ.get("OUTBOX_SWEEP_SECONDS", "60"))
+OUTBOX_SWEEP_AFTER_SECONDS = float(os.environ.get("OUTBOX_SWEEP_AFTER_SECONDS", "120"))  # queued, no worker yet
+CELERY_BEAT_SCHEDULE = {
+    "outbox-retry-due": {"task": "core.tasks.retry_due", "schedule": OUTBOX_SWEEP_SECONDS},
+    "event-reminders": {"task": "events.tasks.send_event_reminders", "schedule": 600.0},
+    "monthly-duty-reminders": {
+        "task": "events.tasks.remind_monthly_duty",
+        "schedule": crontab(day_of_month="20", hour="9", minute="0"),
+    },
+    "purge-personal-data": {"task": "events.tasks.purge_personal_data", "schedule": crontab(hour="3", minute="20")},
+}
 
 # Whole public pages for visitors who are not logged in are kept this many seconds at most (a change of the
 # data shows on the next request whatever this says; federation_portal/pagecache.py). 0 turns it off. Off by

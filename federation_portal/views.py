@@ -1,13 +1,16 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.db import connections
+from django.db import DatabaseError, connections
+from django.db.models import Count, Min
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from core.models import OutboxMessage
 from events import sections as event_sections
 from members.models import Community, Organization
 from members.permissions import account_of
@@ -15,6 +18,8 @@ from members.views import OrganizationDetailView as MembersOrganizationDetailVie
 from projects import site as projects_site
 from projects.models import Call
 from stats import figures as stats_figures
+
+from .celery import app as celery_app
 
 
 class HomeView(TemplateView):
@@ -91,11 +96,14 @@ class OrganizationDetailView(MembersOrganizationDetailView):
 
 @never_cache
 def healthz(request):
-    """200 when every database and the cache answer, 503 otherwise: for load balancers and monitoring.
+    """For load balancers and monitoring: 200 "ok" when everything answers; 200 "degraded: …" when the cache or
+    the task broker does not (pages still render, figures are computed, messages wait in the outbox); 503
+    "unavailable: …" when a database does not (or the cache, when sessions live in it alone). The second line
+    tells how many messages wait in the outbox and since when (a stuck worker).
 
     A probe addressed to the server itself is answered by HealthCheckMiddleware (see middleware.py).
     """
-    failing = []
+    failing, degraded = [], []
     for alias in connections:
         try:
             with connections[alias].cursor() as cursor:
@@ -105,12 +113,33 @@ def healthz(request):
     try:
         cache.set("healthz", "ok", timeout=10)
         cache.get("healthz")
-    except Exception:  # noqa: BLE001 - a configured cache (Redis) that does not answer means unhealthy
-        failing.append("cache")
+    except Exception:  # noqa: BLE001 - a configured cache (Redis) that does not answer
+        (failing if settings.SESSION_ENGINE.endswith("backends.cache") else degraded).append("cache")
+    if settings.CELERY_BROKER_URL:
+        try:
+            with celery_app.connection_for_write() as connection:
+                connection.ensure_connection(max_retries=1, timeout=2)
+        except Exception:  # noqa: BLE001 - workers cannot be reached: messages wait
+            degraded.append("broker")
     if failing:
-        message = "unavailable: " + ", ".join(sorted(set(failing))) + "\n"
+        message = "unavailable: " + ", ".join(sorted(set(failing + degraded))) + "\n"
         return HttpResponse(message, status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
+    state = "degraded: " + ", ".join(sorted(degraded)) if degraded else "ok"
+    return HttpResponse(f"{state}\n{outbox_state()}\n", content_type="text/plain")
+
+
+def outbox_state():
+    """'outbox: 3 queued, oldest 42 s' (or 'outbox: 0 queued')."""
+    try:
+        queued = OutboxMessage.objects.filter(status=OutboxMessage.Status.QUEUED).aggregate(
+            count=Count("pk"), oldest=Min("created_at")
+        )
+    except DatabaseError:  # a database not migrated yet (a server being set up) is answering all the same
+        return "outbox: unknown"
+    if not queued["count"]:
+        return "outbox: 0 queued"
+    age = (timezone.now() - queued["oldest"]).total_seconds()
+    return f"outbox: {queued['count']} queued, oldest {age:.0f} s"
 
 
 @login_required

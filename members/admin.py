@@ -135,7 +135,7 @@ class MembershipAdmin(SafeSpreadsheetAdminMixin, ExportMixin, HistoryAdmin):
         "reason",
     ]
     inlines = [MembershipChangeInline]
-    actions = ["approve", "reject", "suspend", "reinstate"]
+    actions = ["approve", "reject", "suspend", "reinstate", "withdraw"]
     date_hierarchy = "applied_on"
 
     def has_add_permission(self, request):
@@ -172,6 +172,11 @@ class MembershipAdmin(SafeSpreadsheetAdminMixin, ExportMixin, HistoryAdmin):
     @admin.action(description=_("Reinstate selected suspended memberships"), permissions=["change"])
     def reinstate(self, request, queryset):
         run_service(self, request, queryset.select_related("organization"), services.reinstate_membership,
+                    label_of=self._label)
+
+    @admin.action(description=_("Record that the selected organizations withdrew"), permissions=["change"])
+    def withdraw(self, request, queryset):
+        run_service(self, request, queryset.select_related("organization"), services.withdraw_membership,
                     label_of=self._label)
 
 

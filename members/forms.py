@@ -69,14 +69,14 @@ class AccountForm(forms.Form):
                 self.add_error("password1", error)
         return cleaned
 
-    def save(self):
-        email = self.cleaned_data["email"]
-        return get_user_model().objects.create_user(
-            username=email,
-            email=email,
-            password=self.cleaned_data["password1"],
-            first_name=self.cleaned_data["full_name"],
-        )
+    @property
+    def new_account(self):
+        """What members.services needs to make the account (create_account)."""
+        return {
+            "email": self.cleaned_data["email"],
+            "full_name": self.cleaned_data["full_name"],
+            "password": self.cleaned_data["password1"],
+        }
 
 
 class OrganizationFormMixin:

@@ -475,6 +475,31 @@ class Invitation(models.Model):
         return self.accepted_at is None and self.expires_at > timezone.now()
 
 
+class AccountChange(ChangeRecord):
+    """Who gave or took away a colleague's access to an organization's portal: kept as its history."""
+
+    class Action(models.TextChoices):
+        REGISTERED = "registered", _("Registered the organization")
+        INVITED = "invited", _("Invited")
+        INVITATION_WITHDRAWN = "invitation_withdrawn", _("Invitation withdrawn")
+        JOINED = "joined", _("Joined")
+        REMOVED = "removed", _("Removed")
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="account_changes"
+    )
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    email = models.CharField(_("colleague"), max_length=254, help_text=_("The email of the person concerned."))
+    role = models.CharField(_("role"), max_length=10, choices=OrganizationAccount.Role.choices, blank=True)
+
+    class Meta(ChangeRecord.Meta):
+        verbose_name = _("account change")
+        verbose_name_plural = _("account history")
+
+    def __str__(self):
+        return f"{self.organization} · {self.get_action_display()} · {self.email}"
+
+
 class PersonalDataAccess(models.Model):
     """Who looked at or exported residents' personal data, and when (itself never holds that data)."""
 

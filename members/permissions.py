@@ -38,11 +38,6 @@ def organization_of(user):
     return account.organization if account else None
 
 
-def can_manage_people(user, organization):
-    account = account_of(user)
-    return account is not None and account.organization_id == organization.pk and account.is_admin
-
-
 class OrganizationRequiredMixin(LoginRequiredMixin):
     """Portal views: a logged-in user who works for an organization.
 

@@ -12,7 +12,14 @@ from django.utils.translation import gettext as _
 
 from core.notifications import notify
 
-from .models import Invitation, Membership, MembershipChange, OrganizationAccount, PersonalDataAccess
+from .models import (
+    AccountChange,
+    Invitation,
+    Membership,
+    MembershipChange,
+    OrganizationAccount,
+    PersonalDataAccess,
+)
 
 INVITATION_DAYS = 14
 
@@ -49,7 +56,7 @@ def apply_for_membership(organization, *, acting_user, note=""):
         membership.reason = ""
         membership.save(update_fields=["status", "applied_on", "application_note", "reason", "updated_at"])
         _record_change(membership, from_status, acting_user=acting_user)
-    transaction.on_commit(lambda: notify_new_application(membership))
+    notify_new_application(membership)  # outbox rows of this transaction (core.outbox)
     return membership
 
 
@@ -73,9 +80,9 @@ def _change_status(membership, to_status, *, acting_user, reason="", require_rea
     membership.decided_by = acting_user
     if to_status == Membership.Status.ACTIVE and membership.joined_on is None:
         membership.joined_on = timezone.localdate()
-    membership.save()
+    membership.save(update_fields=["status", "reason", "decided_at", "decided_by", "joined_on", "updated_at"])
     _record_change(membership, from_status, acting_user=acting_user, reason=reason)
-    transaction.on_commit(lambda: notify_membership_decision(membership))
+    notify_membership_decision(membership)
     return membership
 
 
@@ -120,11 +127,18 @@ def withdraw_membership(membership, *, acting_user, reason=""):
 
 
 def notify_new_application(membership):
+    """Staff hear of the application; the applicant gets a confirmation of what happens next."""
     notify(
         "membership_applied",
         membership=membership,
         organization=membership.organization,
         admin_url=reverse("admin:members_membership_change", args=[membership.pk]),
+    )
+    notify(
+        "membership_application_received",
+        membership=membership,
+        organization=membership.organization,
+        portal_url=reverse("members:manage-membership"),
     )
 
 
@@ -137,12 +151,45 @@ def notify_membership_decision(membership):
     )
 
 
+def _record_account_change(organization, action, person, *, role, acting_user):
+    """`person` is the colleague concerned: a user, or the email address of someone invited."""
+    AccountChange.objects.create(
+        organization=organization,
+        action=action,
+        email=person if isinstance(person, str) else (person.email or person.username),
+        role=role,
+        changed_by=acting_user if acting_user and acting_user.is_authenticated else None,
+    )
+
+
+def create_account(*, email, full_name, password):
+    """A person's login to the portal; the email address is also the username."""
+    return get_user_model().objects.create_user(username=email, email=email, password=password, first_name=full_name)
+
+
 @transaction.atomic
-def register_organization(organization, *, user, note=""):
-    """A new organization signs up: it is saved, its first user becomes its administrator and it applies."""
+def register_organization(
+    organization, *, acting_user=None, new_account=None, note="", service_fields=(), communities=()
+):
+    """A new organization signs up and applies for membership; the person signing up becomes its administrator.
+
+    The person is the logged-in `acting_user`, or a new account made from `new_account` (email, full_name,
+    password) in the same transaction: a failure leaves neither the account nor the organization behind.
+    Staff are told of the application. Returns the new administrator's OrganizationAccount.
+    """
+    user = create_account(**new_account) if new_account else acting_user
+    if OrganizationAccount.objects.filter(user=user).exists():
+        raise ValidationError(_("Your account already belongs to an organization."))
+    organization._history_user = user  # the organization's history names who registered it
     organization.save()
-    OrganizationAccount.objects.create(user=user, organization=organization, role=OrganizationAccount.Role.ADMIN)
-    return apply_for_membership(organization, acting_user=user, note=note)
+    organization.service_fields.set(service_fields)
+    organization.communities.set(communities)
+    account = OrganizationAccount.objects.create(
+        user=user, organization=organization, role=OrganizationAccount.Role.ADMIN
+    )
+    _record_account_change(organization, AccountChange.Action.REGISTERED, user, role=account.role, acting_user=user)
+    apply_for_membership(organization, acting_user=user, note=note)
+    return account
 
 
 @transaction.atomic
@@ -164,52 +211,78 @@ def invite_colleague(organization, *, email, role, acting_user):
         invited_by=acting_user,
         expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
     )
-    transaction.on_commit(
-        lambda: notify(
-            "invitation",
-            invitation=invitation,
-            organization=organization,
-            accept_url=reverse("members:accept-invitation", args=[invitation.token]),
-            days=INVITATION_DAYS,
-        )
+    _record_account_change(organization, AccountChange.Action.INVITED, email, role=role, acting_user=acting_user)
+    notify(
+        "invitation",
+        invitation=invitation,
+        organization=organization,
+        accept_url=reverse("members:accept-invitation", args=[invitation.token]),
+        days=INVITATION_DAYS,
     )
     return invitation
 
 
 @transaction.atomic
-def accept_invitation(invitation, *, user):
-    """The invited person's account joins the organization with the invited role."""
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+def accept_invitation(invitation, *, acting_user=None, new_account=None):
+    """The invited person joins the organization with the invited role; its administrators are told.
+
+    The person is the logged-in `acting_user`, or a new account made from `new_account` (full_name, password;
+    the email is the invited address) in the same transaction. The link works once and only until it expires.
+    Returns the new OrganizationAccount.
+    """
+    invitation = Invitation.objects.select_for_update(of=("self",)).select_related("organization").get(pk=invitation.pk)
     if not invitation.is_usable:
         raise ValidationError(_("This invitation has expired or has already been used."))
+    user = create_account(**{**new_account, "email": invitation.email}) if new_account else acting_user
     if OrganizationAccount.objects.filter(user=user).exists():
         raise ValidationError(_("Your account already belongs to an organization."))
-    account = OrganizationAccount.objects.create(
-        user=user, organization=invitation.organization, role=invitation.role
-    )
+    organization = invitation.organization
+    account = OrganizationAccount.objects.create(user=user, organization=organization, role=invitation.role)
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
+    _record_account_change(organization, AccountChange.Action.JOINED, user, role=account.role, acting_user=user)
+    notify(
+        "colleague_joined",
+        account=account,
+        organization=organization,
+        people_url=reverse("members:manage-people"),
+    )
     return account
 
 
 @transaction.atomic
 def revoke_invitation(invitation, *, acting_user):
     """A pending invitation is withdrawn; its link stops working."""
+    invitation = Invitation.objects.select_for_update(of=("self",)).select_related("organization").get(pk=invitation.pk)
     if invitation.accepted_at:
         raise ValidationError(_("This invitation has already been accepted."))
+    _record_account_change(
+        invitation.organization,
+        AccountChange.Action.INVITATION_WITHDRAWN,
+        invitation.email,
+        role=invitation.role,
+        acting_user=acting_user,
+    )
     invitation.delete()
 
 
 @transaction.atomic
 def remove_colleague(account, *, acting_user):
     """A colleague loses access to the organization; the last administrator cannot be removed."""
-    account = OrganizationAccount.objects.select_for_update().get(pk=account.pk)
+    account = (
+        OrganizationAccount.objects.select_for_update(of=("self",))
+        .select_related("user", "organization")
+        .get(pk=account.pk)
+    )
     if account.is_admin:
         admins = OrganizationAccount.objects.filter(
             organization=account.organization_id, role=OrganizationAccount.Role.ADMIN
         )
         if admins.count() <= 1:
             raise ValidationError(_("The last administrator cannot be removed. Make someone else administrator first."))
+    _record_account_change(
+        account.organization, AccountChange.Action.REMOVED, account.user, role=account.role, acting_user=acting_user
+    )
     account.delete()
 
 

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -91,21 +90,27 @@ class JoinView(TemplateView):
 
     def post(self, request, *args, **kwargs):
         account_form, org_form = self.get_forms()
-        forms_valid = [form.is_valid() for form in (account_form, org_form) if form is not None]
-        if not all(forms_valid):
+        if not all([form.is_valid() for form in (account_form, org_form) if form is not None]):
             messages.error(request, _("Please correct the errors below."))
             return self.render_to_response(self.get_context_data(account_form=account_form, org_form=org_form))
-        with transaction.atomic():
-            user = account_form.save() if account_form else request.user
-            organization = org_form.save(commit=False)
-            services.register_organization(organization, user=user, note=org_form.cleaned_data["application_note"])
-            org_form.save_m2m()
+        try:
+            account = services.register_organization(
+                org_form.save(commit=False),
+                acting_user=request.user,
+                new_account=account_form.new_account if account_form else None,
+                note=org_form.cleaned_data["application_note"],
+                service_fields=org_form.cleaned_data["service_fields"],
+                communities=org_form.cleaned_data["communities"],
+            )
+        except ValidationError as error:  # the account joined an organization meanwhile
+            messages.error(request, " ".join(error.messages))
+            return redirect("members:portal")
         if account_form:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, account.user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
             request,
             _("Thank you! %(organization)s has applied for membership. We will email you when staff have decided.")
-            % {"organization": organization},
+            % {"organization": account.organization},
         )
         return redirect("members:portal")
 
@@ -131,21 +136,18 @@ class AcceptInvitationView(TemplateView):
 
     def post(self, request, *args, **kwargs):
         form = self.get_form()
+        if form is not None and not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
         try:
-            with transaction.atomic():
-                if form is not None:
-                    if not form.is_valid():
-                        return self.render_to_response(self.get_context_data(form=form))
-                    user = form.save()
-                else:
-                    user = request.user
-                services.accept_invitation(self.invitation, user=user)
+            account = services.accept_invitation(
+                self.invitation, acting_user=request.user, new_account=form.new_account if form else None
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(request.path)
         if form is not None:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome to %(organization)s.") % {"organization": self.invitation.organization})
+            login(request, account.user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome to %(organization)s.") % {"organization": account.organization})
         return redirect("members:portal")
 
 
@@ -181,7 +183,9 @@ class ProfileUpdateView(OrganizationRequiredMixin, UpdateView):
         return super().form_invalid(form)
 
 
-class PeopleView(OrganizationRequiredMixin, TemplateView):
+class PeopleMixin:
+    """The people page: colleagues, pending invitations, the invitation form and who changed what."""
+
     template_name = "members/manage/people.html"
 
     def get_context_data(self, **kwargs):
@@ -189,13 +193,17 @@ class PeopleView(OrganizationRequiredMixin, TemplateView):
         return super().get_context_data(
             accounts=self.organization.accounts.select_related("user"),
             invitations=self.organization.invitations.pending(),
+            changes=self.organization.account_changes.select_related("changed_by")[:10],
             **kwargs,
         )
 
 
-class InviteView(OrganizationAdminRequiredMixin, FormView):
+class PeopleView(OrganizationRequiredMixin, PeopleMixin, TemplateView):
+    pass
+
+
+class InviteView(OrganizationAdminRequiredMixin, PeopleMixin, FormView):
     form_class = InvitationForm
-    template_name = "members/manage/people.html"
 
     def form_valid(self, form):
         try:
@@ -207,13 +215,6 @@ class InviteView(OrganizationAdminRequiredMixin, FormView):
             self.request, _("An invitation has been sent to %(email)s.") % {"email": form.cleaned_data["email"]}
         )
         return redirect("members:manage-people")
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            accounts=self.organization.accounts.select_related("user"),
-            invitations=self.organization.invitations.pending(),
-            **kwargs,
-        )
 
 
 class RemoveColleagueView(OrganizationAdminRequiredMixin, TemplateView):

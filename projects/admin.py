@@ -58,7 +58,7 @@ class CallAdmin(HistoryAdmin):
 
     @admin.display(description=_("ranking"))
     def ranking_link(self, obj):
-        if obj.state == Call.State.DRAFT:
+        if not obj.is_public:  # a draft has no proposals to rank
             return "—"
         return format_html('<a href="{}">{}</a>', reverse("projects:ranking", args=[obj.pk]), _("Ranking"))
 
@@ -127,11 +127,11 @@ class ProjectAdmin(SafeSpreadsheetAdminMixin, ExportMixin, HistoryAdmin):
     list_select_related = ["organization", "call"]
     autocomplete_fields = ["organization"]
     filter_horizontal = ["communities"]
-    readonly_fields = ["state", "submitted_at", "decided_at", "decided_by", "decision_reason", "created_at",
-                       "updated_at", "public_link"]
+    readonly_fields = ["state", "next_steps", "submitted_at", "decided_at", "decided_by", "decision_reason",
+                       "created_at", "updated_at", "public_link"]
     date_hierarchy = "starts_on"
     fieldsets = [
-        (None, {"fields": ["title", "slug", "organization", "call", "state", "public_link"]}),
+        (None, {"fields": ["title", "slug", "organization", "call", "state", "next_steps", "public_link"]}),
         (
             _("Content"),
             {"fields": ["summary", "description", "service_field", "communities", "beneficiaries", "cover"]},
@@ -150,9 +150,17 @@ class ProjectAdmin(SafeSpreadsheetAdminMixin, ExportMixin, HistoryAdmin):
             return format_html('<a href="{0}">{0}</a>', obj.get_absolute_url())
         return "—"
 
+    @admin.display(description=_("next steps"))
+    def next_steps(self, obj):
+        """What the street office may do with the project now (Project.TRANSITIONS), done with the actions."""
+        if not obj.pk:
+            return "—"
+        return " · ".join(str(action.label) for action in obj.available_actions(Project.Actor.STAFF)) or "—"
+
     def _state(self, request, queryset, state, **kwargs):
-        run_service(self, request, queryset,
-               lambda project, **kw: services.change_project_state(project, state, **kw), **kwargs)
+        run_service(self, request, queryset, lambda project, **kw: services.change_project_state(
+            project, state, as_actor=Project.Actor.STAFF, **kw
+        ), **kwargs)
 
     @admin.action(description=_("Approve selected proposals"), permissions=["change"])
     def approve(self, request, queryset):
@@ -164,7 +172,7 @@ class ProjectAdmin(SafeSpreadsheetAdminMixin, ExportMixin, HistoryAdmin):
             self,
             request,
             queryset.select_related("organization"),
-            lambda project, **kw: services.change_project_state(project, Project.State.REJECTED, **kw),
+            lambda project, **kw: services.reject_project(project, **kw),
             title=_("Reject proposals"),
             label_of=lambda project: _("%(title)s — %(organization)s (%(state)s)")
             % {"title": project.title, "organization": project.organization, "state": project.get_state_display()},

@@ -1,3 +1,5 @@
+from typing import NamedTuple
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -11,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core.models import ChangeRecord
 from core.pictures import PictureField, upload_path
-from members.models import ChangeRecord, Community, Organization, ServiceField
+from members.models import Community, Organization, ServiceField
 
 
 class Criterion(models.TextChoices):
@@ -32,7 +35,7 @@ MAX_SCORE = 10
 
 class CallQuerySet(models.QuerySet):
     def public(self):
-        """Calls residents may see: every call that has left the draft stage."""
+        """Calls residents may see: every call that has left the draft stage (Call.is_public)."""
         return self.exclude(state=Call.State.DRAFT)
 
     def accepting(self, now=None):
@@ -147,6 +150,16 @@ class Call(models.Model):
     def can_change_to(self, state):
         return state in self.TRANSITIONS.get(self.state, set())
 
+    @property
+    def is_public(self):
+        """Residents see every call that has left the draft stage (CallQuerySet.public)."""
+        return self.state != self.State.DRAFT
+
+    @property
+    def is_open(self):
+        """Still collecting proposals: the review has not started (whatever the dates)."""
+        return self.state == self.State.OPEN
+
     def reviewer_organization_ids(self):
         """One entry per assigned reviewer: the organization they work for, None if they work for none (one query)."""
         return list(self.reviewers.values_list("org_account__organization", flat=True))
@@ -176,11 +189,19 @@ RANKING_SORTS = {
 DEFAULT_RANKING_SORT = "-weighted"
 
 
+class ProjectAction(NamedTuple):
+    """A state change someone may make on a project now (Project.available_actions)."""
+
+    to: str
+    label: str
+
+
 class ProjectQuerySet(models.QuerySet):
     def public(self):
         """What residents may see: approved, running and completed projects of public organizations.
 
-        Drafts, proposals under review and rejected proposals are never public.
+        Drafts, proposals under review and rejected proposals are never public, nor is anything of an organization
+        kept out of the directory. The same rule for one project: Project.is_public.
         """
         return self.filter(state__in=Project.PUBLIC_STATES, organization__is_public=True)
 
@@ -270,16 +291,36 @@ class Project(models.Model):
         IN_PROGRESS = "in_progress", pgettext_lazy("project state", "In progress")
         COMPLETED = "completed", pgettext_lazy("project state", "Completed")
 
-    # Which state may follow which; every change goes through projects.services.change_project_state.
+    class Actor(models.TextChoices):
+        """Who changes a project's state: the organization that runs it, or the street office."""
+
+        ORGANIZATION = "organization", _("the project's organization")
+        STAFF = "staff", _("the street office")
+
+    # Which state may follow which, and who makes each change: from-state → {to-state: actors}.
+    # Every change goes through projects.services.change_project_state, which enforces this table;
+    # pages, templates and the admin offer what available_actions() returns.
     TRANSITIONS = {
-        State.DRAFT: {State.SUBMITTED},
-        State.SUBMITTED: {State.UNDER_REVIEW, State.DRAFT},
-        State.UNDER_REVIEW: {State.APPROVED, State.REJECTED},
-        State.APPROVED: {State.IN_PROGRESS},
-        State.IN_PROGRESS: {State.COMPLETED},
-        State.REJECTED: set(),
-        State.COMPLETED: set(),
+        State.DRAFT: {State.SUBMITTED: {Actor.ORGANIZATION}},
+        State.SUBMITTED: {State.DRAFT: {Actor.ORGANIZATION}, State.UNDER_REVIEW: {Actor.STAFF}},
+        State.UNDER_REVIEW: {State.APPROVED: {Actor.STAFF}, State.REJECTED: {Actor.STAFF}},
+        State.APPROVED: {State.IN_PROGRESS: {Actor.ORGANIZATION, Actor.STAFF}},
+        State.IN_PROGRESS: {State.COMPLETED: {Actor.ORGANIZATION, Actor.STAFF}},
+        State.REJECTED: {},
+        State.COMPLETED: {},
     }
+    # What the button that makes a project reach each state says.
+    ACTION_LABELS = {
+        State.SUBMITTED: _("Submit to the call"),
+        State.DRAFT: _("Withdraw to draft"),
+        State.UNDER_REVIEW: _("Start the review"),
+        State.APPROVED: _("Approve"),
+        State.REJECTED: _("Reject"),
+        State.IN_PROGRESS: _("Mark as started"),
+        State.COMPLETED: _("Mark as completed"),
+    }
+    # The states of an approved proposal: it runs, reports progress and, if its organization is public, residents
+    # see it (is_public, ProjectQuerySet.public).
     PUBLIC_STATES = [State.APPROVED, State.IN_PROGRESS, State.COMPLETED]
     DECIDED_STATES = [State.APPROVED, State.REJECTED, State.IN_PROGRESS, State.COMPLETED]
 
@@ -381,16 +422,49 @@ class Project(models.Model):
             slug, n = f"{base}-{n}", n + 1
         return slug
 
-    def can_change_to(self, state):
-        return state in self.TRANSITIONS.get(self.state, set())
+    def can_change_to(self, state, actor=None):
+        """True when the project may go from its state to `state` (made by `actor`, if one is given)."""
+        actors = self.TRANSITIONS.get(self.state, {}).get(state)
+        return actors is not None and (actor is None or actor in actors)
+
+    @classmethod
+    def is_action_of(cls, actor, state):
+        """True when `actor` makes the change to `state` from some state (organizations submit, never approve)."""
+        return any(actor in targets.get(state, ()) for targets in cls.TRANSITIONS.values())
+
+    def available_actions(self, actor):
+        """The changes `actor` may make now, in TRANSITIONS' order, as (to, label) pairs for buttons and actions.
+
+        A draft is offered for submission only once it names its call; the services refuse what else a change
+        needs (an open call, an active membership, a reason) with a message.
+        """
+        return [
+            ProjectAction(state, self.ACTION_LABELS[state])
+            for state, actors in self.TRANSITIONS.get(self.state, {}).items()
+            if actor in actors and (state != self.State.SUBMITTED or self.call_id is not None)
+        ]
+
+    @property
+    def is_decidable(self):
+        """Waiting for the street office to approve or reject it."""
+        return self.can_change_to(self.State.APPROVED, self.Actor.STAFF)
 
     @property
     def is_public(self):
-        return self.state in self.PUBLIC_STATES
+        """Residents may see this project: the rule of ProjectQuerySet.public for one project.
+
+        Reads the organization: select_related("organization") where many projects are asked.
+        """
+        return self.state in self.PUBLIC_STATES and self.organization.is_public
 
     @property
     def is_decided(self):
         return self.state in self.DECIDED_STATES
+
+    @property
+    def has_been_approved(self):
+        """Approved, running or completed, whether residents see it or not."""
+        return self.state in self.PUBLIC_STATES
 
     @property
     def is_editable(self):
@@ -399,19 +473,35 @@ class Project(models.Model):
 
     @property
     def accepts_updates(self):
-        return self.state in self.PUBLIC_STATES
+        """Progress is reported once the proposal is approved."""
+        return self.has_been_approved
+
+    @property
+    def accepts_reviews(self):
+        """Reviewers give or change scores only while the proposal and its call are under review."""
+        return (
+            self.state == self.State.UNDER_REVIEW
+            and self.call is not None
+            and self.call.state == Call.State.REVIEWING
+        )
 
     @property
     def beneficiaries_reached(self):
         """Residents reached, summed over the progress updates (uses prefetched updates when present)."""
         return sum(update.beneficiaries_reached for update in self.updates.all())
 
+    def conflicts_with(self, reviewer_organization_id):
+        """The conflict-of-interest rule: a reviewer who works for the organization that submitted the project
+        may not review it (and owes it no review). `reviewer_organization_id`: the reviewer's organization, None
+        when they work for none. Reviews, review pages and the ranking's expected reviews all ask this."""
+        return reviewer_organization_id is not None and reviewer_organization_id == self.organization_id
+
     def has_conflict_of_interest(self, user):
-        """True when the user works for the organization that submitted the project."""
+        """conflicts_with() for a user: the organization they work for (cached on the user)."""
         from members.permissions import organization_of
 
         organization = organization_of(user)
-        return organization is not None and organization.pk == self.organization_id
+        return self.conflicts_with(organization.pk if organization else None)
 
 
 class ProjectStateChange(ChangeRecord):
@@ -556,7 +646,9 @@ class CommunityNeedQuerySet(models.QuerySet):
             .prefetch_related(
                 Prefetch(
                     "responses",
-                    queryset=NeedResponse.objects.filter(is_accepted=True).select_related("organization", "project"),
+                    queryset=NeedResponse.objects.filter(is_accepted=True).select_related(
+                        "organization", "project__organization"
+                    ),
                     to_attr="accepted_responses",
                 )
             )
@@ -620,7 +712,7 @@ class CommunityNeed(models.Model):
         """The response staff accepted (uses the for_board() prefetch when present)."""
         if hasattr(self, "accepted_responses"):
             return self.accepted_responses[0] if self.accepted_responses else None
-        return self.responses.filter(is_accepted=True).select_related("organization", "project").first()
+        return self.responses.filter(is_accepted=True).select_related("organization", "project__organization").first()
 
 
 class NeedResponse(models.Model):

@@ -77,9 +77,9 @@ def ranking_row(project, reviewer_organization_ids):
     """The RankingRow of a proposal annotated by ProjectQuerySet.ranked(); unscored proposals have no rank.
 
     `reviewer_organization_ids` has one entry per reviewer assigned to the call (Call.reviewer_organization_ids):
-    reviewers who work for the proposal's organization have a conflict of interest and owe it no review.
+    reviewers with a conflict of interest (Project.conflicts_with) owe the proposal no review.
     """
-    expected = sum(1 for organization_id in reviewer_organization_ids if organization_id != project.organization_id)
+    expected = sum(1 for organization_id in reviewer_organization_ids if not project.conflicts_with(organization_id))
     summary = ScoreSummary(
         count=project.review_count,
         weighted_mean=project.weighted_mean,

@@ -1,7 +1,9 @@
 """State changes of the projects app: calls, proposals and projects, reviews, community needs.
 
 Every change of a project's state goes through `change_project_state`, which refuses transitions
-the project's TRANSITIONS do not allow and records who made the change.
+the project's TRANSITIONS do not allow (or allow someone else) and records who made the change.
+Every service that takes `acting_user` records who acted: in a change record or the row it writes,
+and in the history row of what it saved, whoever calls it (a page, the admin, a job).
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,25 +22,41 @@ def _actor(user):
     return user if user is not None and user.is_authenticated else None
 
 
+def _attribute(instance, acting_user):
+    """The history row the next save writes names `acting_user`, also outside a request (simple_history)."""
+    instance._history_user = _actor(acting_user)
+
+
 # Projects
 
 
 @transaction.atomic
-def change_project_state(project, to_state, *, acting_user, reason=""):
+def change_project_state(project, to_state, *, acting_user, as_actor, reason=""):
     """Move a project to another state; the one way a project's state ever changes.
 
-    Refuses a transition the state machine does not allow, a submission outside the call's
-    open period and a rejection without a reason. Records who made the change; decisions are
-    mailed to the organization.
+    `as_actor` (Project.Actor) says whom `acting_user` acts for: the project's organization or the
+    street office. Refuses a transition Project.TRANSITIONS does not allow, or allows only the other
+    one, a submission outside the call's open period and a rejection without a reason. Records who
+    made the change; decisions are mailed to the organization.
     """
     # of=("self",): PostgreSQL cannot lock the nullable side of the join to the call.
     locked = Project.objects.select_for_update(of=("self",))
     project = locked.select_related("call", "organization").get(pk=project.pk)
-    to_state = Project.State(to_state)
+    to_state, as_actor = Project.State(to_state), Project.Actor(as_actor)
     if not project.can_change_to(to_state):
         raise ValidationError(
             _("A project that is “%(from)s” cannot become “%(to)s”.")
             % {"from": project.get_state_display(), "to": to_state.label}
+        )
+    if not project.can_change_to(to_state, as_actor):
+        allowed = project.TRANSITIONS[project.state][to_state]
+        raise ValidationError(
+            _("Only %(actor)s can change a project from “%(from)s” to “%(to)s”.")
+            % {
+                "actor": next(actor for actor in Project.Actor if actor in allowed).label,
+                "from": project.get_state_display(),
+                "to": to_state.label,
+            }
         )
     reason = (reason or "").strip()
     now = timezone.now()
@@ -59,7 +77,10 @@ def change_project_state(project, to_state, *, acting_user, reason=""):
 
     from_state = project.state
     project.state = to_state
-    project.save()
+    _attribute(project, acting_user)
+    project.save(
+        update_fields=["state", "submitted_at", "decided_at", "decided_by", "decision_reason", "updated_at"]
+    )
     ProjectStateChange.objects.create(
         project=project,
         from_state=from_state,
@@ -69,7 +90,7 @@ def change_project_state(project, to_state, *, acting_user, reason=""):
         reason=reason,
     )
     if to_state in (Project.State.APPROVED, Project.State.REJECTED):
-        transaction.on_commit(lambda: notify_project_decision(project))
+        notify_project_decision(project)  # outbox rows of this transaction (core.outbox)
     return project
 
 
@@ -87,23 +108,31 @@ def _refusal(call, now):
 
 
 def submit_project(project, *, acting_user):
-    """A draft is submitted to its call, before the call's deadline."""
-    return change_project_state(project, Project.State.SUBMITTED, acting_user=acting_user)
+    """The organization submits its draft to its call, before the call's deadline."""
+    return change_project_state(
+        project, Project.State.SUBMITTED, acting_user=acting_user, as_actor=Project.Actor.ORGANIZATION
+    )
 
 
 def withdraw_project(project, *, acting_user):
-    """A submitted proposal goes back to draft (only before the review starts)."""
-    return change_project_state(project, Project.State.DRAFT, acting_user=acting_user)
+    """The organization takes a submitted proposal back to draft (only before the review starts)."""
+    return change_project_state(
+        project, Project.State.DRAFT, acting_user=acting_user, as_actor=Project.Actor.ORGANIZATION
+    )
 
 
 def approve_project(project, *, acting_user, reason=""):
-    """A reviewed proposal is approved: it becomes a public project."""
-    return change_project_state(project, Project.State.APPROVED, acting_user=acting_user, reason=reason)
+    """The street office approves a reviewed proposal: it becomes a project residents see."""
+    return change_project_state(
+        project, Project.State.APPROVED, acting_user=acting_user, as_actor=Project.Actor.STAFF, reason=reason
+    )
 
 
 def reject_project(project, *, acting_user, reason):
-    """A reviewed proposal is rejected with a reason the organization reads."""
-    return change_project_state(project, Project.State.REJECTED, acting_user=acting_user, reason=reason)
+    """The street office rejects a reviewed proposal with a reason the organization reads."""
+    return change_project_state(
+        project, Project.State.REJECTED, acting_user=acting_user, as_actor=Project.Actor.STAFF, reason=reason
+    )
 
 
 def notify_project_decision(project):
@@ -120,8 +149,8 @@ def notify_project_decision(project):
 
 @transaction.atomic
 def set_project_flags(project, *, acting_user, is_selected=None, is_brand=None):
-    """Staff mark a public project as selected (优秀项目) and/or brand (品牌项目)."""
-    if not project.is_public:
+    """Staff mark an approved, running or completed project as selected (优秀项目) and/or brand (品牌项目)."""
+    if not project.has_been_approved:
         raise ValidationError(
             _("Only approved, running or completed projects can be marked: “%(title)s” is %(state)s.")
             % {"title": project.title, "state": project.get_state_display()}
@@ -130,6 +159,7 @@ def set_project_flags(project, *, acting_user, is_selected=None, is_brand=None):
         project.is_selected = is_selected
     if is_brand is not None:
         project.is_brand = is_brand
+    _attribute(project, acting_user)
     project.save(update_fields=["is_selected", "is_brand", "updated_at"])
     return project
 
@@ -171,10 +201,12 @@ def change_call_state(call, to_state, *, acting_user):
         )
     if to_state == Call.State.REVIEWING:
         for project in call.projects.filter(state=Project.State.SUBMITTED):
-            change_project_state(project, Project.State.UNDER_REVIEW, acting_user=acting_user)
-        transaction.on_commit(lambda: notify_reviewers(call))
+            change_project_state(
+                project, Project.State.UNDER_REVIEW, acting_user=acting_user, as_actor=Project.Actor.STAFF
+            )
+        notify_reviewers(call)
     if to_state == Call.State.OPEN:
-        transaction.on_commit(lambda: notify_call_opened(call))
+        notify_call_opened(call)
     if to_state == Call.State.DECIDED:
         waiting = call.projects.filter(state__in=[Project.State.SUBMITTED, Project.State.UNDER_REVIEW]).count()
         if waiting:
@@ -183,6 +215,7 @@ def change_call_state(call, to_state, *, acting_user):
                 % {"count": waiting}
             )
     call.state = to_state
+    _attribute(call, acting_user)
     call.save(update_fields=["state"])
     return call
 
@@ -205,7 +238,7 @@ def check_can_review(project, reviewer):
         raise PermissionDenied(_("You are not a reviewer of this call."))
     if project.has_conflict_of_interest(reviewer):
         raise PermissionDenied(_("Your own organization submitted this proposal: you cannot review it."))
-    if call.state != Call.State.REVIEWING or project.state != Project.State.UNDER_REVIEW:
+    if not project.accepts_reviews:
         raise ValidationError(_("Reviews can only be given or changed while the proposal is under review."))
 
 
@@ -224,6 +257,7 @@ def save_review(project, *, reviewer, public_benefit, operability, coverage, com
     review.public_benefit, review.operability, review.coverage = public_benefit, operability, coverage
     review.comment = comment
     review.full_clean()
+    _attribute(review, reviewer)
     review.save()
     return review
 
@@ -244,13 +278,11 @@ def respond_to_need(need, *, organization, acting_user, message, project=None):
     response = NeedResponse.objects.create(
         need=need, organization=organization, message=message, project=project, created_by=_actor(acting_user)
     )
-    transaction.on_commit(
-        lambda: notify(
-            "need_response_received",
-            need=need,
-            response=response,
-            admin_url=reverse("admin:projects_communityneed_change", args=[need.pk]),
-        )
+    notify(
+        "need_response_received",
+        need=need,
+        response=response,
+        admin_url=reverse("admin:projects_communityneed_change", args=[need.pk]),
     )
     return response
 
@@ -273,10 +305,9 @@ def accept_need_response(response, *, acting_user):
     response.save(update_fields=["is_accepted", "accepted_at", "accepted_by"])
     need.state = CommunityNeed.State.MATCHED
     need.matched_at = now
+    _attribute(need, acting_user)
     need.save(update_fields=["state", "matched_at"])
-    transaction.on_commit(
-        lambda: notify("need_matched", need=need, response=response, need_url=need.get_absolute_url())
-    )
+    notify("need_matched", need=need, response=response, need_url=need.get_absolute_url())
     return response
 
 
@@ -287,5 +318,6 @@ def close_need(need, *, acting_user):
     if need.state == CommunityNeed.State.CLOSED:
         raise ValidationError(_("This need is already closed."))
     need.state = CommunityNeed.State.CLOSED
+    _attribute(need, acting_user)
     need.save(update_fields=["state"])
     return need

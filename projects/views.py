@@ -148,10 +148,13 @@ class ManageProjectUpdateView(ActiveMemberRequiredMixin, UpdateView):
 class ManageProjectDetailView(OrganizationRequiredMixin, DetailView):
     template_name = "projects/manage/project_detail.html"
 
+    # Where each of the organization's actions posts: submitting needs an active membership (its own view).
+    ACTION_URLS = {Project.State.SUBMITTED: "projects:manage-submit"}
+
     def get_queryset(self):
         return (
             Project.objects.for_organization(self.organization)
-            .select_related("call")
+            .select_related("call", "organization")
             .prefetch_related("communities", "photos", "updates", "reviews", "changes__changed_by")
         )
 
@@ -160,7 +163,11 @@ class ManageProjectDetailView(OrganizationRequiredMixin, DetailView):
         summary = None
         if project.call_id and project.is_decided:
             summary = scoring.summarize(project.reviews.all(), project.call.weights)
-        return super().get_context_data(summary=summary, update_form=ProgressUpdateForm(), **kwargs)
+        actions = [
+            (action, reverse(self.ACTION_URLS.get(action.to, "projects:manage-transition"), args=[project.pk]))
+            for action in project.available_actions(Project.Actor.ORGANIZATION)
+        ]
+        return super().get_context_data(summary=summary, actions=actions, update_form=ProgressUpdateForm(), **kwargs)
 
 
 class ManageProjectSubmitView(ActiveMemberRequiredMixin, View):
@@ -178,17 +185,18 @@ class ManageProjectSubmitView(ActiveMemberRequiredMixin, View):
 
 
 class ManageProjectTransitionView(OrganizationRequiredMixin, View):
-    """The organization withdraws a submitted proposal, starts or completes its project (POST)."""
-
-    ALLOWED = {Project.State.DRAFT, Project.State.IN_PROGRESS, Project.State.COMPLETED}
+    """The organization makes one of its changes (Project.TRANSITIONS): withdraws a proposal, starts or completes
+    its project (POST). A change only the street office makes is a bad request."""
 
     def post(self, request, pk):
         project = get_object_or_404(Project.objects.for_organization(self.organization), pk=pk)
         to_state = request.POST.get("to")
-        if to_state not in self.ALLOWED:
+        if not Project.is_action_of(Project.Actor.ORGANIZATION, to_state):
             return HttpResponseBadRequest()
         try:
-            services.change_project_state(project, to_state, acting_user=request.user)
+            services.change_project_state(
+                project, to_state, acting_user=request.user, as_actor=Project.Actor.ORGANIZATION
+            )
         except ValidationError as error:
             _error(request, error)
         else:
@@ -330,9 +338,7 @@ class ReviewProposalView(LoginRequiredMixin, UpdateView):
     def get_context_data(self, **kwargs):
         project = self.get_project()
         conflict = project.has_conflict_of_interest(self.request.user)
-        can_review = not conflict and project.state == Project.State.UNDER_REVIEW and (
-            project.call.state == Call.State.REVIEWING
-        )
+        can_review = not conflict and project.accepts_reviews
         return super().get_context_data(project=project, conflict=conflict, can_review=can_review, **kwargs)
 
     def form_valid(self, form):

@@ -17,16 +17,15 @@ def _admin_list(name, **filters):
 
 
 def staff_tasks(now=None):
-    """Pending applications, calls under review, events awaiting reports, members below this month's duty
-    and needs without a response. Five queries.
+    """Pending applications, calls under review, events awaiting reports, members below last month's duty,
+    members without an activity yet this month and needs without a response. Six queries.
+
+    This month is in progress until it ends (`in_progress`): a member without an activity yet has not missed it,
+    so the dashboard does not call it below the duty; last month is the one to follow up.
     """
     now = now or timezone.now()
     month = compliance.this_month(now)
-    below = sum(
-        1
-        for count in compliance.compliance_for_month(month).values_list("activity_count", flat=True)
-        if count < compliance.DUTY_PER_MONTH
-    )
+    last_month = compliance.shift_month(month, -1)
     return [
         {
             "label": _("Membership applications waiting for a decision"),
@@ -48,9 +47,15 @@ def staff_tasks(now=None):
             ),
         },
         {
-            "label": _("Members below this month's activity duty"),
-            "count": below,
+            "label": _("Members below last month's activity duty"),
+            "count": compliance.month_totals(last_month)["below"],
+            "url": f"{reverse('events:compliance')}?month={last_month:%Y-%m}",
+        },
+        {
+            "label": _("Members without a community activity yet this month (in progress)"),
+            "count": compliance.month_totals(month)["below"],
             "url": f"{reverse('events:compliance')}?month={month:%Y-%m}",
+            "in_progress": True,
         },
         {
             "label": _("Open community needs without a response"),

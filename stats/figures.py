@@ -218,13 +218,22 @@ def compliance_by_month(filters, now=None):
     """The monthly-duty compliance rate: members that held at least one counted activity, per month.
 
     One aggregate query per month of the year (at most twelve), through events.compliance.month_totals.
-    Rows: month, members, met, rate.
+    Rows: month, members, met, rate, is_current (the month in progress: its rate is the rate so far).
     """
     rows = []
+    current = compliance.this_month(now)
     for month in year_months(filters.year, now):
         totals = compliance.month_totals(month)
         members, met = totals["members"], totals["members"] - totals["below"]
-        rows.append({"month": month, "members": members, "met": met, "rate": percentage(met, members)})
+        rows.append(
+            {
+                "month": month,
+                "members": members,
+                "met": met,
+                "rate": percentage(met, members),
+                "is_current": month == current,
+            }
+        )
     return rows
 
 
@@ -232,14 +241,14 @@ def compliance_by_month(filters, now=None):
 
 
 def _projects(filters):
-    projects = Project.objects.filter(state__in=Project.PUBLIC_STATES, starts_on__year=filters.year)
+    projects = Project.objects.public().filter(starts_on__year=filters.year)
     if filters.community is not None:
         projects = projects.filter(communities=filters.community)
     return projects
 
 
 def projects_by_field(filters):
-    """Approved, running and completed projects starting in the year, per service field. One query."""
+    """Public projects (Project.objects.public()) starting in the year, per service field. One query."""
     counts = dict(_projects(filters).values_list("service_field").annotate(n=Count("pk", distinct=True)).order_by())
     return [
         {"field": code, "label": label, "projects": counts[code]}

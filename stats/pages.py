@@ -14,6 +14,10 @@ def _month_label(month):
     return formats.date_format(month, "YEAR_MONTH_FORMAT")
 
 
+def _in_progress_label(month):
+    return _("%(month)s (in progress)") % {"month": _month_label(month)}
+
+
 def public_charts(filters, communities=None):
     """The charts residents see. `communities`: every community by name, when the caller has them already."""
     return _public_charts(filters, figures.page_figures(filters), communities)
@@ -116,9 +120,9 @@ def staff_charts(filters, communities=None):
         _("Monthly-duty compliance rate"),
         _(
             "Per cent of member organizations that held at least one community public-benefit activity "
-            "with a report in each month."
+            "with a report in each month. The current month is in progress: its rate is the rate so far."
         ),
-        [_month_label(row["month"]) for row in rows],
+        [_in_progress_label(row["month"]) if row["is_current"] else _month_label(row["month"]) for row in rows],
         [(_("Members meeting the duty (%)"), [row["rate"] for row in rows])],
         unit="%",
     )

@@ -1,14 +1,91 @@
-"""Shared fixtures: organizations with their users, staff, and a temporary MEDIA_ROOT for uploads."""
+"""Shared fixtures: organizations with their users, staff, a temporary MEDIA_ROOT for uploads, and the clock.
+
+The clock: a test that depends on "now" sets it with the `clock` fixture. The whole run can be moved to another
+date with TEST_NOW (an ISO date-time, Shanghai time when it has no offset), e.g.
+`TEST_NOW=2027-01-31T23:30:00+08:00 make test`: the clock starts there and runs on (`.ci/run` does this with an
+edge date). A test's own `clock` wins inside that test.
+"""
+
+import os
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from django.core.cache import cache
 
+from tests.clock import SHANGHAI, Clock
 from tests.members.factories import (
     MembershipFactory,
     OrganizationAccountFactory,
     OrganizationFactory,
     UserFactory,
 )
+
+
+def _test_now():
+    """TEST_NOW as an aware datetime, or None when the run keeps the real time."""
+    value = os.environ.get("TEST_NOW", "").strip()
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise pytest.UsageError(f"TEST_NOW={value!r}: not an ISO date-time like 2027-01-31T23:30:00+08:00") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
+
+
+_run_travel = None
+
+
+def pytest_configure(config):
+    """With TEST_NOW, the whole run (collection, fixtures, tests) starts at that moment; the clock ticks on."""
+    global _run_travel
+    config.addinivalue_line(
+        "markers", "clock(*moment, tick=True): the test's clock, set before its fixtures (Shanghai time; see `clock`)"
+    )
+    moment = _test_now()
+    if moment is not None and _run_travel is None:
+        # A timestamp, not the aware datetime: time-machine would also set the process's TZ from a zone name.
+        _run_travel = time_machine.travel(moment.timestamp(), tick=True)
+        _run_travel.start()
+
+
+def pytest_unconfigure(config):
+    global _run_travel
+    if _run_travel is not None:
+        _run_travel.stop()
+        _run_travel = None
+
+
+def pytest_report_header(config):
+    moment = _test_now()
+    if moment is None:
+        return "clock: the real time (TEST_NOW=2027-01-31T23:30:00+08:00 moves it)"
+    local, utc = moment.astimezone(SHANGHAI), moment.astimezone(UTC)
+    return f"clock: moved by TEST_NOW to {local:%Y-%m-%d %H:%M} Shanghai time ({utc:%Y-%m-%d %H:%M} UTC), running on"
+
+
+def pytest_collection_modifyitems(items):
+    """A test marked `clock` gets its clock before any other fixture, so that the data its fixtures make (an
+    organization that joined "today", an event "next week") is made at the test's moment.
+    """
+    for item in items:
+        if item.get_closest_marker("clock"):
+            if "clock" in item.fixturenames:
+                item.fixturenames.remove("clock")
+            item.fixturenames.insert(0, "clock")
+
+
+@pytest.fixture
+def clock(request, time_machine):
+    """The clock of a test that depends on "now". `@pytest.mark.clock(2026, 12, 1, 0, 30)` sets it (Shanghai time)
+    before the test's fixtures run; `clock.move_to(…)` and `clock.shift(…)` move it within the test.
+    """
+    clock = Clock(time_machine)
+    marker = request.node.get_closest_marker("clock")
+    if marker is not None:
+        clock.move_to(*marker.args, **marker.kwargs)
+    return clock
 
 
 @pytest.fixture(autouse=True)
@@ -34,6 +111,13 @@ def _one_process_shares_its_cache(settings):
     """The tests' memory cache is the only one of the only process: the site version may live in it, as it does
     in Redis in production (core.caching). Tests of the other case set SHARED_CACHE = False."""
     settings.SHARED_CACHE = True
+
+
+@pytest.fixture
+def delivered(django_capture_on_commit_callbacks):
+    """`with delivered(): ...` runs what waits for the commit, as a real commit would: the outbox's delivery
+    (core.outbox) after notify(), which the test's never-committed transaction would otherwise hold back."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture

@@ -2,8 +2,15 @@
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
+
+# What an organization reads on its proposal's page while others have the next step.
+PORTAL_NOTES = {
+    "submitted": _("Your proposal has been submitted. It will be reviewed after the call closes."),
+    "under_review": _("Reviewers are scoring your proposal. You will be emailed when the street office decides."),
+}
 
 STATE_BADGES = {
     "draft": "text-bg-light border",
@@ -26,6 +33,12 @@ STATE_BADGES = {
 def state_badge(state):
     """Bootstrap badge classes for a project, call or need state."""
     return STATE_BADGES.get(str(state), "text-bg-light border")
+
+
+@register.filter
+def portal_note(state):
+    """The note above a proposal in the portal while it waits for the call or the reviewers ("" otherwise)."""
+    return PORTAL_NOTES.get(str(state), "")
 
 
 @register.filter

@@ -2,12 +2,16 @@
 
 import csv
 import io
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.http import Http404
 from django.urls import reverse
+from django.utils.functional import lazystr
 
-from core.spreadsheets import safe_cell
+from core.spreadsheets import safe_cell, spreadsheet_response, write_csv, write_xlsx
 from members.models import Community, Organization
 from members.resources import OrganizationResource
 from tests.members.factories import MembershipFactory, OrganizationFactory, valid_credit_code
@@ -38,11 +42,58 @@ def export(client, fmt, query=""):
     return client.post(reverse("admin:members_organization_export") + query, data)
 
 
-@pytest.mark.parametrize("value", ["=1+1", "+86 138", "-2", "@SUM(A1)", "\tx", "\rx"])
+HOSTILE = ['=HYPERLINK("http://evil","x")', "+86 138", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1"]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
 def test_formula_triggers_are_neutralised(value):
     assert safe_cell(value) == "'" + value
     assert safe_cell("长寿") == "长寿"
     assert safe_cell(5) == 5
+
+
+def test_values_keep_their_type_and_times_are_local():
+    assert safe_cell(None) == ""
+    assert safe_cell(Decimal("12.50")) == Decimal("12.50")
+    assert safe_cell(date(2028, 2, 29)) == date(2028, 2, 29)
+    assert safe_cell(datetime(2028, 12, 31, 15, 30, tzinfo=UTC)) == "2028-12-31 23:30"  # Shanghai
+    assert safe_cell(True) is True
+    assert safe_cell(lazystr("Name")) == "Name"  # lazy translations
+
+
+def test_csv_writer_neutralises_every_trigger_in_header_and_rows():
+    text = write_csv(["=head", "Name"], [[value, f"ok {n}"] for n, value in enumerate(HOSTILE)])
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text[1:], newline="")))
+    assert rows[0] == ["'=head", "Name"]
+    assert [row[0] for row in rows[1:]] == ["'" + value for value in HOSTILE]
+    assert [row[1] for row in rows[1:]] == [f"ok {n}" for n in range(len(HOSTILE))]
+
+
+def test_excel_writer_neutralises_every_trigger_and_opens_with_its_headers_and_rows():
+    rows = [[value, n, date(2028, 2, 29)] for n, value in enumerate(HOSTILE)] + [["王秀英\x07", 7, None]]
+    content = write_xlsx(["=head", "Count", "Day"], rows, title="报名/名单:2028")
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    sheet = workbook.active
+    assert sheet.title == "报名名单2028"
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values[0] == ["'=head", "Count", "Day"]
+    # (the file's XML gives a carriage return back as a line feed)
+    assert [row[0] for row in values[1:-1]] == ["'" + value.replace("\r", "\n") for value in HOSTILE]
+    assert [row[1] for row in values[1:]] == [*range(len(HOSTILE)), 7]
+    assert values[1][2] == datetime(2028, 2, 29)  # a date stays a date
+    assert values[-1][0] == "王秀英\N{REPLACEMENT CHARACTER}"  # a control character Excel cannot hold
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
+
+
+@pytest.mark.parametrize(("file_format", "content_type"), [("csv", "text/csv"), ("xlsx", "application/vnd.openxml")])
+def test_spreadsheet_response_names_the_file_and_refuses_other_formats(file_format, content_type):
+    response = spreadsheet_response(file_format, "sign-ups", ["Name"], [["=1"]], title="Sign-ups")
+    assert response["Content-Type"].startswith(content_type)
+    assert response["Content-Disposition"] == f'attachment; filename="sign-ups.{file_format}"'
+    with pytest.raises(Http404):
+        spreadsheet_response("pdf", "sign-ups", ["Name"], [])
 
 
 def test_csv_export_applies_the_changelist_filters_and_never_writes_formulas(client, staff_user):

@@ -165,3 +165,8 @@ class Browser:
         status, _, page = self.request(server, "GET", path)
         assert status == 200, page[:500]
         return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+# The superuser that the shared database of several processes holds (conftest.database_url).
+USERNAME = "street-office"
+PASSWORD = secrets.token_urlsafe(16)

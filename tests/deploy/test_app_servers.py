@@ -8,51 +8,13 @@ database; on SQLite, one migrated file.
 
 import json
 import secrets
-import shutil
 import subprocess
 import sys
-from urllib.parse import quote
 
 import pytest
 import redis
-from django.db import connection
 
-from tests.deploy.helpers import ROOT, AppServer, Browser, clean_env, production_env, require_redis
-
-USERNAME = "street-office"
-PASSWORD = secrets.token_urlsafe(16)
-
-
-@pytest.fixture(scope="session")
-def static_root(tmp_path_factory):
-    """Static files collected once: production pages need the hashed-name manifest."""
-    root = tmp_path_factory.mktemp("static")
-    env = production_env(tmp_path_factory.mktemp("collect"), STATIC_ROOT=root)
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-                   cwd=ROOT, env=env, check=True, timeout=300)
-    return root
-
-
-@pytest.fixture
-def database_url(transactional_db, request, tmp_path):
-    """The database both servers share, with a superuser in it (committed, so other processes see it)."""
-    if connection.vendor == "postgresql":
-        db = connection.settings_dict
-        credentials = quote(db["USER"] or "", safe="")
-        if db["PASSWORD"]:
-            credentials += ":" + quote(db["PASSWORD"], safe="")
-        url = f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    else:
-        shared = tmp_path / "shared.sqlite3"
-        shutil.copyfile(request.getfixturevalue("migrated_sqlite"), shared)
-        url = f"sqlite:///{shared}"
-    subprocess.run(
-        [sys.executable, "manage.py", "createsuperuser", "--noinput", "--username", USERNAME,
-         "--email", "office@changshou.example"],
-        cwd=ROOT, env=clean_env(DATABASE_URL=url, DJANGO_SUPERUSER_PASSWORD=PASSWORD), check=True, timeout=120,
-        capture_output=True,
-    )
-    return url
+from tests.deploy.helpers import PASSWORD, ROOT, USERNAME, AppServer, Browser, production_env, require_redis
 
 
 @pytest.fixture

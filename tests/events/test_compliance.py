@@ -5,13 +5,13 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
 from events import compliance
 from events.models import Event
 from members.models import Membership
+from members.services import approve_membership
 from tests.events.factories import EventFactory, EventReportFactory, completed_activity
-from tests.members.factories import MembershipFactory, OrganizationFactory
+from tests.members.factories import MembershipFactory, OrganizationAccountFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -20,6 +20,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 @pytest.fixture(autouse=True)
 def _members_since_2020(org, other_org):
     Membership.objects.update(joined_on=date(2020, 1, 1))
+    for organization in (org, other_org):
+        organization.membership.refresh_from_db()
 
 
 def shanghai(*args):
@@ -103,19 +105,22 @@ def test_parse_and_shift_month():
     assert compliance.this_month(datetime(2026, 4, 30, 16, 30, tzinfo=ZoneInfo("UTC"))) == date(2026, 5, 1)
 
 
-def test_remind_monthly_duty_mails_members_without_a_planned_activity(org, other_org):
+@pytest.mark.clock(2027, 3, 1, 9)
+def test_remind_monthly_duty_mails_members_without_a_planned_activity(org, other_org, delivered):
     month = compliance.this_month()
     starts = datetime(month.year, month.month, 15, 10, tzinfo=SHANGHAI)
     EventFactory(organization=org, starts_at=starts, ends_at=starts + timedelta(hours=2))
     EventFactory(organization=other_org, starts_at=starts, ends_at=starts + timedelta(hours=2), state="draft")
     call_command("remind_monthly_duty", "--dry-run")
     assert mail.outbox == []
-    call_command("remind_monthly_duty")
+    with delivered():
+        call_command("remind_monthly_duty")
     assert len(mail.outbox) == 1
     assert other_org.email in mail.outbox[0].to
     assert f"{month:%Y-%m}" in mail.outbox[0].subject
 
 
+@pytest.mark.clock(2026, 6, 10, 9)
 def test_compliance_page_month_selector_and_export(client, staff_user, org, other_org):
     completed_activity(org, shanghai(2026, 3, 31, 23, 0))
     client.force_login(staff_user)
@@ -127,7 +132,7 @@ def test_compliance_page_month_selector_and_export(client, staff_user, org, othe
     lines = export.content.decode("utf-8-sig").splitlines()
     assert lines[1:] == [f"{other_org.name},0,no", f"{org.name},1,yes"]
     future = client.get("/staff/monthly-activity/", {"month": "2999-01"})
-    assert future.context["month"] == compliance.this_month(timezone.now())
+    assert future.context["month"] == date(2026, 6, 1)
 
 
 def test_month_totals_count_members_and_those_below_the_duty(org, other_org):
@@ -201,3 +206,132 @@ def test_compliance_page_query_count_does_not_grow_with_data(
     # … which is not repeated within the minute
     with django_assert_num_queries(7):
         client.get(reverse("events:compliance"), {"month": "2026-03"})
+
+
+# This month is in progress, on every duty page, at the edges of months and years ---------------------------
+
+def _edge(moment, name):
+    """A test parameter `moment`, which is also the test's clock."""
+    return pytest.param(moment, marks=pytest.mark.clock(moment), id=name)
+
+
+EDGES = [
+    _edge(shanghai(2027, 3, 1, 0, 30), "first-of-month-00h30-still-the-month-before-in-utc"),
+    _edge(shanghai(2027, 4, 30, 23, 30), "last-of-month-23h30-15h30-utc"),
+    _edge(shanghai(2026, 12, 31, 23, 30), "31-december-23h30"),
+    _edge(shanghai(2027, 1, 1, 0, 30), "1-january-00h30-still-the-year-before-in-utc"),
+    _edge(shanghai(2028, 2, 29, 12), "29-february"),
+]
+
+
+def _last_month(moment):
+    return compliance.shift_month(date(moment.year, moment.month, 1), -1)
+
+
+@pytest.mark.parametrize("moment", EDGES)
+def test_staff_page_shows_this_month_in_progress_and_last_month_below_the_duty(
+    client, staff_user, org, other_org, moment
+):
+    month, last_month = date(moment.year, moment.month, 1), _last_month(moment)
+    completed_activity(org, shanghai(last_month.year, last_month.month, 10, 9))  # other_org held none
+    client.force_login(staff_user)
+
+    page = client.get(reverse("events:compliance"))
+    assert page.context["month"] == month and page.context["is_current"]
+    assert page.context["totals"] == {"members": 2, "below": 2}
+    content = page.content.decode()
+    assert "This month is still in progress." in content
+    assert "0 members have met the duty so far" in content and "2 members without an activity yet" in content
+    assert content.count("In progress</span>") == 2
+    assert "below the duty" not in content and "Below</span>" not in content
+    chinese = client.get(reverse("events:compliance"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "未达标" not in chinese and "本月仍在进行中。" in chinese
+    export = client.get(reverse("events:compliance-export", args=["csv"])).content.decode("utf-8-sig")
+    assert export.splitlines()[1:] == [f"{other_org.name},0,in progress", f"{org.name},0,in progress"]
+
+    page = client.get(reverse("events:compliance"), {"month": f"{last_month:%Y-%m}"})
+    assert not page.context["is_current"]
+    content = page.content.decode()
+    assert "1 member below the duty" in content and "in progress" not in content.lower()
+    assert content.count("Below</span>") == 1
+    export = client.get(reverse("events:compliance-export", args=["csv"]), {"month": f"{last_month:%Y-%m}"})
+    assert export.content.decode("utf-8-sig").splitlines()[1:] == [f"{other_org.name},0,no", f"{org.name},1,yes"]
+
+
+@pytest.mark.parametrize("moment", EDGES)
+def test_staff_dashboard_follows_up_last_month_and_shows_this_month_in_progress(
+    client, staff_user, org, other_org, moment
+):
+    month, last_month = date(moment.year, moment.month, 1), _last_month(moment)
+    completed_activity(org, shanghai(last_month.year, last_month.month, 10, 9))
+    client.force_login(staff_user)
+    response = client.get(reverse("stats:dashboard"))
+    tasks = {task["url"]: task for task in response.context["tasks"] if "monthly-activity" in task["url"]}
+    url = reverse("events:compliance")
+    assert tasks[f"{url}?month={last_month:%Y-%m}"]["count"] == 1  # other_org
+    assert not tasks[f"{url}?month={last_month:%Y-%m}"].get("in_progress")
+    assert tasks[f"{url}?month={month:%Y-%m}"]["count"] == 2
+    assert tasks[f"{url}?month={month:%Y-%m}"]["in_progress"]
+    content = response.content.decode()
+    assert "Members below this month" not in content
+    assert "text-bg-warning rounded-pill\">2<" in content
+
+
+@pytest.mark.parametrize("moment", EDGES)
+def test_organization_sees_this_month_in_progress(client, org, org_user, other_org, other_org_user, moment):
+    month, last_month = date(moment.year, moment.month, 1), _last_month(moment)
+    completed_activity(org, shanghai(last_month.year, last_month.month, 10, 9))
+    client.force_login(org_user)
+    response = client.get(reverse("members:portal"))
+    history = response.context["panels"][0]["history"]
+    assert history[-1].month == month and history[-1].is_in_progress and not history[-1].is_missed
+    assert history[-2].month == last_month and history[-2].is_met
+    table = response.content.decode().split('<tbody>')[1]
+    assert table.index("In progress") < table.index("Met") < table.index("Missed")  # newest month first
+
+    client.force_login(other_org_user)
+    history = client.get(reverse("members:portal")).context["panels"][0]["history"]
+    assert history[-1].is_in_progress and history[-2].is_missed
+    chinese = client.get(reverse("members:portal"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert chinese.split("<tbody>")[1].index("进行中") < chinese.split("<tbody>")[1].index("未达标")
+
+
+@pytest.mark.parametrize("moment", EDGES)
+def test_months_before_an_organization_joined_are_not_missed(client, staff_user, moment):
+    month, last_month = date(moment.year, moment.month, 1), _last_month(moment)
+    applicant = OrganizationFactory(name="Newcomers Association")
+    membership = MembershipFactory(organization=applicant, status=Membership.Status.APPLIED, joined_on=None)
+    account = OrganizationAccountFactory(organization=applicant, role="admin")
+    client.force_login(account.user)
+
+    # still pending: no month counts, none is missed
+    history = client.get(reverse("members:portal")).context["panels"][0]["history"]
+    assert not any(status.is_counted or status.is_missed or status.is_in_progress for status in history)
+    page = client.get(reverse("members:portal"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "未达标" not in page and "不计入" in page
+
+    # approved today: this month counts and is in progress; the months before it joined do not count
+    assert approve_membership(membership, acting_user=staff_user).joined_on == moment.date()  # Shanghai's date
+    response = client.get(reverse("members:portal"))
+    history = response.context["panels"][0]["history"]
+    assert history[-1].month == month and history[-1].is_counted and history[-1].is_in_progress
+    assert not any(status.is_counted or status.is_missed for status in history[:-1])
+    content = response.content.decode()
+    assert "Missed" not in content and content.count("Not counted</span>") == 11
+
+    # the staff pages agree: listed this month (in progress), not last month
+    assert applicant.name in counts(month)
+    assert applicant.name not in counts(last_month)
+    assert compliance.month_totals(month)["members"] == compliance.month_totals(last_month)["members"] + 1
+
+
+@pytest.mark.clock(2027, 5, 20, 10)
+def test_months_of_a_member_since_mid_month_count_from_that_month(org):
+    Membership.objects.filter(organization=org).update(joined_on=date(2027, 3, 15))
+    org.membership.refresh_from_db()
+    history = compliance.organization_history(org)
+    counted = [status.month for status in history if status.is_counted]
+    assert counted == [date(2027, 3, 1), date(2027, 4, 1), date(2027, 5, 1)]
+    assert [status.is_missed for status in history[-3:]] == [True, True, False]
+    assert history[-1].is_in_progress
+    assert org.name in counts(date(2027, 3, 1)) and org.name not in counts(date(2027, 2, 1))

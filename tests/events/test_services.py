@@ -39,7 +39,7 @@ def test_same_mobile_may_sign_up_for_another_event_or_again_after_cancelling():
     event, other = EventFactory(), EventFactory()
     registration = sign_up(event, "13812345678")
     sign_up(other, "13812345678")
-    services.cancel_registration(registration)
+    services.cancel_registration(registration, token=registration.token)
     again = sign_up(event, "13812345678")
     assert again.status == Registration.Status.CONFIRMED
 
@@ -88,7 +88,7 @@ def test_cancelling_a_place_promotes_the_first_waiting_person_and_mails_them(dja
     first_waiting = sign_up(event, "13800000002", email="first@example.com")
     second_waiting = sign_up(event, "13800000003", email="second@example.com")
     with django_capture_on_commit_callbacks(execute=True):
-        services.cancel_registration(holder)
+        services.cancel_registration(holder, token=holder.token)
     first_waiting.refresh_from_db()
     second_waiting.refresh_from_db()
     assert first_waiting.status == Registration.Status.CONFIRMED
@@ -103,7 +103,7 @@ def test_cancelling_a_waiting_list_spot_promotes_nobody():
     sign_up(event, "13800000001")
     waiting = sign_up(event, "13800000002")
     last = sign_up(event, "13800000003")
-    services.cancel_registration(waiting)
+    services.cancel_registration(waiting, token=waiting.token)
     last.refresh_from_db()
     assert last.status == Registration.Status.WAITLISTED
 
@@ -113,16 +113,16 @@ def test_no_promotion_once_the_event_has_started():
     holder = RegistrationFactory(event=event)
     waiting = RegistrationFactory(event=event, status=Registration.Status.WAITLISTED)
     Event.objects.filter(pk=event.pk).update(starts_at=timezone.now() - timedelta(minutes=5))
-    services.cancel_registration(holder)
+    services.cancel_registration(holder, token=holder.token)
     waiting.refresh_from_db()
     assert waiting.status == Registration.Status.WAITLISTED
 
 
 def test_cancelling_twice_is_refused():
     registration = sign_up(EventFactory(), "13800000001")
-    services.cancel_registration(registration)
+    services.cancel_registration(registration, token=registration.token)
     with pytest.raises(ValidationError, match="already been cancelled"):
-        services.cancel_registration(registration)
+        services.cancel_registration(registration, token=registration.token)
 
 
 def test_adding_places_moves_the_waiting_list_up():
@@ -255,12 +255,166 @@ def test_purge_command_takes_a_retention(settings):
 
 
 
-def test_duty_reminder_reaches_the_organizations_inbox_and_email(org, org_user):
+def test_duty_reminder_reaches_the_organizations_inbox_and_email(org, org_user, delivered):
     from datetime import date
 
     from core.models import Notification
 
-    services.send_duty_reminder(org, month=date(2026, 5, 1))
+    with delivered():
+        services.send_duty_reminder(org, month=date(2026, 5, 1))
     assert Notification.objects.filter(recipient=org_user, kind="monthly_duty_reminder").exists()
     assert sorted(address for message in mail.outbox for address in message.to) == sorted([org.email, org_user.email])
     assert "2026-05" in mail.outbox[0].subject
+
+
+# Edits save the row they locked; every change says who made it
+
+
+def test_an_edit_keeps_a_publish_made_while_the_form_was_open(org_user, org):
+    event = EventFactory(organization=org, state=Event.State.DRAFT, published_at=None)
+    open_form = Event.objects.get(pk=event.pk)  # what the editor's form was built from
+    services.publish_event(event, acting_user=org_user)
+    open_form.title = "New title"
+    saved = services.update_event(open_form, acting_user=org_user)
+    event.refresh_from_db()
+    assert (event.title, event.state) == ("New title", Event.State.PUBLISHED)
+    assert event.published_at is not None
+    assert saved.state == Event.State.PUBLISHED
+
+
+def test_an_edit_writes_only_the_fields_it_changed():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    event = EventFactory()
+    event.place = "Another room"
+    with CaptureQueriesContext(connection) as queries:
+        services.update_event(event, acting_user=None)
+    [update] = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "events_event"')]
+    assert '"place"' in update and '"updated_at"' in update
+    assert '"state"' not in update and '"title"' not in update and '"capacity"' not in update
+
+
+def test_an_edit_that_changes_nothing_writes_nothing():
+    event = EventFactory()
+    services.update_event(Event.objects.get(pk=event.pk), acting_user=None)
+    assert not event.changes.exists()
+
+
+def test_cancelled_and_completed_events_are_not_edited():
+    for state in (Event.State.CANCELLED, Event.State.COMPLETED):
+        event = EventFactory(state=state)
+        event.title = "Changed"
+        with pytest.raises(ValidationError, match="cannot be edited"):
+            services.update_event(event, acting_user=None)
+        assert Event.objects.get(pk=event.pk).title != "Changed"
+
+
+def test_every_change_records_who_made_it(org, org_user, small_jpeg):
+    event = services.create_event(
+        EventFactory.build(organization=org, state=Event.State.DRAFT, published_at=None), acting_user=org_user
+    )
+    event.capacity = 1
+    services.update_event(event, acting_user=org_user)
+    services.publish_event(event, acting_user=org_user)
+    holder = sign_up(event, "13800000001")
+    services.check_in_registration(holder, acting_user=org_user)
+    services.undo_check_in(holder, acting_user=org_user)
+    services.cancel_registration(holder, acting_user=org_user)
+    services.cancel_event(event, acting_user=org_user, reason="Rain.")
+    changes = list(event.changes.order_by("pk"))
+    assert [change.action for change in changes] == [
+        "created", "edited", "published", "checked_in", "check_in_undone", "signup_cancelled", "cancelled"
+    ]
+    assert {change.changed_by for change in changes} == {org_user}
+    assert [change.registration for change in changes[3:6]] == [holder] * 3
+    # The event's own history (outside any request: the services name the user)
+    assert {record.history_user for record in event.history.all()} == {org_user}
+
+
+def test_filing_the_report_records_who_filed_it(org, org_user):
+    event = EventFactory(organization=org, starts_at=timezone.now() - timedelta(hours=3))
+    services.file_event_report(
+        event, acting_user=org_user, attendance=1, volunteers=0, beneficiaries_served=0, summary="x"
+    )
+    assert event.changes.get().changed_by == org_user
+    assert event.history.first().history_user == org_user
+
+
+def test_a_resident_cancelling_through_the_link_is_recorded_without_a_user():
+    registration = sign_up(EventFactory(), "13800000001")
+    services.cancel_registration(registration, token=registration.token)
+    change = registration.event.changes.get()
+    assert (change.action, change.changed_by, change.registration) == ("signup_cancelled", None, registration)
+
+
+# Who may cancel a sign-up, and when (events.permissions.can_cancel, Registration.cancel_refusal)
+
+
+def test_the_organizer_and_the_link_cancel_a_sign_up_others_may_not(org, org_user, other_org_user):
+    from django.contrib.auth.models import Permission
+
+    from events.permissions import can_cancel
+    from tests.members.factories import UserFactory
+
+    registration = RegistrationFactory(event=EventFactory(organization=org))
+    staff_without_permission = UserFactory(username="clerk", is_staff=True)
+    staff_with_permission = UserFactory(username="officer", is_staff=True)
+    staff_with_permission.user_permissions.add(Permission.objects.get(codename="change_registration"))
+    assert can_cancel(registration, token=registration.token)
+    assert can_cancel(registration, user=org_user)
+    assert can_cancel(registration, user=staff_with_permission)
+    assert not can_cancel(registration, token="not-the-token")
+    assert not can_cancel(registration, user=other_org_user)
+    assert not can_cancel(registration, user=staff_without_permission)  # an organization's event
+    assert not can_cancel(registration)
+    with pytest.raises(ValidationError, match="may not cancel") as error:
+        services.cancel_registration(registration, acting_user=other_org_user)
+    assert error.value.code == "forbidden"
+    assert Registration.objects.get(pk=registration.pk).status == Registration.Status.CONFIRMED
+
+
+def test_staff_organize_the_federations_own_events(staff_user):
+    from events.permissions import can_cancel
+    from tests.members.factories import UserFactory
+
+    clerk = UserFactory(username="clerk", is_staff=True)
+    federation_sign_up = RegistrationFactory(event=EventFactory(organization=None))
+    assert can_cancel(federation_sign_up, user=clerk)
+    services.cancel_registration(federation_sign_up, acting_user=clerk)
+
+
+@pytest.mark.parametrize(
+    ("event_state", "status", "message"),
+    [
+        (Event.State.PUBLISHED, Registration.Status.CANCELLED, "already been cancelled"),
+        (Event.State.PUBLISHED, Registration.Status.ATTENDED, "already taken place"),
+        (Event.State.COMPLETED, Registration.Status.CONFIRMED, "already taken place"),
+        (Event.State.CANCELLED, Registration.Status.WAITLISTED, "no longer need cancelling"),
+    ],
+)
+def test_what_cannot_be_cancelled_even_with_the_link(event_state, status, message):
+    from events.permissions import can_cancel
+
+    registration = RegistrationFactory(event=EventFactory(state=event_state), status=status)
+    assert not registration.is_cancellable
+    assert not can_cancel(registration, token=registration.token)
+    with pytest.raises(ValidationError, match=message):
+        services.cancel_registration(registration, token=registration.token)
+    assert Registration.objects.get(pk=registration.pk).status == status
+
+
+@pytest.mark.parametrize("status", [Registration.Status.CONFIRMED, Registration.Status.WAITLISTED])
+def test_places_and_waiting_list_spots_can_be_cancelled_also_once_the_event_started(status):
+    registration = RegistrationFactory(
+        event=EventFactory(starts_at=timezone.now() - timedelta(minutes=5)), status=status
+    )
+    assert registration.is_cancellable
+    services.cancel_registration(registration, token=registration.token)
+
+
+def test_no_check_in_once_the_event_is_cancelled():
+    registration = RegistrationFactory(event=EventFactory(state=Event.State.CANCELLED))
+    assert not registration.can_check_in
+    with pytest.raises(ValidationError, match="no longer be changed"):
+        services.check_in_registration(registration, acting_user=None)

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event, Registration
+from tests.clock import shanghai
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.members.factories import CommunityFactory
 
@@ -54,16 +55,16 @@ def test_list_query_count_does_not_grow_with_data(client, django_assert_num_quer
 
 
 @pytest.mark.parametrize("count", [2, 12])
+@pytest.mark.clock(2027, 3, 1, 0, 30)  # the first of the month in Shanghai; still 28 February in UTC
 def test_month_view_query_count_does_not_grow(client, django_assert_num_queries, count, no_page_cache):
-    today = timezone.localdate()
     for n in range(count):
-        EventFactory(starts_at=timezone.now().replace(day=1) + timedelta(hours=n + 1))
+        EventFactory(starts_at=shanghai(2027, 3, 1, 1) + timedelta(hours=n))
     with django_assert_num_queries(1):
-        response = client.get(reverse("events:month", args=[today.year, today.month]))
+        response = client.get(reverse("events:month", args=[2027, 3]))
     assert response.status_code == 200
-    days = [day for week in response.context["weeks"] for day in week]
-    assert sum(len(day["events"]) + day["more"] for day in days) == count
-    assert max(len(day["events"]) for day in days) <= 4  # a busy day shows a few and links to the rest
+    days = [day for week in response.context["calendar"].weeks for day in week]
+    assert sum(len(day.events) + day.more for day in days) == count
+    assert max(len(day.events) for day in days) <= 4  # a busy day shows a few and links to the rest
 
 
 def test_month_view_busy_day_links_to_that_days_list(client):
@@ -452,10 +453,11 @@ def test_compliance_page_permissions(client, org_user, staff_user):
     assert client.get(url).status_code == 200
 
 
+@pytest.mark.clock(2027, 3, 15, 10)
 def test_compliance_page_lists_members_below_the_duty_first(client, staff_user, org, other_org):
     from tests.events.factories import completed_activity
 
-    completed_activity(org, timezone.now())
+    completed_activity(org, shanghai(2027, 3, 15, 8))
     client.force_login(staff_user)
     response = client.get(reverse("events:compliance"))
     rows = response.context["rows"]
@@ -540,3 +542,48 @@ def test_the_sign_up_page_of_a_cancelled_event_says_so_and_has_no_form(client):
     assert b'name="mobile"' not in response.content
     # the event page itself has no sign-up link either
     assert reverse("events:sign-up", args=[event.pk]).encode() not in client.get(event.get_absolute_url()).content
+
+
+def test_the_cancel_button_shows_only_where_cancelling_is_allowed(client, org, org_user):
+    live = RegistrationFactory(event=EventFactory(organization=org))
+    called_off = RegistrationFactory(event=EventFactory(organization=org, state=Event.State.CANCELLED))
+    cancel_mine = b"Cancel my sign-up"
+    assert cancel_mine in client.get(live.get_absolute_url()).content
+    assert cancel_mine not in client.get(called_off.get_absolute_url()).content
+    response = client.post(reverse("events:registration-cancel", args=[called_off.token]), follow=True)
+    assert b"its sign-ups no longer need cancelling" in response.content
+    assert Registration.objects.get(pk=called_off.pk).status == Registration.Status.CONFIRMED
+
+    client.force_login(org_user)
+    for registration, shown in [(live, True), (called_off, False)]:
+        page = client.get(reverse("events:manage-detail", args=[registration.event.pk])).content
+        assert (b"Cancel sign-up" in page, b"Check in" in page) == (shown, shown)
+
+
+def test_organizer_cancels_a_sign_up_and_it_is_in_the_events_history(client, org, org_user):
+    registration = RegistrationFactory(event=EventFactory(organization=org))
+    client.force_login(org_user)
+    url = reverse("events:manage-registration-action", args=[registration.event.pk, registration.pk, "cancel"])
+    assert client.post(url).status_code == 302
+    assert Registration.objects.get(pk=registration.pk).status == Registration.Status.CANCELLED
+    change = registration.event.changes.get()
+    assert (change.action, change.changed_by) == ("signup_cancelled", org_user)
+    assert b"Sign-up cancelled" in client.get(reverse("events:manage-detail", args=[registration.event.pk])).content
+
+
+def test_a_new_cover_is_stored_with_its_size_when_an_event_is_edited(client, org, org_user):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (800, 450), (20, 120, 200)).save(buffer, format="JPEG")
+    event = EventFactory(organization=org)
+    client.force_login(org_user)
+    data = _event_form_data(cover=SimpleUploadedFile("cover.jpg", buffer.getvalue(), content_type="image/jpeg"))
+    assert client.post(reverse("events:manage-edit", args=[event.pk]), data).status_code == 302
+    event.refresh_from_db()
+    assert event.cover.name.startswith("events/") and (event.cover_width, event.cover_height) == (800, 450)
+    assert event.cover.storage.exists(event.cover.name)
+    assert event.state == Event.State.PUBLISHED

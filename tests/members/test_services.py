@@ -1,9 +1,13 @@
+from datetime import timedelta
+
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from members import services
-from members.models import Membership, OrganizationAccount
+from members.models import Community, Invitation, Membership, Organization, OrganizationAccount, ServiceField
 
 from .factories import MembershipFactory, OrganizationAccountFactory, OrganizationFactory, UserFactory
 
@@ -26,9 +30,9 @@ def test_application_records_history_and_tells_staff(applicant, staff_user, djan
     assert membership.status == Membership.Status.APPLIED
     change = membership.changes.get()
     assert (change.from_status, change.to_status, change.changed_by) == ("", "applied", user)
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["staff@example.org"]
-    assert "New Organization" in mail.outbox[0].subject
+    to_staff = [m for m in mail.outbox if m.to == ["staff@example.org"]]
+    assert len(to_staff) == 1 and "New Organization" in to_staff[0].subject
+    assert all("received" in m.subject for m in mail.outbox if m not in to_staff)  # the applicant's confirmation
 
 
 def test_approval_activates_and_mails_the_organization(applicant, staff_user, django_capture_on_commit_callbacks):
@@ -106,11 +110,38 @@ def test_rejected_organization_may_apply_again_but_active_one_may_not(staff_user
 
 
 def test_register_organization_makes_the_user_its_admin_and_applies():
-    user = UserFactory()
+    user = UserFactory(email="team@example.org")
     organization = OrganizationFactory.build(name="Fresh Team")
-    membership = services.register_organization(organization, user=user, note="hello")
-    assert membership.status == "applied"
-    assert OrganizationAccount.objects.get(user=user).role == "admin"
+    account = services.register_organization(organization, acting_user=user, note="hello")
+    assert (account.user, account.role) == (user, "admin")
+    assert organization.membership.status == "applied"
+    assert organization.membership.changes.get().changed_by == user
+    change = organization.account_changes.get()
+    assert (change.action, change.email, change.role, change.changed_by) == (
+        "registered", "team@example.org", "admin", user
+    )
+    assert organization.history.get().history_user == user
+
+
+def test_register_organization_makes_a_new_account_and_refuses_a_second_organization(db):
+    fields = ServiceField.objects.filter(code__in=["elderly", "culture_arts"])
+    community = Community.objects.create(name="西康居委会", code="C1")
+    new_account = {"email": "li@example.org", "full_name": "Li Lei", "password": "a-long-enough-pass-2026"}
+    account = services.register_organization(
+        OrganizationFactory.build(name="Fresh Team"),
+        new_account=new_account,
+        service_fields=fields,
+        communities=[community],
+    )
+    user = account.user
+    assert (user.username, user.email, user.first_name) == ("li@example.org", "li@example.org", "Li Lei")
+    assert user.check_password("a-long-enough-pass-2026")
+    assert set(account.organization.service_fields.all()) == set(fields)
+    assert list(account.organization.communities.all()) == [community]
+    # Someone whose account already works for an organization cannot register another one.
+    with pytest.raises(ValidationError, match="already belongs"):
+        services.register_organization(OrganizationFactory.build(name="Second Team"), acting_user=user)
+    assert not Organization.objects.filter(name="Second Team").exists()
 
 
 def test_invitation_flow(org, org_user, django_capture_on_commit_callbacks):
@@ -124,10 +155,48 @@ def test_invitation_flow(org, org_user, django_capture_on_commit_callbacks):
         services.invite_colleague(org, email="colleague@example.org", role="editor", acting_user=org_user)
 
     newcomer = UserFactory(username="colleague@example.org")
-    account = services.accept_invitation(invitation, user=newcomer)
+    account = services.accept_invitation(invitation, acting_user=newcomer)
     assert (account.organization, account.role) == (org, "editor")
     with pytest.raises(ValidationError, match="expired or has already been used"):
-        services.accept_invitation(invitation, user=UserFactory())
+        services.accept_invitation(invitation, acting_user=UserFactory())
+    assert [(c.action, c.email, c.changed_by) for c in org.account_changes.all()] == [
+        ("joined", "colleague@example.org", newcomer),
+        ("invited", "colleague@example.org", org_user),
+    ]
+
+
+def test_accepting_with_a_new_account_uses_the_invited_address_and_tells_the_admins(
+    org, org_user, django_capture_on_commit_callbacks
+):
+    invitation = services.invite_colleague(org, email="wang@example.org", role="admin", acting_user=org_user)
+    new_account = {"email": "someone-else@example.org", "full_name": "Wang Fang", "password": "a-long-pass-2026"}
+    with django_capture_on_commit_callbacks(execute=True):
+        account = services.accept_invitation(invitation, new_account=new_account)
+    user = account.user
+    assert (user.username, user.email, account.role) == ("wang@example.org", "wang@example.org", "admin")
+    # The other administrators hear of it; the newcomer, an administrator too, is not told about themself.
+    assert [n.kind for n in org_user.notifications.all()] == ["colleague_joined"]
+    assert not user.notifications.exists()
+    assert "Wang Fang" in org_user.notifications.get().subject
+
+
+def test_an_expired_invitation_creates_no_account(org, org_user):
+    invitation = services.invite_colleague(org, email="late@example.org", role="editor", acting_user=org_user)
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    new_account = {"email": "late@example.org", "full_name": "Late", "password": "a-long-pass-2026"}
+    with pytest.raises(ValidationError, match="expired"):
+        services.accept_invitation(invitation, new_account=new_account)
+    assert not get_user_model().objects.filter(username="late@example.org").exists()
+
+
+def test_withdrawing_an_invitation_records_who_did_it(org, org_user):
+    invitation = services.invite_colleague(org, email="maybe@example.org", role="editor", acting_user=org_user)
+    services.revoke_invitation(invitation, acting_user=org_user)
+    assert not Invitation.objects.filter(pk=invitation.pk).exists()
+    latest = org.account_changes.first()
+    assert (latest.action, latest.email, latest.role, latest.changed_by) == (
+        "invitation_withdrawn", "maybe@example.org", "editor", org_user
+    )
 
 
 def test_cannot_invite_someone_who_already_works_for_an_organization(org, org_user, other_org_user):
@@ -141,3 +210,7 @@ def test_last_admin_cannot_be_removed_but_an_editor_can(org, org_user, org_edito
         services.remove_colleague(admin_account, acting_user=org_user)
     services.remove_colleague(org_editor.org_account, acting_user=org_user)
     assert not OrganizationAccount.objects.filter(user=org_editor).exists()
+    change = org.account_changes.get()
+    assert (change.action, change.email, change.role, change.changed_by) == (
+        "removed", org_editor.email, "editor", org_user
+    )

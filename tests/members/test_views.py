@@ -5,7 +5,7 @@ from django.core import mail
 from django.urls import reverse
 from PIL import Image
 
-from members.models import Membership, Organization, OrganizationAccount
+from members.models import Membership, Organization, OrganizationAccount, ServiceField
 
 from .factories import PASSWORD, MembershipFactory, OrganizationAccountFactory, valid_credit_code
 
@@ -193,6 +193,17 @@ def test_join_with_bad_input_shows_errors_and_creates_nothing(client, overrides,
     assert not OrganizationAccount.objects.exists()
 
 
+def test_a_logged_in_user_without_organization_joins_with_their_own_account(client, plain_user):
+    client.force_login(plain_user)
+    data = {key: value for key, value in join_data().items() if not key.startswith("account-")}
+    response = client.post(reverse("members:join"), {**data, "org-service_fields": [ServiceField.objects.first().pk]})
+    assert response.status_code == 302
+    account = OrganizationAccount.objects.get(user=plain_user)
+    assert (account.organization.name, account.role) == ("Shared Fridge Team", "admin")
+    assert account.organization.membership.changes.get().changed_by == plain_user
+    assert account.organization.service_fields.count() == 1
+
+
 def test_join_refuses_an_email_already_registered(client, org_user):
     response = client.post(reverse("members:join"), join_data(**{"account-email": org_user.username}))
     assert response.status_code == 200
@@ -235,6 +246,18 @@ def test_admin_reject_asks_for_a_reason_first(client, staff_user):
     assert response.status_code == 302
     membership.refresh_from_db()
     assert (membership.status, membership.reason) == ("rejected", "Incomplete.")
+
+
+def test_staff_record_a_withdrawal_in_the_admin(client, staff_user):
+    membership = MembershipFactory(status="active")
+    client.force_login(staff_user)
+    response = client.post(
+        reverse("admin:members_membership_changelist"), {"action": "withdraw", "_selected_action": [membership.pk]}
+    )
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert (membership.status, membership.decided_by) == ("withdrawn", staff_user)
+    assert membership.changes.get().changed_by == staff_user
 
 
 def test_org_users_cannot_reach_the_admin(client, org_user):
@@ -331,6 +354,21 @@ def test_admin_invites_and_colleague_accepts(client, org_user, org, django_captu
     # The link works once.
     client.logout()
     assert "expired or has already been used" in client.get(url).content.decode()
+    # The administrator sees who invited and who joined.
+    client.force_login(org_user)
+    people = client.get(reverse("members:manage-people")).content.decode()
+    assert "Recent changes" in people
+    assert "Joined: new@example.org (Editor)" in people and "Invited: new@example.org (Editor)" in people
+
+
+def test_a_logged_in_user_accepts_an_invitation_with_their_account(client, org_user, org, plain_user):
+    client.force_login(org_user)
+    client.post(reverse("members:manage-invite"), {"email": plain_user.email, "role": "editor"})
+    invitation = org.invitations.get()
+    client.force_login(plain_user)
+    response = client.post(reverse("members:accept-invitation", args=[invitation.token]))
+    assert response.status_code == 302 and response.url == reverse("members:portal")
+    assert plain_user.org_account.organization == org
 
 
 def test_unknown_invitation_token_is_404(client):
@@ -344,6 +382,7 @@ def test_admin_removes_an_editor_after_confirmation(client, org_user, org_editor
     assert OrganizationAccount.objects.filter(user=org_editor).exists()
     assert client.post(url).status_code == 302
     assert not OrganizationAccount.objects.filter(user=org_editor).exists()
+    assert f"Removed: {org_editor.email} (Editor)" in client.get(reverse("members:manage-people")).content.decode()
 
 
 def test_membership_page_lets_a_rejected_organization_apply_again(client):

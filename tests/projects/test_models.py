@@ -185,6 +185,24 @@ def test_only_approved_running_and_completed_projects_of_public_organizations_ar
     assert public == {projects[s] for s in (Project.State.APPROVED, Project.State.IN_PROGRESS, Project.State.COMPLETED)}
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("organization_is_public", [True, False], ids=["public organization", "hidden organization"])
+@pytest.mark.parametrize("state", list(Project.State))
+def test_is_public_and_the_public_queryset_are_one_rule(state, organization_is_public):
+    project = ProjectFactory(state=state, organization=OrganizationFactory(is_public=organization_is_public))
+    in_queryset = Project.objects.public().filter(pk=project.pk).exists()
+    assert project.is_public == in_queryset
+    assert Project.objects.get(pk=project.pk).is_public == in_queryset
+    assert in_queryset == (state in Project.PUBLIC_STATES and organization_is_public)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", list(Call.State))
+def test_a_call_is_public_exactly_when_the_public_queryset_lists_it(state):
+    call = CallFactory(state=state)
+    assert call.is_public == Call.objects.public().filter(pk=call.pk).exists()
+
+
 def test_state_machine():
     project = Project(state=Project.State.DRAFT)
     assert project.can_change_to(Project.State.SUBMITTED)
@@ -193,6 +211,44 @@ def test_state_machine():
     assert project.can_change_to(Project.State.APPROVED) and project.can_change_to(Project.State.REJECTED)
     project.state = Project.State.REJECTED
     assert not any(project.can_change_to(state) for state in Project.State)
+
+
+def test_every_state_has_its_transitions_and_every_change_a_label_and_someone_to_make_it():
+    assert set(Project.TRANSITIONS) == set(Project.State)
+    for targets in Project.TRANSITIONS.values():
+        for state, actors in targets.items():
+            assert state in Project.ACTION_LABELS
+            assert actors and actors <= set(Project.Actor)
+
+
+@pytest.mark.parametrize("actor", list(Project.Actor))
+@pytest.mark.parametrize("state", list(Project.State))
+def test_available_actions_are_the_transitions_the_actor_makes(state, actor):
+    project = Project(state=state, call_id=1)
+    expected = [to for to, actors in Project.TRANSITIONS[state].items() if actor in actors]
+    assert [action.to for action in project.available_actions(actor)] == expected
+    assert all(project.can_change_to(action.to, actor) for action in project.available_actions(actor))
+    assert [action.label for action in project.available_actions(actor)] == [
+        Project.ACTION_LABELS[to] for to in expected
+    ]
+
+
+def test_who_makes_which_change():
+    organization, staff = Project.Actor.ORGANIZATION, Project.Actor.STAFF
+    draft = Project(state=Project.State.DRAFT, call_id=1)
+    assert [action.to for action in draft.available_actions(organization)] == [Project.State.SUBMITTED]
+    assert draft.available_actions(staff) == []
+    assert Project(state=Project.State.DRAFT).available_actions(organization) == []  # no call chosen yet
+    under_review = Project(state=Project.State.UNDER_REVIEW)
+    assert under_review.available_actions(organization) == []
+    assert [action.to for action in under_review.available_actions(staff)] == ["approved", "rejected"]
+    assert under_review.is_decidable and not draft.is_decidable
+    approved = Project(state=Project.State.APPROVED)
+    assert approved.can_change_to(Project.State.IN_PROGRESS, organization)
+    assert approved.can_change_to(Project.State.IN_PROGRESS, staff)
+    assert Project.is_action_of(organization, "draft") and Project.is_action_of(organization, "completed")
+    assert not Project.is_action_of(organization, "approved") and not Project.is_action_of(organization, "nonsense")
+    assert not Project.is_action_of(staff, "submitted")
 
 
 @pytest.mark.django_db
@@ -217,3 +273,23 @@ def test_conflict_of_interest_is_working_for_the_applicant(org, org_user, other_
     assert project.has_conflict_of_interest(org_user)
     assert not project.has_conflict_of_interest(other_org_user)
     assert not project.has_conflict_of_interest(reviewer)
+    assert project.conflicts_with(org.pk)
+    assert not project.conflicts_with(other_org_user.org_account.organization_id)
+    assert not project.conflicts_with(None)
+
+
+@pytest.mark.django_db
+def test_the_ranking_expects_no_review_from_a_reviewer_with_a_conflict(org, org_user, reviewer):
+    project = ProjectFactory(organization=org, state=Project.State.UNDER_REVIEW)
+    project.review_count, project.weighted_mean, project.spread, project.rank = 0, None, None, None
+    for criterion in Criterion:
+        setattr(project, f"mean_{criterion.value}", None)
+    assert scoring.ranking_row(project, [None, org.pk, org.pk + 1]).summary.expected == 2
+
+
+@pytest.mark.django_db
+def test_reviews_are_accepted_while_the_proposal_and_its_call_are_under_review(reviewing_call, open_call):
+    assert ProjectFactory(call=reviewing_call, state=Project.State.UNDER_REVIEW).accepts_reviews
+    assert not ProjectFactory(call=reviewing_call, state=Project.State.APPROVED).accepts_reviews
+    assert not ProjectFactory(call=open_call, state=Project.State.UNDER_REVIEW).accepts_reviews
+    assert not ProjectFactory(state=Project.State.UNDER_REVIEW).accepts_reviews

@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image
 
 from core.models import Notification
@@ -114,10 +114,68 @@ def test_a_submitted_proposal_can_be_withdrawn_to_draft(draft, org_user):
 def test_invalid_transitions_are_refused_with_a_clear_error(org, staff_user, from_state, to_state):
     project = ProjectFactory(organization=org, state=from_state)
     with pytest.raises(ValidationError) as error:
-        services.change_project_state(project, to_state, acting_user=staff_user, reason="because")
+        services.change_project_state(
+            project, to_state, acting_user=staff_user, as_actor=Project.Actor.STAFF, reason="because"
+        )
     assert "cannot become" in error.value.messages[0]
     assert Project.objects.get(pk=project.pk).state == from_state
     assert not ProjectStateChange.objects.exists()
+
+
+@pytest.mark.parametrize("actor", list(Project.Actor))
+@pytest.mark.parametrize("from_state", list(Project.State))
+def test_the_service_makes_exactly_the_changes_the_model_allows_the_actor(
+    org, org_user, staff_user, open_call, from_state, actor
+):
+    """Every (from, to) pair for each actor: allowed ones happen and are recorded, the others are refused with a
+    message that says why, and change nothing."""
+    user = org_user if actor == Project.Actor.ORGANIZATION else staff_user
+    for to_state in Project.State:
+        project = ProjectFactory(organization=org, call=open_call, state=from_state)
+        if project.can_change_to(to_state, actor):
+            services.change_project_state(project, to_state, acting_user=user, as_actor=actor, reason="because")
+            assert Project.objects.get(pk=project.pk).state == to_state
+            assert project.changes.get().changed_by == user
+            continue
+        with pytest.raises(ValidationError) as error:
+            services.change_project_state(project, to_state, acting_user=user, as_actor=actor, reason="because")
+        message = error.value.messages[0]
+        if project.can_change_to(to_state):
+            other = "the street office" if actor == Project.Actor.ORGANIZATION else "the project's organization"
+            assert message.startswith(f"Only {other} can change a project from")
+        else:
+            assert "cannot become" in message
+        assert Project.objects.get(pk=project.pk).state == from_state
+        assert not project.changes.exists()
+
+
+def test_a_refused_change_says_why_in_english_and_chinese(proposal, org_user):
+    with pytest.raises(ValidationError) as error:
+        services.change_project_state(
+            proposal, Project.State.APPROVED, acting_user=org_user, as_actor=Project.Actor.ORGANIZATION
+        )
+    assert error.value.messages == [
+        "Only the street office can change a project from “Under review” to “Approved”."
+    ]
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as error:
+        services.withdraw_project(ProjectFactory(state=Project.State.APPROVED), acting_user=org_user)
+    assert error.value.messages == ["项目当前为“已立项”，不能变更为“草稿”。"]
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as error:
+        services.change_project_state(
+            proposal, Project.State.REJECTED, acting_user=org_user, as_actor=Project.Actor.ORGANIZATION
+        )
+    assert error.value.messages == ["只有街道办才能将项目从“评审中”变更为“未通过”。"]
+
+
+def test_a_state_change_writes_only_the_fields_it_changes(draft, org_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        services.submit_project(draft, acting_user=org_user)
+    (update,) = [query["sql"] for query in queries if query["sql"].startswith('UPDATE "projects_project"')]
+    assert '"state"' in update and '"submitted_at"' in update
+    assert '"title"' not in update and '"summary"' not in update and '"is_brand"' not in update
 
 
 def test_a_project_lives_from_review_to_completion_and_every_step_is_recorded(
@@ -125,8 +183,9 @@ def test_a_project_lives_from_review_to_completion_and_every_step_is_recorded(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         services.approve_project(proposal, acting_user=staff_user, reason="Strong public benefit.")
-    services.change_project_state(proposal, Project.State.IN_PROGRESS, acting_user=org_user)
-    services.change_project_state(proposal, Project.State.COMPLETED, acting_user=org_user)
+    organization = Project.Actor.ORGANIZATION
+    services.change_project_state(proposal, Project.State.IN_PROGRESS, acting_user=org_user, as_actor=organization)
+    services.change_project_state(proposal, Project.State.COMPLETED, acting_user=org_user, as_actor=organization)
     proposal.refresh_from_db()
     assert proposal.state == Project.State.COMPLETED
     assert proposal.decided_by == staff_user
@@ -312,3 +371,37 @@ def test_opening_a_call_tells_every_member_organization(org_user, other_org_user
     assert recipients() == {org_user.email, other_org_user.email}
     assert "Community projects 2027" in mail.outbox[0].subject
     assert Notification.objects.filter(kind="call_opened").count() == 2
+
+
+# Who did it: every service that takes acting_user records it, also when no page called it
+
+
+def test_state_changes_name_the_acting_user_in_the_projects_history(proposal, staff_user):
+    services.approve_project(proposal, acting_user=staff_user)
+    assert proposal.history.first().history_user == staff_user
+
+
+def test_marking_a_project_records_who_marked_it(org, staff_user):
+    running = PublicProjectFactory(organization=org)
+    services.set_project_flags(running, acting_user=staff_user, is_brand=True)
+    latest = running.history.first()
+    assert (latest.is_brand, latest.history_user) == (True, staff_user)
+
+
+def test_moving_a_call_records_who_moved_it(open_call, staff_user):
+    services.change_call_state(open_call, Call.State.REVIEWING, acting_user=staff_user)
+    latest = open_call.history.first()
+    assert (latest.state, latest.history_user) == (Call.State.REVIEWING, staff_user)
+
+
+def test_matching_and_closing_a_need_record_who_did_it(org, staff_user):
+    need = CommunityNeedFactory()
+    services.accept_need_response(NeedResponseFactory(need=need, organization=org), acting_user=staff_user)
+    assert (need.history.first().state, need.history.first().history_user) == ("matched", staff_user)
+    services.close_need(need, acting_user=staff_user)
+    assert (need.history.first().state, need.history.first().history_user) == ("closed", staff_user)
+
+
+def test_a_review_records_its_reviewer_in_the_history(proposal, reviewer):
+    review = services.save_review(proposal, reviewer=reviewer, public_benefit=7, operability=6, coverage=5)
+    assert review.history.first().history_user == reviewer

@@ -1,4 +1,5 @@
 import io
+import re
 from datetime import date
 
 import pytest
@@ -286,6 +287,53 @@ def test_organizations_start_complete_and_report_progress(client, org, org_user)
     assert client.post(reverse("projects:manage-transition", args=[project.pk]), {"to": "approved"}).status_code == 400
 
 
+def _posted_changes(content):
+    """The to-states of the state-change forms of a page, in order."""
+    return re.findall(r'<input type="hidden" name="to" value="([a-z_]+)">', content)
+
+
+@pytest.mark.parametrize("state", list(Project.State))
+def test_the_portal_offers_exactly_the_changes_the_organization_may_make(client, org, org_user, open_call, state):
+    project = ProjectFactory(organization=org, call=open_call, state=state)
+    client.force_login(org_user)
+    content = client.get(reverse("projects:manage-detail", args=[project.pk])).content.decode()
+    expected = project.available_actions(Project.Actor.ORGANIZATION)
+    assert _posted_changes(content) == [action.to for action in expected]
+    for action in expected:
+        assert f">{action.label}</button>" in content
+    assert (reverse("projects:manage-edit", args=[project.pk]) in content) == project.is_editable
+    # submitting posts to its own view (active members only); every other change to the transition view
+    assert (reverse("projects:manage-submit", args=[project.pk]) in content) == (state == Project.State.DRAFT)
+    transition_url = reverse("projects:manage-transition", args=[project.pk])
+    assert (transition_url in content) == any(action.to != "submitted" for action in expected)
+
+
+def test_the_portals_buttons_speak_chinese(client, org, org_user, open_call):
+    project = ProjectFactory(organization=org, call=open_call, state=Project.State.SUBMITTED)
+    client.force_login(org_user)
+    url = reverse("projects:manage-detail", args=[project.pk])
+    content = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert ">撤回为草稿</button>" in content and "项目已申报，征集截止后将进行评审。" in content
+
+
+def test_a_draft_without_a_call_offers_no_submission(client, org, org_user):
+    project = ProjectFactory(organization=org)
+    client.force_login(org_user)
+    content = client.get(reverse("projects:manage-detail", args=[project.pk])).content.decode()
+    assert _posted_changes(content) == []
+    assert "Choose a call for proposals in the form" in content
+
+
+def test_the_portal_refuses_a_change_from_the_wrong_state_with_a_message(client, org, org_user):
+    project = ProjectFactory(organization=org, state=Project.State.IN_PROGRESS)
+    client.force_login(org_user)
+    url = reverse("projects:manage-transition", args=[project.pk])
+    response = client.post(url, {"to": "in_progress"}, follow=True)
+    assert "cannot become" in response.content.decode()
+    assert client.post(url, {"to": "rejected"}).status_code == 400  # never the organization's change
+    assert Project.objects.get(pk=project.pk).state == Project.State.IN_PROGRESS
+
+
 def test_a_broken_image_is_refused_with_a_message(client, org, org_user):
     project = PublicProjectFactory(organization=org)
     client.force_login(org_user)
@@ -362,6 +410,24 @@ def test_a_reviewer_scores_and_edits_a_proposal(client, proposal, reviewer):
     assert client.get(url).context["form"].initial["coverage"] == 9
     response = client.post(url, {**data, "operability": 11})
     assert response.status_code == 200 and Review.objects.get().operability == 7
+
+
+def test_one_conflict_rule_for_the_review_the_review_pages_and_the_ranking(
+    client, proposal, org_editor, reviewer, staff_user
+):
+    """A reviewer who works for the applicant: refused by the service, told so on both review pages, and not
+    counted among the reviews the ranking expects."""
+    proposal.call.reviewers.add(org_editor)
+    client.force_login(org_editor)
+    listing = client.get(reverse("projects:review-call", args=[proposal.call_id]))
+    assert [row["conflict"] for row in listing.context["rows"]] == [True]
+    page = client.get(reverse("projects:review-proposal", args=[proposal.pk]))
+    assert page.context["conflict"] and not page.context["can_review"]
+    client.force_login(reviewer)
+    assert client.get(reverse("projects:review-proposal", args=[proposal.pk])).context["can_review"]
+    client.force_login(staff_user)
+    (row,) = client.get(reverse("projects:ranking", args=[proposal.call_id])).context["rows"]
+    assert (row.summary.expected, len(proposal.call.reviewer_organization_ids())) == (1, 2)
 
 
 def test_conflict_of_interest_blocks_the_review_form(client, proposal, org_editor):
@@ -508,6 +574,32 @@ def test_staff_approve_and_reject_from_the_ranking(client, staff_user, proposal,
     assert Project.objects.get(pk=proposal.pk).state == Project.State.APPROVED
 
 
+def test_the_ranking_offers_a_decision_exactly_for_proposals_waiting_for_one(client, staff_user, reviewing_call):
+    proposals = {
+        state: ProjectFactory(call=reviewing_call, state=state, title=f"Proposal {state}")
+        for state in Project.State
+        if state != Project.State.DRAFT  # drafts are not proposals
+    }
+    client.force_login(staff_user)
+    content = client.get(reverse("projects:ranking", args=[reviewing_call.pk])).content.decode()
+    for project in proposals.values():
+        assert (reverse("projects:decide", args=[project.pk]) in content) == project.is_decidable
+    assert [project.state for project in proposals.values() if project.is_decidable] == ["under_review"]
+
+
+@pytest.mark.parametrize("state", list(Project.State))
+def test_the_decision_page_offers_the_form_only_while_a_decision_is_due(client, staff_user, reviewing_call, state):
+    project = ProjectFactory(call=reviewing_call, state=state)
+    client.force_login(staff_user)
+    content = client.get(reverse("projects:decide", args=[project.pk])).content.decode()
+    assert ('name="decision"' in content) == project.is_decidable
+    assert ("not waiting for a decision" in content) == (not project.is_decidable)
+    if not project.is_decidable:
+        response = client.post(reverse("projects:decide", args=[project.pk]), {"decision": "approve"})
+        assert response.status_code == 200 and "cannot become" in response.content.decode()
+        assert Project.objects.get(pk=project.pk).state == state
+
+
 def test_staff_move_the_call_from_the_ranking_page(client, staff_user, open_call):
     client.force_login(staff_user)
     url = reverse("projects:call-state", args=[open_call.pk])
@@ -543,6 +635,45 @@ def test_admin_accepts_a_response_and_rejects_with_a_reason(admin_client, propos
                                    "reason": "Out of scope"})
     proposal.refresh_from_db()
     assert (proposal.state, proposal.decision_reason) == ("rejected", "Out of scope")
+
+
+@pytest.mark.parametrize("state", list(Project.State))
+def test_the_admin_shows_the_street_offices_next_steps(admin_client, state):
+    project = ProjectFactory(state=state)
+    content = admin_client.get(reverse("admin:projects_project_change", args=[project.pk])).content.decode()
+    labels = [str(action.label) for action in project.available_actions(Project.Actor.STAFF)]
+    assert (" · ".join(labels) or "—") in content
+
+
+def test_admin_state_actions_go_through_the_service_and_report_refusals(admin_client, org):
+    draft = ProjectFactory(organization=org, title="Still a draft")
+    approved = ProjectFactory(organization=org, state=Project.State.APPROVED)
+    changelist = reverse("admin:projects_project_changelist")
+    response = admin_client.post(
+        changelist, {"action": "start", "_selected_action": [draft.pk, approved.pk]}, follow=True
+    )
+    content = response.content.decode()
+    assert "1 item changed." in content
+    assert "Still a draft: A project that is “Draft” cannot become “In progress”." in content
+    assert Project.objects.get(pk=approved.pk).state == Project.State.IN_PROGRESS
+    assert Project.objects.get(pk=draft.pk).state == Project.State.DRAFT
+    assert approved.changes.get().changed_by.is_superuser
+
+
+def test_no_project_template_decides_by_comparing_state_strings():
+    """Templates ask the model (available_actions, is_decidable, is_editable…), never `state == "…"`."""
+    from pathlib import Path
+
+    import projects
+
+    templates = Path(projects.__file__).parent / "templates"
+    offending = [
+        f"{path.relative_to(templates)}: {line.strip()[:80]}"
+        for path in templates.rglob("*.html")
+        for line in path.read_text().splitlines()
+        if re.search(r"\.state\s*(==|!=|in\b)|state\s*==", line)
+    ]
+    assert offending == []
 
 
 def test_one_proposal_from_draft_to_a_public_project_page(client, org_user, staff_user, reviewer, open_call):

@@ -5,10 +5,15 @@ deciding who may see it. Outcomes: a status code, "login" (redirect to the login
 "admin-login" (redirect to the admin login), "join" (redirect to register an organization).
 """
 
+import copy
+
 import pytest
+from django.conf import settings
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.members.factories import MembershipFactory, OrganizationAccountFactory, OrganizationFactory, UserFactory
+from tests.shared_data import shared_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +81,7 @@ STAFF_PAGE = outcomes("login", 403, reviewer=403, staff=200)
 
 
 def _event(world):
-    """A published event of org A with one sign-up, made on first use."""
+    """A published event of org A with one sign-up."""
     if "event" not in world:
         from tests.events.factories import EventFactory, RegistrationFactory
 
@@ -94,6 +99,8 @@ MATRIX |= {
     "events:sign-up": (lambda w: {"pk": _event(w).pk}, PUBLIC),  # the form; no account needed
     "events:registration": (lambda w: {"token": _event(w).registrations.get().token}, PUBLIC),
     "events:registration-cancel": (lambda w: {"token": _event(w).registrations.get().token}, outcomes(405, 405)),
+    # The short link of text messages leads everyone who holds it to the private page (a redirect).
+    "events:short-link": (lambda w: {"code": _event(w).registrations.get().short_code}, outcomes(302, 302)),
     "events:manage-list": (None, EVENT_PORTAL),
     "events:manage-create": (None, EVENT_PORTAL),
     "events:manage-registrations": (None, EVENT_PORTAL),
@@ -117,7 +124,7 @@ POST_ONLY = outcomes("login", 405, reviewer="join", staff="join")
 
 
 def projects_world(w):
-    """Projects objects for the matrix, made once per test: org A's draft, proposal and public project."""
+    """Projects objects for the matrix: org A's draft, proposal and public project."""
     if "projects" not in w:
         from projects.models import Call, Project
         from tests.projects.factories import CallFactory, CommunityNeedFactory, ProjectFactory
@@ -192,8 +199,7 @@ def test_every_url_pattern_is_in_the_matrix():
     assert missing == []
 
 
-@pytest.fixture
-def world():
+def build_world():
     org_a = OrganizationFactory(name="Org A")
     MembershipFactory(organization=org_a)
     org_b = OrganizationFactory(name="Org B")
@@ -214,18 +220,61 @@ def world():
     invitation = services.invite_colleague(
         org_a, email="new@example.org", role="editor", acting_user=users["org_a_admin"]
     )
-    return {
+    world = {
         "org_a": org_a,
         "org_b": org_b,
         "users": users,
         "invitation": invitation,
         "org_a_editor_account": users["org_a_editor"].org_account,
     }
+    _event(world)
+    projects_world(world)
+    return world
+
+
+class Copies(dict):
+    """The shared world as a test sees it: each entry deep-copied on the test's first read of it."""
+
+    def __init__(self, shared):
+        super().__init__()
+        self.shared = shared
+
+    def __contains__(self, key):
+        return super().__contains__(key) or key in self.shared
+
+    def __getitem__(self, key):
+        if not super().__contains__(key):
+            self[key] = copy.deepcopy(self.shared[key])
+        return super().__getitem__(key)
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker):
+    """The matrix's users and objects, made once for its ~600 cells (tests/shared_data.py), with a logged-in
+    session for each user: a cell presents the session's cookie instead of logging in again."""
+    with shared_rows(django_db_blocker):
+        world = build_world()
+        world["sessions"] = {}
+        for role, user in world["users"].items():
+            client = Client()
+            client.force_login(user)
+            world["sessions"][role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+        yield world
+
+
+@pytest.fixture
+def world(shared_world, db):
+    """Each test gets its own copies of the objects; what its requests write is rolled back after it."""
+    return Copies(shared_world)
+
+
+def log_in(client, world, role):
+    client.cookies[settings.SESSION_COOKIE_NAME] = world["sessions"][role]
 
 
 def check(client, world, role, url, expected):
     if role not in LOGGED_OUT:
-        client.force_login(world["users"][role])
+        log_in(client, world, role)
     response = client.get(url)
     if expected == "login":
         assert response.status_code == 302 and response.url.startswith(reverse("login")), (role, url)
@@ -294,7 +343,7 @@ def test_a_sign_up_page_needs_its_own_secret_link(client, world, role):
     """Only the resident's own token opens their sign-up; a guessed or altered token is a 404 for everyone."""
     token = _event(world).registrations.get().token
     if role not in LOGGED_OUT:
-        client.force_login(world["users"][role])
+        log_in(client, world, role)
     for bad in ("x" * len(token), token[:-1], token + "a"):
         assert client.get(reverse("events:registration", kwargs={"token": bad})).status_code == 404
         assert client.post(reverse("events:registration-cancel", kwargs={"token": bad})).status_code == 404

@@ -74,7 +74,7 @@ def test_concurrent_cancellations_and_sign_ups_never_exceed_capacity():
 
     def act(n):
         if n < 20:
-            services.cancel_registration(confirmed[n])
+            services.cancel_registration(confirmed[n], token=confirmed[n].token)
             return "cancelled"
         return sign_up(event, 1000 + n)
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from events.models import Event
 from members.models import Membership
 from projects.models import Call, Project
+from tests.clock import shanghai
 from tests.events.factories import EventFactory, EventReportFactory, completed_activity
 from tests.members.factories import CommunityFactory, MembershipFactory, OrganizationFactory
 from tests.projects.factories import CallFactory, CommunityNeedFactory, NeedResponseFactory, ProjectFactory
@@ -20,6 +21,7 @@ pytestmark = pytest.mark.django_db
 def make_data(size):
     """`size` organizations, each with a reported event this year, a project and a community."""
     year = timezone.localdate().year
+    held = max(timezone.now() - timedelta(days=1), shanghai(year, 1, 1))  # yesterday, or 1 January's midnight
     for index in range(size):
         community = CommunityFactory()
         organization = MembershipFactory(joined_on=date(year - 1, 1, 1)).organization
@@ -27,7 +29,7 @@ def make_data(size):
         organization.government_funded = index % 2 == 0
         organization.save()
         event = EventFactory(
-            organization=organization, community=community, starts_at=timezone.now() - timedelta(days=1)
+            organization=organization, community=community, starts_at=held
         )
         EventReportFactory(event=event)
         ProjectFactory(organization=organization, state=Project.State.IN_PROGRESS, starts_on=date(year, 1, 2),
@@ -76,6 +78,15 @@ def test_staff_statistics_add_the_compliance_rate(client, staff_user):
     assert "Monthly-duty compliance rate" in response.content.decode()
 
 
+@pytest.mark.clock(2027, 3, 1, 0, 30)  # the first of the month in Shanghai, still February in UTC
+def test_staff_compliance_rate_marks_this_month_in_progress(client, staff_user):
+    client.force_login(staff_user)
+    chart = client.get(reverse("stats:staff")).context["charts"][-1]
+    assert [tick["label"] for tick in chart["ticks"]] == ["January 2027", "February 2027", "March 2027 (in progress)"]
+    chinese = client.get(reverse("stats:staff"), HTTP_ACCEPT_LANGUAGE="zh-hans").context["charts"][-1]
+    assert chinese["ticks"][-1]["label"] == "2027年3月（进行中）"
+
+
 @pytest.mark.parametrize("name", ["stats:staff", "stats:dashboard"])
 def test_staff_pages_refuse_others(client, org_user, name):
     assert client.get(reverse(name)).url.startswith(reverse("login"))
@@ -115,28 +126,31 @@ def test_staff_statistics_query_count_does_not_grow(client, staff_user, django_a
 def test_dashboard_query_count_does_not_grow(client, staff_user, django_assert_num_queries, size):
     make_data(size)
     client.force_login(staff_user)
-    # five counts, plus the session, the user and the page frame's lookups (3), and the staff session's
+    # six counts, plus the session, the user and the page frame's lookups (3), and the staff session's
     # renewal (3) on the first request after logging in …
-    _queries(client, django_assert_num_queries, reverse("stats:dashboard"), 13)
+    _queries(client, django_assert_num_queries, reverse("stats:dashboard"), 14)
     # … which is not repeated within the minute
-    _queries(client, django_assert_num_queries, reverse("stats:dashboard"), 10)
+    _queries(client, django_assert_num_queries, reverse("stats:dashboard"), 11)
 
 
+@pytest.mark.clock(2027, 3, 10, 9, 0)
 def test_dashboard_counts_and_links_to_the_filtered_admin_lists(client, staff_user):
     MembershipFactory(status=Membership.Status.APPLIED, joined_on=None)
     CallFactory(state=Call.State.REVIEWING)
     EventFactory(starts_at=timezone.now() - timedelta(days=2), state=Event.State.PUBLISHED)  # awaits its report
     behind = MembershipFactory(joined_on=date(2020, 1, 1)).organization
     keen = MembershipFactory(joined_on=date(2020, 1, 1)).organization
-    completed_activity(keen, timezone.now().replace(day=1) + timedelta(hours=1))
+    completed_activity(keen, shanghai(2027, 2, 20, 9))
+    completed_activity(keen, shanghai(2027, 3, 1, 9))
     CommunityNeedFactory()
     answered = CommunityNeedFactory()
     NeedResponseFactory(need=answered)
     client.force_login(staff_user)
     response = client.get(reverse("stats:dashboard"))
     counts = [task["count"] for task in response.context["tasks"]]
-    # Below the duty: `behind`, and the organizer the factory made for the event awaiting its report.
-    assert counts == [1, 1, 1, 2, 1]
+    # Below February's duty: `behind` (the organizer the factory made for the event awaiting its report joined
+    # in March). Without an activity yet in March: `behind` and that organizer.
+    assert counts == [1, 1, 1, 1, 2, 1]
     assert behind.membership.status == Membership.Status.ACTIVE
     for task in response.context["tasks"]:
         if task["url"].startswith("/admin/"):

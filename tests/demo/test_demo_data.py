@@ -1,15 +1,15 @@
-import pytest
+"""The demo world: what `make run` shows."""
 
+from django.core.files.storage import default_storage
+
+from core.pictures import size_name
 from events import demo as events_demo
 from events.compliance import compliance_for_month, shift_month, this_month
-from events.models import Event, EventReport, Registration
-from members import demo as members_demo
+from events.models import Event, EventReport, Registration, ReportPhoto
+from projects.models import Project
 
 
-@pytest.mark.django_db
-def test_demo_builds_a_year_of_events_and_is_safe_to_run_twice():
-    members_demo.seed()
-    events_demo.seed()
+def test_demo_builds_a_year_of_events_and_is_safe_to_run_twice(demo_world):
     counts = (Event.objects.count(), Registration.objects.count(), EventReport.objects.count())
     events_demo.seed()
     assert (Event.objects.count(), Registration.objects.count(), EventReport.objects.count()) == counts
@@ -26,3 +26,11 @@ def test_demo_builds_a_year_of_events_and_is_safe_to_run_twice():
     # Capacity holds in the demo too.
     for event in Event.objects.with_place_counts().filter(state="published"):
         assert event.taken_count <= event.capacity
+
+
+def test_the_demo_pictures_have_their_versions(demo_world):
+    photos = [p.image for p in ReportPhoto.objects.all()] + [p.cover for p in Project.objects.exclude(cover="")]
+    assert photos
+    for image in photos:
+        width = image.instance.image_width if hasattr(image.instance, "image_width") else image.instance.cover_width
+        assert width and default_storage.exists(size_name(image.name, 640)), image.name

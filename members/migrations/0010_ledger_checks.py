@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0008_notification_moves_to_core'),
+        ('members', '0009_account_history'),
     ]
 
     operations = [

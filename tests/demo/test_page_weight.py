@@ -4,24 +4,13 @@ The whole first load (HTML, compressed CSS/JS, images) is measured by `make benc
 with data, so it is pinned here.
 """
 
-import io
-
-import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from events.models import Event
 from members.models import Organization
 from projects.models import Project
 
-pytestmark = pytest.mark.django_db
-
 MAX_HTML_BYTES = 60 * 1024
-
-
-@pytest.fixture
-def demo_world():
-    call_command("seed_demo", stdout=io.StringIO())
 
 
 def main_public_pages():
