@@ -739,7 +739,7 @@ class NeedResponse(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("sent by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("response to a need", "sent at"), auto_now_add=True)
     is_accepted = models.BooleanField(_("accepted"), default=False, editable=False)
     accepted_at = models.DateTimeField(
         pgettext_lazy("response to a need", "accepted at"), null=True, blank=True, editable=False
