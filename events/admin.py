@@ -144,10 +144,15 @@ class RegistrationAdmin(SafeSpreadsheetAdminMixin, ExportMixin, admin.ModelAdmin
     list_select_related = ["event"]
     # The status (and what goes with it) changes only by the actions below, which call the services.
     readonly_fields = [
-        "event", "status", "consent", "token", "created_at", "cancelled_at", "promoted_at", "checked_in_at",
+        "event", "status", "consent", "cancel_code", "created_at", "cancelled_at", "promoted_at", "checked_in_at",
         "purged_at",
     ]
     actions = ["check_in", "undo_check_in", "cancel"]
+
+    @admin.display(description=_("cancellation code"))
+    def cancel_code(self, obj):
+        # A translated label for the model's token field, which has none (without migrating the model).
+        return obj.token
 
     def has_add_permission(self, request):
         # Residents sign up through the public form: capacity, waiting list and consent are checked there.

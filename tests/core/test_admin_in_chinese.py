@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from members.models import Community, Invitation, Organization
+from tests.events.factories import EventFactory
 from tests.members.factories import MembershipFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +146,10 @@ def test_a_refused_admin_action_names_the_row_in_chinese_form(staff):
     )
     [message] = [str(message) for message in response.context["messages"]]
     assert message.startswith("长寿书画社（正式会员）：")
+
+
+def test_a_sign_up_s_cancellation_code_is_labelled_in_chinese(staff):
+    event = EventFactory(organization=OrganizationFactory())
+    registration = event.registrations.create(name="王阿姨", mobile="13812345678", consent=True)
+    text = visible_text(staff.get(reverse("admin:events_registration_change", args=[registration.pk]), **ZH))
+    assert "取消报名码：" in text and "Token" not in text
