@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from .forms import ReasonForm
 
@@ -16,7 +16,8 @@ def run_service(modeladmin, request, queryset, service, *, label_of=str, **kwarg
             service(obj, acting_user=request.user, **kwargs)
             done += 1
         except ValidationError as error:
-            failed.append(f"{label_of(obj)}: {' '.join(error.messages)}")
+            problem = " ".join(error.messages)
+            failed.append(gettext("%(item)s: %(problem)s") % {"item": label_of(obj), "problem": problem})
     if done:
         modeladmin.message_user(
             request,

@@ -10,10 +10,12 @@ import csv
 import io
 from datetime import date, datetime, time
 from decimal import Decimal
+from urllib.parse import quote
 
 from django.http import Http404, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import SelectableFieldsExportForm
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
@@ -118,7 +120,32 @@ class SafeXLSX(XLSX):
         return write_xlsx(dataset.headers or [], dataset, title=dataset.title or "")
 
 
+class ColumnHeaderExportForm(SelectableFieldsExportForm):
+    """The export page offers each column by the header it gets in the file (名称), not by its field name."""
+
+    def _get_field_label(self, resource, field_name):
+        field = resource.fields.get(field_name)
+        return str(field.column_name) if field is not None else field_name
+
+
 class SafeSpreadsheetAdminMixin:
-    """For ModelAdmins with django-import-export: CSV and Excel only, written by the one writer."""
+    """For ModelAdmins with django-import-export: CSV and Excel only, written by the one writer; the export page
+    and the file's name in the staff member's language."""
 
     formats = [SafeCSV, SafeXLSX]
+    export_form_class = ColumnHeaderExportForm
+
+    def get_export_filename(self, request, queryset, file_format):
+        """社会组织-2026-12-01.xlsx: the list's name and today's date in Shanghai."""
+        name = self.model._meta.verbose_name_plural
+        return f"{name}-{timezone.localdate().isoformat()}.{file_format.get_extension()}"
+
+    def _do_file_export(self, file_format, request, queryset, **kwargs):
+        response = super()._do_file_export(file_format, request, queryset, **kwargs)
+        # The name in the staff member's language as RFC 6266's filename*=utf-8''…, which browsers prefer, and the
+        # English one as filename="…" for those that mangle Chinese (the library writes only a bare filename).
+        name = self.get_export_filename(request, queryset, file_format)
+        with translation.override("en"):
+            fallback = self.get_export_filename(request, queryset, file_format)
+        response["Content-Disposition"] = f"attachment; filename=\"{fallback}\"; filename*=utf-8''{quote(name)}"
+        return response

@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
-from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_actions import run_service
+from core.admin_history import HistoryAdmin
 from core.spreadsheets import SafeSpreadsheetAdminMixin
 from core.validators import mask_mobile
 from members.services import record_personal_data_access
@@ -74,7 +74,7 @@ class EventAdminForm(forms.ModelForm):
 
 
 @admin.register(Event)
-class EventAdmin(ServiceRefusalMixin, SafeSpreadsheetAdminMixin, ExportMixin, SimpleHistoryAdmin):
+class EventAdmin(ServiceRefusalMixin, SafeSpreadsheetAdminMixin, ExportMixin, HistoryAdmin):
     """Events in the admin go through the services, as in the portal: a save is `update_event` (places checked
     against the sign-ups, the waiting list moved up), the state changes only by the actions."""
 
@@ -144,10 +144,15 @@ class RegistrationAdmin(SafeSpreadsheetAdminMixin, ExportMixin, admin.ModelAdmin
     list_select_related = ["event"]
     # The status (and what goes with it) changes only by the actions below, which call the services.
     readonly_fields = [
-        "event", "status", "consent", "token", "created_at", "cancelled_at", "promoted_at", "checked_in_at",
+        "event", "status", "consent", "cancel_code", "created_at", "cancelled_at", "promoted_at", "checked_in_at",
         "purged_at",
     ]
     actions = ["check_in", "undo_check_in", "cancel"]
+
+    @admin.display(description=_("cancellation code"))
+    def cancel_code(self, obj):
+        # A translated label for the model's token field, which has none (without migrating the model).
+        return obj.token
 
     def has_add_permission(self, request):
         # Residents sign up through the public form: capacity, waiting list and consent are checked there.

@@ -48,7 +48,7 @@ GIVEN = ["建国", "秀英", "玉兰", "伟", "芳", "敏", "静", "丽", "强",
 FEDERATION_EVENTS = [
     (-300, "training", "社会组织财务管理专项培训", 3, 60,
      "邀请注册会计师讲解社会组织财务制度、票据管理和年检要求。"),
-    (-260, "matching_meeting", "社区治理项目对接会(第一轮)", 3, 120,
+    (-260, "matching_meeting", "社区治理项目对接会（第一轮）", 3, 120,
      "会员单位向各居委会介绍服务项目，居委会现场提出需求、洽谈合作。"),
     (-220, "party_building", "陈云纪念馆参观学习", 4, 40,
      "联合会党总支组织党员参观陈云纪念馆，开展“记住红色道路”主题党日。"),
@@ -60,7 +60,7 @@ FEDERATION_EVENTS = [
      "围绕“公益性强、可操作性好、覆盖面广”讲解项目书写作与成效评估。"),
     (-90, "party_building", "“两学一做”交流大会", 3, 100,
      "会员单位党员分享“读者”心得，交流党建带动社会组织发展的做法。"),
-    (-45, "matching_meeting", "社区治理项目对接会(第二轮)", 3, 120,
+    (-45, "matching_meeting", "社区治理项目对接会（第二轮）", 3, 120,
      "第二轮项目对接：居委会与会员单位签订服务意向。"),
     (-20, "training", "社会组织规范化建设专项培训", 3, 60,
      "章程、理事会运作与信息公开，迎接等级评估。"),
@@ -226,7 +226,7 @@ def seed(stdout=None):
         None, Event.Kind.PARTY_BUILDING, MARKER_TITLE,
         "依托顾正红纪念馆、工人运动领袖纪念雕像、沪西革命历史陈列馆等“红色基因”，各会员单位组队沿红色足迹"
         "开展定向赛，在打卡点学习革命历史，以此庆祝祖国生日。",
-        _aware(national_day - timedelta(days=3), 9), 4, 120, place="顾正红纪念馆(集合)", community=communities[0],
+        _aware(national_day - timedelta(days=3), 9), 4, 120, place="顾正红纪念馆（集合）", community=communities[0],
     )
     builder.add(orienteering, report=True, fill=96)
 
@@ -246,7 +246,7 @@ def seed(stdout=None):
                          "为社区困难家庭发放米、油和临期食品爱心包。",
                          _aware(today - timedelta(days=2), 9), 3, 30, community=home, state=Event.State.PUBLISHED)
         builder.add(to_report, signups=18)
-        draft = make(food_bank, Event.Kind.TRAINING, "食品安全志愿者培训(草稿)", "面向新志愿者的食品安全知识培训。",
+        draft = make(food_bank, Event.Kind.TRAINING, "食品安全志愿者培训（草稿）", "面向新志愿者的食品安全知识培训。",
                      _aware(today + timedelta(days=20), 14), 2, 25, community=home, state=Event.State.DRAFT)
         builder.add(draft)
         cancelled = make(food_bank, Event.Kind.COMMUNITY_ACTIVITY, "社区义卖集市", "为共享冰箱筹集运营经费的义卖集市。",

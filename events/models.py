@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.http import int_to_base36
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.models import ChangeRecord, SmsOptOut
@@ -377,7 +378,7 @@ class Registration(models.Model):
     RECENT_DAYS = 30
 
     event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations")
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("a person's", "name"), max_length=50)
     mobile = models.CharField(_("mobile number"), max_length=11, validators=[validate_mobile])
     email = models.EmailField(_("email"), blank=True)
     consent = models.BooleanField(_("agreed to the privacy notice"), default=False)
@@ -527,7 +528,7 @@ class EventReport(models.Model):
     beneficiaries_served = models.PositiveIntegerField(
         _("beneficiaries served"), default=0, help_text=_("Residents who received a service.")
     )
-    summary = models.TextField(_("summary"))
+    summary = models.TextField(pgettext_lazy("after-event report", "summary"))
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("filed by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )

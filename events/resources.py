@@ -1,6 +1,7 @@
 """Excel/CSV columns for events and registrations (admin export; headers follow the admin's language)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from import_export import fields, resources, widgets
 
 from members.resources import ChoiceLabelWidget
@@ -37,7 +38,7 @@ class RegistrationResource(resources.ModelResource):
 
     event = fields.Field(attribute="event__title", column_name=_("event"))
     starts_at = fields.Field(attribute="event__starts_at", column_name=_("starts at"), widget=widgets.DateTimeWidget())
-    name = fields.Field(attribute="name", column_name=_("name"))
+    name = fields.Field(attribute="name", column_name=pgettext_lazy("a person's", "name"))
     mobile = fields.Field(attribute="mobile", column_name=_("mobile number"))
     email = fields.Field(attribute="email", column_name=_("email"))
     status = fields.Field(

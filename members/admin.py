@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportMixin
-from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_actions import run_service, run_service_with_reason
+from core.admin_history import HistoryAdmin
 from core.spreadsheets import SafeSpreadsheetAdminMixin
 
 from . import services
@@ -51,7 +51,7 @@ class OrganizationAccountInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SafeSpreadsheetAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
+class OrganizationAdmin(SafeSpreadsheetAdminMixin, ImportExportMixin, HistoryAdmin):
     resource_classes = [OrganizationResource]
     list_display = [
         "name",
@@ -116,7 +116,7 @@ class MembershipChangeInline(admin.TabularInline):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SafeSpreadsheetAdminMixin, ExportMixin, SimpleHistoryAdmin):
+class MembershipAdmin(SafeSpreadsheetAdminMixin, ExportMixin, HistoryAdmin):
     resource_classes = [MembershipResource]
     list_display = ["organization", "status", "applied_on", "joined_on", "is_founding", "decided_by"]
     list_filter = ["status", "is_founding", "applied_on", "joined_on"]
@@ -144,7 +144,9 @@ class MembershipAdmin(SafeSpreadsheetAdminMixin, ExportMixin, SimpleHistoryAdmin
 
     @staticmethod
     def _label(membership):
-        return f"{membership.organization} ({membership.get_status_display()})"
+        return _("%(organization)s (%(status)s)") % {
+            "organization": membership.organization, "status": membership.get_status_display()
+        }
 
     @admin.action(description=_("Approve selected applications"), permissions=["change"])
     def approve(self, request, queryset):
@@ -191,7 +193,7 @@ class RotatingChairInline(admin.TabularInline):
 
 
 @admin.register(CouncilSeat)
-class CouncilSeatAdmin(SimpleHistoryAdmin):
+class CouncilSeatAdmin(HistoryAdmin):
     list_display = ["organization", "role", "term", "representative"]
     list_filter = ["term", "role"]
     search_fields = ["organization__name", "representative"]
@@ -200,7 +202,7 @@ class CouncilSeatAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(RotatingChair)
-class RotatingChairAdmin(SimpleHistoryAdmin):
+class RotatingChairAdmin(HistoryAdmin):
     list_display = ["organization", "term", "starts_on", "ends_on"]
     list_filter = ["term"]
     autocomplete_fields = ["organization"]
@@ -226,8 +228,14 @@ class OrganizationAccountAdmin(admin.ModelAdmin):
 class InvitationAdmin(admin.ModelAdmin):
     list_display = ["email", "organization", "role", "created_at", "expires_at", "accepted_at"]
     search_fields = ["email", "organization__name"]
-    readonly_fields = ["token"]
+    exclude = ["token"]
+    readonly_fields = ["invitation_token"]
     list_select_related = ["organization"]
+
+    @admin.display(description=_("invitation code"))
+    def invitation_token(self, obj):
+        # A translated label for the model field, which has none (without migrating the model).
+        return obj.token or "—"
 
 
 @admin.register(PersonalDataAccess)

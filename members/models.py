@@ -391,7 +391,9 @@ class RotatingChair(models.Model):
         verbose_name_plural = _("rotating chair schedule")
 
     def __str__(self):
-        return f"{self.organization} ({self.starts_on} – {self.ends_on})"
+        return _("%(name)s (%(starts)s – %(ends)s)") % {
+            "name": self.organization, "starts": self.starts_on, "ends": self.ends_on
+        }
 
     def clean(self):
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
@@ -426,7 +428,9 @@ class OrganizationAccount(models.Model):
         verbose_name_plural = _("organization accounts")
 
     def __str__(self):
-        return f"{self.user} · {self.organization} ({self.get_role_display()})"
+        return _("%(user)s · %(organization)s (%(role)s)") % {
+            "user": self.user, "organization": self.organization, "role": self.get_role_display()
+        }
 
     @property
     def is_admin(self):

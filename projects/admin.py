@@ -3,10 +3,11 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from import_export.admin import ExportMixin
-from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_actions import run_service, run_service_with_reason
+from core.admin_history import HistoryAdmin
 from core.spreadsheets import SafeSpreadsheetAdminMixin
 
 from . import scoring, services
@@ -26,7 +27,7 @@ from .resources import ProjectResource, ReviewResource
 
 
 @admin.register(Call)
-class CallAdmin(SimpleHistoryAdmin):
+class CallAdmin(HistoryAdmin):
     list_display = ["title", "state", "opens_at", "closes_at", "budget", "proposal_count", "reviewer_count",
                     "is_blind", "ranking_link"]
     list_filter = ["state", "is_blind", "closes_at"]
@@ -47,11 +48,11 @@ class CallAdmin(SimpleHistoryAdmin):
             _proposals=Count("projects", distinct=True), _reviewers=Count("reviewers", distinct=True)
         )
 
-    @admin.display(description=_("proposals"), ordering="_proposals")
+    @admin.display(description=pgettext_lazy("column: how many", "proposals"), ordering="_proposals")
     def proposal_count(self, obj):
         return obj._proposals
 
-    @admin.display(description=_("reviewers"), ordering="_reviewers")
+    @admin.display(description=pgettext_lazy("column: how many", "reviewers"), ordering="_reviewers")
     def reviewer_count(self, obj):
         return obj._reviewers
 
@@ -116,7 +117,7 @@ class ReviewInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(SafeSpreadsheetAdminMixin, ExportMixin, SimpleHistoryAdmin):
+class ProjectAdmin(SafeSpreadsheetAdminMixin, ExportMixin, HistoryAdmin):
     resource_classes = [ProjectResource]
     list_display = ["title", "organization", "call", "state", "service_field", "funding_source", "budget",
                     "is_selected", "is_brand", "starts_on"]
@@ -173,7 +174,8 @@ class ProjectAdmin(SafeSpreadsheetAdminMixin, ExportMixin, SimpleHistoryAdmin):
             queryset.select_related("organization"),
             lambda project, **kw: services.reject_project(project, **kw),
             title=_("Reject proposals"),
-            label_of=lambda project: f"{project.title} — {project.organization} ({project.get_state_display()})",
+            label_of=lambda project: _("%(title)s — %(organization)s (%(state)s)")
+            % {"title": project.title, "organization": project.organization, "state": project.get_state_display()},
         )
 
     @admin.action(description=_("Mark selected projects as started"), permissions=["change"])
@@ -208,7 +210,7 @@ class ProjectAdmin(SafeSpreadsheetAdminMixin, ExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(SafeSpreadsheetAdminMixin, ExportMixin, SimpleHistoryAdmin):
+class ReviewAdmin(SafeSpreadsheetAdminMixin, ExportMixin, HistoryAdmin):
     resource_classes = [ReviewResource]
     list_display = ["project", "reviewer", "public_benefit", "operability", "coverage", "weighted", "updated_at"]
     list_filter = ["project__call", ("reviewer", admin.RelatedOnlyFieldListFilter)]
@@ -242,7 +244,7 @@ class NeedResponseInline(admin.TabularInline):
 
 
 @admin.register(CommunityNeed)
-class CommunityNeedAdmin(SimpleHistoryAdmin):
+class CommunityNeedAdmin(HistoryAdmin):
     list_display = ["title", "community", "service_field", "state", "response_count", "posted_at", "matched_at"]
     list_filter = ["state", "service_field", "community"]
     search_fields = ["title", "description", "community__name"]

@@ -343,7 +343,7 @@ class Project(models.Model):
         _("service field"), max_length=30, choices=ServiceField.Code.choices, default=ServiceField.Code.OTHER
     )
     communities = models.ManyToManyField(
-        Community, verbose_name=_("communities"), blank=True, related_name="projects"
+        Community, verbose_name=pgettext_lazy("a project's", "communities"), blank=True, related_name="projects"
     )
     beneficiaries = models.CharField(
         _("target beneficiaries"), max_length=200, blank=True, help_text=_("Who the project serves, and how many.")
@@ -724,7 +724,10 @@ class NeedResponse(models.Model):
     organization = models.ForeignKey(
         Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="need_responses"
     )
-    message = models.TextField(_("message"), help_text=_("What your organization offers, when and with whom."))
+    message = models.TextField(
+        pgettext_lazy("response to a need", "message"),
+        help_text=_("What your organization offers, when and with whom."),
+    )
     project = models.ForeignKey(
         Project,
         verbose_name=_("project"),
@@ -736,9 +739,11 @@ class NeedResponse(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("sent by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("response to a need", "sent at"), auto_now_add=True)
     is_accepted = models.BooleanField(_("accepted"), default=False, editable=False)
-    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True, editable=False)
+    accepted_at = models.DateTimeField(
+        pgettext_lazy("response to a need", "accepted at"), null=True, blank=True, editable=False
+    )
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("accepted by"),

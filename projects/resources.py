@@ -1,6 +1,7 @@
 """Excel/CSV columns for projects and reviews (admin export; headers follow the admin's language)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from import_export import fields, resources, widgets
 
 from members.models import Community, ServiceField
@@ -18,7 +19,7 @@ class ProjectResource(resources.ModelResource):
     )
     communities = fields.Field(
         attribute="communities",
-        column_name=_("communities"),
+        column_name=pgettext_lazy("a project's", "communities"),
         widget=LabelledManyToManyWidget(Community, match=_community),
     )
     state = fields.Field(attribute="state", column_name=_("state"), widget=ChoiceLabelWidget(Project.State.choices))

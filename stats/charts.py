@@ -7,9 +7,16 @@ JavaScript, without images and with a screen reader. No queries here.
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 WIDTH, HEIGHT = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 48, 12, 16, 56
 PALETTE = ["#c8102e", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#7f7f7f", "#17becf"]
+
+
+def _tooltip(label, value, unit):
+    """A shape's title: its label and value, with the language's colon (2026年10月：94)."""
+    return _("%(label)s: %(value)s") % {"label": label, "value": f"{value}{unit}"}
 
 
 def _nice_max(value):
@@ -86,9 +93,7 @@ def bar_chart(chart_id, title, description, labels, series, unit="", extra_colum
                     "width": round(bar_width, 1),
                     "height": round(height, 1),
                     "colour": PALETTE[position % len(PALETTE)],
-                    "title": f"{label} · {name}: {values[index]}{unit}"
-                    if len(series) > 1
-                    else f"{label}: {values[index]}{unit}",
+                    "title": _tooltip(f"{label} · {name}" if len(series) > 1 else label, values[index], unit),
                 }
             )
         ticks.append({"x": round(x + bar_width / 2, 1), "label": label, "total": totals[index]})
@@ -127,7 +132,7 @@ def line_chart(chart_id, title, description, labels, series, unit=""):
             x = LEFT + slot * index + slot / 2
             y = TOP + plot_height - plot_height * _number(value) / top
             label = f"{labels[index]} · {name}" if len(series) > 1 else labels[index]  # one series: named above
-            points.append({"x": round(x, 1), "y": round(y, 1), "title": f"{label}: {value}{unit}"})
+            points.append({"x": round(x, 1), "y": round(y, 1), "title": _tooltip(label, value, unit)})
         lines.append(
             {
                 "colour": PALETTE[position % len(PALETTE)],
