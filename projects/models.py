@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.models import ChangeRecord
+from core.numbers import percentages
 from core.pictures import PictureField, upload_path
 from members.models import Community, Organization, ServiceField
 
@@ -139,9 +140,10 @@ class Call(models.Model):
 
     @property
     def weight_percentages(self):
-        """[(criterion label, percent)] for showing the rubric to applicants and reviewers."""
-        total = sum(self.weights.values()) or 1
-        return [(criterion.label, round(100 * weight / total)) for criterion, weight in self.weights.items()]
+        """[(criterion label, percent)] for showing the rubric to applicants and reviewers; the per cents add up
+        to 100 (1/1/1 shows 34 %, 33 %, 33 %)."""
+        labels = [criterion.label for criterion in self.weights]
+        return list(zip(labels, percentages(self.weights.values()), strict=True))
 
     def is_accepting(self, now=None):
         now = now or timezone.now()

@@ -161,8 +161,19 @@ def test_draft_calls_are_not_public_and_weights_default_to_equal():
     draft = CallFactory(state=Call.State.DRAFT)
     assert draft.weights == EQUAL
     assert [label for label, percent in draft.weight_percentages] == ["Public benefit", "Operability", "Coverage"]
-    assert {percent for label, percent in draft.weight_percentages} == {33}
+    assert [percent for label, percent in draft.weight_percentages] == [34, 33, 33]  # adds up to 100
     assert draft not in Call.objects.public()
+
+
+@pytest.mark.parametrize(
+    ("weights", "shown"),
+    [((1, 1, 1), [34, 33, 33]), ((2, 1, 1), [50, 25, 25]), ((1, 1, 4), [17, 17, 66]), ((0, 0, 3), [0, 0, 100]),
+     ((3, 3, 1), [43, 43, 14]), ((1, 2, 4), [14, 29, 57])],
+)
+def test_the_rubric_percentages_add_up_to_100(weights, shown):
+    call = Call(weight_public_benefit=weights[0], weight_operability=weights[1], weight_coverage=weights[2])
+    assert [percent for label, percent in call.weight_percentages] == shown
+    assert sum(shown) == 100
 
 
 @pytest.mark.django_db

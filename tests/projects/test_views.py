@@ -146,6 +146,15 @@ def test_open_calls_are_listed_publicly_and_drafts_are_not(client):
     assert "Open now" in client.get(reverse("projects:list")).content.decode()
 
 
+def test_the_rubric_shows_percentages_that_add_up_to_100(client, staff_user, reviewer):
+    call = CallFactory(title="Equal weights", reviewers=[reviewer])
+    content = client.get(reverse("projects:call-detail", args=[call.pk])).content.decode()
+    assert re.findall(r"(\d+) % of the score", content) == ["34", "33", "33"]
+    client.force_login(staff_user)
+    content = client.get(reverse("projects:ranking", args=[call.pk])).content.decode()
+    assert re.findall(r"(\d+) % of the score", content) == ["34", "33", "33"]
+
+
 def test_home_organization_page_and_search_show_projects(client, org):
     PublicProjectFactory(organization=org, title="Brand fridge", is_brand=True)
     ProjectFactory(organization=org, title="Hidden draft")
