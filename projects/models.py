@@ -355,7 +355,12 @@ class Project(models.Model):
         _("funding source"), max_length=30, choices=FundingSource.choices, default=FundingSource.SELF_RAISED
     )
     funding_amount = models.DecimalField(
-        _("funding amount (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+        _("funding amount (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("What the funding source pays: at most the budget."),
     )
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
@@ -401,6 +406,12 @@ class Project(models.Model):
             models.Index(fields=["-is_brand", "-is_selected", "-starts_on", "-id"], name="project_showcase_order"),
             models.Index(fields=["updated_at"]),  # core.caching.data_version
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(funding_amount__isnull=True) | Q(budget__isnull=True) | Q(funding_amount__lte=F("budget")),
+                name="project_funding_within_budget",
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -414,8 +425,15 @@ class Project(models.Model):
         return reverse("projects:detail", kwargs={"slug": self.slug})
 
     def clean(self):
+        errors = {}
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": _("A project cannot end before it starts.")})
+            errors["ends_on"] = _("A project cannot end before it starts.")
+        if self.budget is not None and self.funding_amount is not None and self.funding_amount > self.budget:
+            errors["funding_amount"] = _(
+                "The funding amount (¥%(amount)s) cannot be more than the project's budget (¥%(budget)s)."
+            ) % {"amount": f"{self.funding_amount:,.2f}", "budget": f"{self.budget:,.2f}"}
+        if errors:
+            raise ValidationError(errors)
 
     def _unique_slug(self):
         base = slugify(self.title, allow_unicode=True)[:150] or "project"

@@ -272,6 +272,22 @@ def test_slugs_are_unique_and_keep_chinese():
 
 
 @pytest.mark.django_db
+def test_the_funding_amount_is_at_most_the_budget():
+    from decimal import Decimal
+
+    from django.core.exceptions import ValidationError
+
+    project = ProjectFactory.build(budget=Decimal("60000"), funding_amount=Decimal("60000.01"))
+    with pytest.raises(ValidationError) as refused:
+        project.clean()
+    assert "cannot be more than the project's budget" in refused.value.message_dict["funding_amount"][0]
+    for budget, amount in [("60000", "60000"), (None, "5"), ("5", None)]:
+        ProjectFactory.build(budget=budget and Decimal(budget), funding_amount=amount and Decimal(amount)).clean()
+    with pytest.raises(IntegrityError):  # the database refuses it too, whoever writes the row
+        ProjectFactory(budget=Decimal("100"), funding_amount=Decimal("101"))
+
+
+@pytest.mark.django_db
 def test_one_review_per_reviewer_and_project():
     first = ReviewFactory()
     with pytest.raises(IntegrityError):

@@ -254,6 +254,21 @@ def test_an_organization_drafts_edits_and_submits_a_proposal(client, org, org_ed
     assert Project.objects.get().title == "Night pick-up point"
 
 
+def test_a_funding_amount_above_the_budget_is_refused_on_the_form(client, org, org_user, open_call):
+    client.force_login(org_user)
+    data = {"call": open_call.pk, "title": "Night pick-up point", "summary": "Food for late workers",
+            "service_field": "poverty_food", "funding_source": "mixed", "budget": "60000", "funding_amount": "75000"}
+    response = client.post(reverse("projects:manage-create"), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["funding_amount"] == [
+        "The funding amount (¥75,000.00) cannot be more than the project's budget (¥60,000.00)."
+    ]
+    assert "cannot be more than the project" in response.content.decode()
+    assert not Project.objects.exists()
+    client.post(reverse("projects:manage-create"), data | {"funding_amount": "60000"})
+    assert Project.objects.get().funding_amount == 60000
+
+
 def test_the_call_choice_offers_only_calls_accepting_proposals(client, org_user, open_call, closed_call):
     client.force_login(org_user)
     form = client.get(reverse("projects:manage-create")).context["form"]
