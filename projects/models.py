@@ -152,6 +152,12 @@ class Call(models.Model):
     def can_change_to(self, state):
         return state in self.TRANSITIONS.get(self.state, set())
 
+    def closes_early(self, state, now=None):
+        """True when moving to `state` would end the call before its closing time: starting the review while
+        proposals are still accepted. Staff confirm that step (projects.services.change_call_state)."""
+        now = now or timezone.now()
+        return state == self.State.REVIEWING and self.state == self.State.OPEN and now < self.closes_at
+
     @property
     def is_public(self):
         """Residents see every call that has left the draft stage (CallQuerySet.public)."""

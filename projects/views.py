@@ -381,7 +381,13 @@ class RankingView(StaffRequiredMixin, SingleObjectMixin, ListView):
             "reviewer_count": len(reviewer_organizations),
             "rows": [scoring.ranking_row(project, reviewer_organizations) for project in context["object_list"]],
             "sort": self.sort,
-            "next_states": [state for state in Call.State if self.object.can_change_to(state)],
+            # (state, confirmation page or None): ending a call before its closing time is confirmed on a page
+            "next_states": [
+                (state, reverse("projects:call-close-early", args=[self.object.pk])
+                 if self.object.closes_early(state) else None)
+                for state in Call.State
+                if self.object.can_change_to(state)
+            ],
         }
 
 
@@ -425,8 +431,43 @@ class CallStateView(StaffRequiredMixin, View):
         except ValueError:  # not a state at all
             return HttpResponseBadRequest()
         except ValidationError as error:
+            if error.code == "before_deadline":
+                return redirect("projects:call-close-early", pk=call.pk)
             _error(request, error)
         else:
             call.refresh_from_db()
             messages.success(request, _("The call is now “%(state)s”.") % {"state": call.get_state_display()})
+        return redirect("projects:ranking", pk=call.pk)
+
+
+class CallCloseEarlyView(StaffRequiredMixin, DetailView):
+    """Staff confirm starting the review of a call before its closing time: the page says what will happen, the
+    button posts. A call that is not open for proposals any more has nothing to confirm: back to its ranking."""
+
+    queryset = Call.objects.all()
+    template_name = "projects/staff/call_close_early.html"
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if not self.object.closes_early(Call.State.REVIEWING):
+            return redirect("projects:ranking", pk=self.object.pk)
+        return self.render_to_response(self.get_context_data())
+
+    def get_context_data(self, **kwargs):
+        proposals = Project.objects.filter(call=self.object)
+        return super().get_context_data(
+            submitted_count=proposals.filter(state=Project.State.SUBMITTED).count(),
+            draft_count=proposals.filter(state=Project.State.DRAFT).count(),
+            reviewer_count=self.object.reviewers.count(),
+            **kwargs,
+        )
+
+    def post(self, request, pk):
+        call = self.get_object()
+        try:
+            services.change_call_state(call, Call.State.REVIEWING, acting_user=request.user, close_early=True)
+        except ValidationError as error:
+            _error(request, error)
+        else:
+            messages.success(request, _("The call “%(call)s” is closed and its review has started.") % {"call": call})
         return redirect("projects:ranking", pk=call.pk)

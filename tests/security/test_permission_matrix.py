@@ -98,6 +98,8 @@ MATRIX |= {
     "events:detail": (lambda w: {"pk": _event(w).pk}, PUBLIC),
     "events:sign-up": (lambda w: {"pk": _event(w).pk}, PUBLIC),  # the form; no account needed
     "events:registration": (lambda w: {"token": _event(w).registrations.get().token}, PUBLIC),
+    # the short link of a text message: to the resident's private sign-up page, for whoever holds it
+    "events:short-link": (lambda w: {"code": _event(w).registrations.get().short_code}, outcomes(302, 302)),
     "events:registration-cancel": (lambda w: {"token": _event(w).registrations.get().token}, outcomes(405, 405)),
     "events:manage-list": (None, EVENT_PORTAL),
     "events:manage-create": (None, EVENT_PORTAL),
@@ -163,6 +165,7 @@ MATRIX |= {
     "projects:decide": (lambda w: {"pk": projects_world(w)["proposal"].pk}, STAFF_PAGE),
     "projects:call-state": (lambda w: {"pk": projects_world(w)["open_call"].pk}, STAFF_PAGE | {"staff": 405,
                                                                                                "superuser": 405}),
+    "projects:call-close-early": (lambda w: {"pk": projects_world(w)["open_call"].pk}, STAFF_PAGE),
 }
 
 # Statistics: public figures, staff statistics and the staff dashboard.
