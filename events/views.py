@@ -109,7 +109,14 @@ def short_link(request, code):
     return redirect(registration)
 
 
-class RegistrationCancelView(View):
+class RegistrationCancelView(DetailView):
+    """The resident's cancellation, through the private link: the page says what will be cancelled (event, time,
+    name), its button posts."""
+
+    queryset = Registration.objects.select_related("event", "event__organization")
+    slug_field = slug_url_kwarg = "token"
+    template_name = "events/registration_cancel.html"
+
     def post(self, request, token):
         registration = get_object_or_404(Registration, token=token)
         try:

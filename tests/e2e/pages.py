@@ -194,6 +194,7 @@ PAGES = [
         status=400,
     ),
     Page("registration", "events:registration", kwargs=tour_registration),
+    Page("registration cancel", "events:registration-cancel", kwargs=tour_registration),
     # Organization portal
     Page("portal", "members:portal", user=ORG_ADMIN, screenshot=True),
     Page("portal profile", "members:manage-profile", user=ORG_ADMIN, screenshot=True),

@@ -100,7 +100,7 @@ MATRIX |= {
     "events:registration": (lambda w: {"token": _event(w).registrations.get().token}, PUBLIC),
     # the short link of a text message: to the resident's private sign-up page, for whoever holds it
     "events:short-link": (lambda w: {"code": _event(w).registrations.get().short_code}, outcomes(302, 302)),
-    "events:registration-cancel": (lambda w: {"token": _event(w).registrations.get().token}, outcomes(405, 405)),
+    "events:registration-cancel": (lambda w: {"token": _event(w).registrations.get().token}, PUBLIC),  # confirm
     "events:manage-list": (None, EVENT_PORTAL),
     "events:manage-create": (None, EVENT_PORTAL),
     "events:manage-registrations": (None, EVENT_PORTAL),
@@ -347,6 +347,7 @@ def test_a_sign_up_page_needs_its_own_secret_link(client, world, role):
         log_in(client, world, role)
     for bad in ("x" * len(token), token[:-1], token + "a"):
         assert client.get(reverse("events:registration", kwargs={"token": bad})).status_code == 404
+        assert client.get(reverse("events:registration-cancel", kwargs={"token": bad})).status_code == 404
         assert client.post(reverse("events:registration-cancel", kwargs={"token": bad})).status_code == 404
     if role == "resident":
         assert client.get(reverse("events:registration", kwargs={"token": token})).status_code == 200
