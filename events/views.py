@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
+from core.pagination import ForgivingPaginator
 from core.permissions import StaffRequiredMixin
 from core.spreadsheets import FORMATS, spreadsheet_response
 from members.models import Organization
@@ -35,6 +36,7 @@ class EventListView(FilterView):
     filterset_class = EventFilter
     queryset = Event.objects.listed().for_cards()
     paginate_by = 20
+    paginator_class = ForgivingPaginator  # ?page=99 shows the last page
     template_name = "events/event_list.html"
 
 
@@ -179,6 +181,7 @@ class OrganizationFeedView(CalendarFeedView):
 class ManageEventListView(EventManagerMixin, ListView):
     template_name = "events/manage/event_list.html"
     paginate_by = 20
+    paginator_class = ForgivingPaginator  # ?page=99 shows the last page
 
     def get_queryset(self):
         return self.managed_events().select_related("community").with_place_counts().order_by("-starts_at", "-pk")
@@ -362,6 +365,7 @@ class ManageRegistrationListView(EventManagerMixin, FilterView):
     filterset_class = ManageRegistrationFilter
     template_name = "events/manage/registration_list.html"
     paginate_by = 50
+    paginator_class = ForgivingPaginator  # ?page=99 shows the last page
 
     def get_queryset(self):
         return self.managed_registrations().select_related("event").order_by("-event__starts_at", "created_at", "pk")
@@ -386,6 +390,7 @@ class ComplianceView(ComplianceMixin, ListView):
     template_name = "events/compliance.html"
     context_object_name = "rows"
     paginate_by = 50
+    paginator_class = ForgivingPaginator  # ?page=99 shows the last page
 
     def get_queryset(self):
         self.month = self.get_month()

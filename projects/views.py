@@ -12,6 +12,7 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Upd
 from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
+from core.pagination import ForgivingPaginator
 from core.permissions import StaffRequiredMixin
 from members.permissions import ActiveMemberRequiredMixin, OrganizationRequiredMixin
 
@@ -33,6 +34,7 @@ class ProjectListView(FilterView):
     filterset_class = ProjectFilter
     queryset = Project.objects.showcase()
     paginate_by = 12
+    paginator_class = ForgivingPaginator  # ?page=99 shows the last page
     template_name = "projects/project_list.html"
 
     def get_context_data(self, **kwargs):
@@ -75,6 +77,7 @@ class NeedListView(FilterView):
     filterset_class = NeedFilter
     queryset = CommunityNeed.objects.public().for_board()
     paginate_by = 20
+    paginator_class = ForgivingPaginator  # ?page=99 shows the last page
     template_name = "projects/need_list.html"
 
 
@@ -243,6 +246,7 @@ class ManageProgressUpdateView(OrganizationRequiredMixin, FormView):
 class ManageNeedListView(OrganizationRequiredMixin, ListView):
     template_name = "projects/manage/need_list.html"
     paginate_by = 20
+    paginator_class = ForgivingPaginator  # ?page=99 shows the last page
 
     def get_queryset(self):
         return CommunityNeed.objects.open().for_board()
@@ -359,6 +363,7 @@ class RankingView(StaffRequiredMixin, SingleObjectMixin, ListView):
 
     template_name = "projects/staff/ranking.html"
     paginate_by = 50
+    paginator_class = ForgivingPaginator  # ?page=99 shows the last page
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object(queryset=Call.objects.all())
