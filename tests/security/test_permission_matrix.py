@@ -2,7 +2,8 @@
 
 A URL pattern that is not in the matrix fails the test, so a new view cannot ship without
 deciding who may see it. Outcomes: a status code, "login" (redirect to the login page),
-"admin-login" (redirect to the admin login), "join" (redirect to register an organization).
+"admin-login" (redirect to the admin login), "join" (redirect to register an organization), "staff-dashboard"
+(street-office staff without an organization, sent from the portal to their dashboard).
 """
 
 import copy
@@ -34,9 +35,11 @@ def outcomes(anonymous, org_a_admin, org_a_editor=None, org_b_admin=None, review
 
 
 PUBLIC = outcomes(200, 200)
-PORTAL = outcomes("login", 200, reviewer="join", staff="join")
-ORG_A_OBJECT = outcomes("login", 200, org_b_admin=404, reviewer="join", staff="join")
-ORG_A_ADMIN_ONLY = outcomes("login", 200, org_a_editor=403, org_b_admin=404, reviewer="join", staff="join")
+PORTAL = outcomes("login", 200, reviewer="join", staff="staff-dashboard")
+ORG_A_OBJECT = outcomes("login", 200, org_b_admin=404, reviewer="join", staff="staff-dashboard")
+ORG_A_ADMIN_ONLY = outcomes(
+    "login", 200, org_a_editor=403, org_b_admin=404, reviewer="join", staff="staff-dashboard"
+)
 
 # url name -> (kwargs builder, expected outcomes for GET)
 MATRIX = {
@@ -120,7 +123,7 @@ MATRIX |= {
 
 # Projects: public pages, org A's project in the portal, the reviewer's call, staff pages.
 REVIEWER_ONLY = outcomes("login", 404, reviewer=200, staff=404)
-POST_ONLY = outcomes("login", 405, reviewer="join", staff="join")
+POST_ONLY = outcomes("login", 405, reviewer="join", staff="staff-dashboard")
 
 
 def projects_world(w):
@@ -283,6 +286,8 @@ def check(client, world, role, url, expected):
         assert response.status_code == 302 and response.url.startswith(reverse("admin:login")), (role, url)
     elif expected == "join":
         assert response.status_code == 302 and response.url == reverse("members:join"), (role, url)
+    elif expected == "staff-dashboard":
+        assert response.status_code == 302 and response.url == reverse("stats:dashboard"), (role, url)
     else:
         assert response.status_code == expected, (role, url, response.status_code)
 
