@@ -420,6 +420,20 @@ def test_review_pages_send_anonymous_users_to_login(client, proposal):
         assert login_redirect(client.get(url), url)
 
 
+def test_every_reviewer_finds_the_review_link_in_the_header(client, org_user, other_org_user, reviewer, open_call):
+    review_link = f'href="{reverse("projects:review-list")}"'
+    open_call.reviewers.add(org_user)  # works for an organization and reviews for the street office
+    for user in (reviewer, org_user):
+        client.force_login(user)
+        for page in (reverse("home"), reverse("members:portal")):
+            response = client.get(page, follow=True)
+            assert response.status_code == 200
+            assert review_link in response.content.decode(), (user, page)
+        assert client.get(reverse("projects:review-list")).status_code == 200
+    client.force_login(other_org_user)  # assigned to no call: no link
+    assert review_link not in client.get(reverse("members:portal")).content.decode()
+
+
 def test_reviewers_see_only_the_proposals_of_their_calls(client, proposal, reviewer, other_org_user):
     unassigned_call = CallFactory(state=Call.State.REVIEWING)
     elsewhere = ProjectFactory(call=unassigned_call, state=Project.State.UNDER_REVIEW)
