@@ -34,3 +34,16 @@ def test_the_demo_pictures_have_their_versions(demo_world):
     for image in photos:
         width = image.instance.image_width if hasattr(image.instance, "image_width") else image.instance.cover_width
         assert width and default_storage.exists(size_name(image.name, 640)), image.name
+
+
+def test_the_demo_keeps_no_residents_details_past_the_retention_period(demo_world, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    cutoff = timezone.now() - timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
+    expired = Registration.objects.filter(event__ends_at__lt=cutoff - timedelta(minutes=5))
+    assert not expired.exclude(name="", mobile="", email="").exists()
+    assert not expired.filter(purged_at__isnull=True).exists()
+    # recent sign-ups keep their details
+    assert Registration.objects.filter(event__ends_at__gt=cutoff + timedelta(days=1)).exclude(name="").exists()
