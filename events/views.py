@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
+from core.pagination import ForgivingPaginator
 from core.permissions import StaffPermissionRequiredMixin
 from core.spreadsheets import FORMATS, spreadsheet_response
 from core.throttle import ThrottleMixin, by_address, by_address_and, by_posted
@@ -37,6 +38,7 @@ class EventListView(FilterView):
     filterset_class = EventFilter
     queryset = Event.objects.listed().for_cards()
     paginate_by = 20
+    paginator_class = ForgivingPaginator  # ?page=99 shows the last page
     template_name = "events/event_list.html"
 
 
@@ -116,8 +118,14 @@ def short_link(request, code):
     return redirect(registration)
 
 
-class RegistrationCancelView(ThrottleMixin, View):
+class RegistrationCancelView(ThrottleMixin, DetailView):
+    """The resident's cancellation, through the private link: the page says what will be cancelled (event, time,
+    name), its button posts."""
+
     throttles = [("cancel-address", by_address)]
+    queryset = Registration.objects.select_related("event", "event__organization")
+    slug_field = slug_url_kwarg = "token"
+    template_name = "events/registration_cancel.html"
 
     def post(self, request, token):
         registration = get_object_or_404(Registration, token=token)
@@ -181,6 +189,7 @@ class OrganizationFeedView(CalendarFeedView):
 class ManageEventListView(EventManagerMixin, ListView):
     template_name = "events/manage/event_list.html"
     paginate_by = 20
+    paginator_class = ForgivingPaginator  # ?page=99 shows the last page
 
     def get_queryset(self):
         return self.managed_events().select_related("community").with_place_counts().order_by("-starts_at", "-pk")
@@ -378,6 +387,7 @@ class ManageRegistrationListView(EventManagerMixin, FilterView):
     filterset_class = ManageRegistrationFilter
     template_name = "events/manage/registration_list.html"
     paginate_by = 50
+    paginator_class = ForgivingPaginator  # ?page=99 shows the last page
 
     def get_queryset(self):
         return self.managed_registrations().select_related("event").order_by("-event__starts_at", "created_at", "pk")
@@ -404,6 +414,7 @@ class ComplianceView(ComplianceMixin, ListView):
     template_name = "events/compliance.html"
     context_object_name = "rows"
     paginate_by = 50
+    paginator_class = ForgivingPaginator  # ?page=99 shows the last page
 
     def get_queryset(self):
         self.month = self.get_month()

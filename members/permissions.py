@@ -10,6 +10,8 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
+from core.permissions import is_staff_member
+
 from .models import OrganizationAccount
 
 
@@ -41,14 +43,17 @@ def organization_of(user):
 class OrganizationRequiredMixin(LoginRequiredMixin):
     """Portal views: a logged-in user who works for an organization.
 
-    Sets `self.account` and `self.organization`. A logged-in user without an organization is sent
-    to register one. Subclasses tighten the rule in `check_organization()`.
+    Sets `self.account` and `self.organization`. Street-office staff without an organization land on their own
+    dashboard; anyone else without one is sent to register one. Subclasses tighten the rule in
+    `check_organization()`.
     """
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.account = account_of(request.user)
+        if self.account is None and is_staff_member(request.user):
+            return redirect("stats:dashboard")
         if self.account is None:
             messages.info(
                 request, _("Your account does not belong to an organization yet. Register your organization first.")

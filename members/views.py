@@ -11,6 +11,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, U
 from django_filters.views import FilterView
 
 from core.models import Notification
+from core.pagination import ForgivingPaginator
 from core.portal import dashboard_panels
 from core.throttle import ThrottleMixin, by_address
 
@@ -34,6 +35,7 @@ class OrganizationListView(FilterView):
     filterset_class = OrganizationFilter
     queryset = Organization.objects.for_directory()
     paginate_by = 20
+    paginator_class = ForgivingPaginator  # ?page=99 shows the last page
     template_name = "members/organization_list.html"
 
 
@@ -286,6 +288,7 @@ class InboxView(LoginRequiredMixin, ListView):
 
     template_name = "members/inbox.html"
     paginate_by = 20
+    paginator_class = ForgivingPaginator  # ?page=99 shows the last page
 
     def get_queryset(self):
         return Notification.objects.for_user(self.request.user)

@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.models import ChangeRecord
+from core.numbers import percentages
 from core.pictures import PictureField, upload_path
 from members.models import Community, Organization, ServiceField
 
@@ -139,9 +140,10 @@ class Call(models.Model):
 
     @property
     def weight_percentages(self):
-        """[(criterion label, percent)] for showing the rubric to applicants and reviewers."""
-        total = sum(self.weights.values()) or 1
-        return [(criterion.label, round(100 * weight / total)) for criterion, weight in self.weights.items()]
+        """[(criterion label, percent)] for showing the rubric to applicants and reviewers; the per cents add up
+        to 100 (1/1/1 shows 34 %, 33 %, 33 %)."""
+        labels = [criterion.label for criterion in self.weights]
+        return list(zip(labels, percentages(self.weights.values()), strict=True))
 
     def is_accepting(self, now=None):
         now = now or timezone.now()
@@ -149,6 +151,12 @@ class Call(models.Model):
 
     def can_change_to(self, state):
         return state in self.TRANSITIONS.get(self.state, set())
+
+    def closes_early(self, state, now=None):
+        """True when moving to `state` would end the call before its closing time: starting the review while
+        proposals are still accepted. Staff confirm that step (projects.services.change_call_state)."""
+        now = now or timezone.now()
+        return state == self.State.REVIEWING and self.state == self.State.OPEN and now < self.closes_at
 
     @property
     def is_public(self):
@@ -353,7 +361,12 @@ class Project(models.Model):
         _("funding source"), max_length=30, choices=FundingSource.choices, default=FundingSource.SELF_RAISED
     )
     funding_amount = models.DecimalField(
-        _("funding amount (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+        _("funding amount (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("What the funding source pays: at most the budget."),
     )
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
@@ -399,6 +412,12 @@ class Project(models.Model):
             models.Index(fields=["-is_brand", "-is_selected", "-starts_on", "-id"], name="project_showcase_order"),
             models.Index(fields=["updated_at"]),  # core.caching.data_version
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(funding_amount__isnull=True) | Q(budget__isnull=True) | Q(funding_amount__lte=F("budget")),
+                name="project_funding_within_budget",
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -412,8 +431,15 @@ class Project(models.Model):
         return reverse("projects:detail", kwargs={"slug": self.slug})
 
     def clean(self):
+        errors = {}
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": _("A project cannot end before it starts.")})
+            errors["ends_on"] = _("A project cannot end before it starts.")
+        if self.budget is not None and self.funding_amount is not None and self.funding_amount > self.budget:
+            errors["funding_amount"] = _(
+                "The funding amount (¥%(amount)s) cannot be more than the project's budget (¥%(budget)s)."
+            ) % {"amount": f"{self.funding_amount:,.2f}", "budget": f"{self.budget:,.2f}"}
+        if errors:
+            raise ValidationError(errors)
 
     def _unique_slug(self):
         base = slugify(self.title, allow_unicode=True)[:150] or "project"

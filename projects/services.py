@@ -36,7 +36,8 @@ def change_project_state(project, to_state, *, acting_user, as_actor, reason="")
 
     `as_actor` (Project.Actor) says whom `acting_user` acts for: the project's organization or the
     street office. Refuses a transition Project.TRANSITIONS does not allow, or allows only the other
-    one, a submission outside the call's open period and a rejection without a reason. Records who
+    one, a submission outside the call's open period, a completion before the project's start date and a
+    rejection without a reason. Records who
     made the change; decisions are mailed to the organization.
     """
     # of=("self",): PostgreSQL cannot lock the nullable side of the join to the call.
@@ -68,6 +69,11 @@ def change_project_state(project, to_state, *, acting_user, as_actor, reason="")
         if not project.call.is_accepting(now):
             raise ValidationError(_refusal(project.call, now))
         project.submitted_at = now
+    if to_state == Project.State.COMPLETED and project.starts_on and project.starts_on > timezone.localdate(now):
+        raise ValidationError(
+            _("“%(title)s” starts on %(date)s: a project cannot be completed before it starts.")
+            % {"title": project.title, "date": project.starts_on.isoformat()}
+        )
     if to_state == Project.State.REJECTED and not reason:
         raise ValidationError(_("Please give a reason: the organization will read it."))
     if to_state in (Project.State.APPROVED, Project.State.REJECTED):
@@ -186,11 +192,12 @@ def post_progress_update(project, *, acting_user, text, beneficiaries_reached=0,
 
 
 @transaction.atomic
-def change_call_state(call, to_state, *, acting_user):
+def change_call_state(call, to_state, *, acting_user, close_early=False):
     """Move a call along draft → open → reviewing → decided.
 
-    Starting the review puts every submitted proposal under review and tells the reviewers; a call
-    can only be decided once none of its proposals is still waiting for a decision.
+    Starting the review puts every submitted proposal under review and tells the reviewers. Before the
+    call's closing time it also ends the call early, which staff must confirm (`close_early`): the call
+    then closes now. A call can only be decided once none of its proposals is still waiting for a decision.
     """
     call = Call.objects.select_for_update().get(pk=call.pk)
     to_state = Call.State(to_state)
@@ -199,6 +206,19 @@ def change_call_state(call, to_state, *, acting_user):
             _("A call that is “%(from)s” cannot become “%(to)s”.")
             % {"from": call.get_state_display(), "to": to_state.label}
         )
+    now = timezone.now()
+    if call.closes_early(to_state, now):
+        if not close_early:
+            raise ValidationError(
+                _(
+                    "The call “%(call)s” accepts proposals until %(closes)s: "
+                    "confirm closing it early on its ranking page first."
+                )
+                % {"call": call, "closes": timezone.localtime(call.closes_at).strftime("%Y-%m-%d %H:%M")},
+                code="before_deadline",
+            )
+        if now > call.opens_at:  # a call that never opened keeps its dates (it must close after it opens)
+            call.closes_at = now
     if to_state == Call.State.REVIEWING:
         for project in call.projects.filter(state=Project.State.SUBMITTED):
             change_project_state(
@@ -216,7 +236,7 @@ def change_call_state(call, to_state, *, acting_user):
             )
     call.state = to_state
     _attribute(call, acting_user)
-    call.save(update_fields=["state"])
+    call.save(update_fields=["state", "closes_at"])
     return call
 
 

@@ -29,5 +29,6 @@ urlpatterns = [
     # Street-office staff
     path("staff/calls/<int:pk>/ranking/", views.RankingView.as_view(), name="ranking"),
     path("staff/calls/<int:pk>/state/", views.CallStateView.as_view(), name="call-state"),
+    path("staff/calls/<int:pk>/close-early/", views.CallCloseEarlyView.as_view(), name="call-close-early"),
     path("staff/projects/<int:pk>/decide/", views.DecideProjectView.as_view(), name="decide"),
 ]

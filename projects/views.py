@@ -12,6 +12,7 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Upd
 from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
+from core.pagination import ForgivingPaginator
 from core.permissions import StaffPermissionRequiredMixin
 from members.permissions import ActiveMemberRequiredMixin, OrganizationRequiredMixin
 
@@ -33,6 +34,7 @@ class ProjectListView(FilterView):
     filterset_class = ProjectFilter
     queryset = Project.objects.showcase()
     paginate_by = 12
+    paginator_class = ForgivingPaginator  # ?page=99 shows the last page
     template_name = "projects/project_list.html"
 
     def get_context_data(self, **kwargs):
@@ -75,6 +77,7 @@ class NeedListView(FilterView):
     filterset_class = NeedFilter
     queryset = CommunityNeed.objects.public().for_board()
     paginate_by = 20
+    paginator_class = ForgivingPaginator  # ?page=99 shows the last page
     template_name = "projects/need_list.html"
 
 
@@ -243,6 +246,7 @@ class ManageProgressUpdateView(OrganizationRequiredMixin, FormView):
 class ManageNeedListView(OrganizationRequiredMixin, ListView):
     template_name = "projects/manage/need_list.html"
     paginate_by = 20
+    paginator_class = ForgivingPaginator  # ?page=99 shows the last page
 
     def get_queryset(self):
         return CommunityNeed.objects.open().for_board()
@@ -360,6 +364,7 @@ class RankingView(StaffPermissionRequiredMixin, SingleObjectMixin, ListView):
     permission_required = ("projects.view_project", "projects.view_review")
     template_name = "projects/staff/ranking.html"
     paginate_by = 50
+    paginator_class = ForgivingPaginator  # ?page=99 shows the last page
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object(queryset=Call.objects.all())
@@ -382,7 +387,13 @@ class RankingView(StaffPermissionRequiredMixin, SingleObjectMixin, ListView):
             "reviewer_count": len(reviewer_organizations),
             "rows": [scoring.ranking_row(project, reviewer_organizations) for project in context["object_list"]],
             "sort": self.sort,
-            "next_states": [state for state in Call.State if self.object.can_change_to(state)],
+            # (state, confirmation page or None): ending a call before its closing time is confirmed on a page
+            "next_states": [
+                (state, reverse("projects:call-close-early", args=[self.object.pk])
+                 if self.object.closes_early(state) else None)
+                for state in Call.State
+                if self.object.can_change_to(state)
+            ],
         }
 
 
@@ -431,8 +442,44 @@ class CallStateView(StaffPermissionRequiredMixin, View):
         except ValueError:  # not a state at all
             return HttpResponseBadRequest()
         except ValidationError as error:
+            if error.code == "before_deadline":
+                return redirect("projects:call-close-early", pk=call.pk)
             _error(request, error)
         else:
             call.refresh_from_db()
             messages.success(request, _("The call is now “%(state)s”.") % {"state": call.get_state_display()})
+        return redirect("projects:ranking", pk=call.pk)
+
+
+class CallCloseEarlyView(StaffPermissionRequiredMixin, DetailView):
+    """Staff confirm starting the review of a call before its closing time: the page says what will happen, the
+    button posts. A call that is not open for proposals any more has nothing to confirm: back to its ranking."""
+
+    permission_required = "projects.change_call"
+    queryset = Call.objects.all()
+    template_name = "projects/staff/call_close_early.html"
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if not self.object.closes_early(Call.State.REVIEWING):
+            return redirect("projects:ranking", pk=self.object.pk)
+        return self.render_to_response(self.get_context_data())
+
+    def get_context_data(self, **kwargs):
+        proposals = Project.objects.filter(call=self.object)
+        return super().get_context_data(
+            submitted_count=proposals.filter(state=Project.State.SUBMITTED).count(),
+            draft_count=proposals.filter(state=Project.State.DRAFT).count(),
+            reviewer_count=self.object.reviewers.count(),
+            **kwargs,
+        )
+
+    def post(self, request, pk):
+        call = self.get_object()
+        try:
+            services.change_call_state(call, Call.State.REVIEWING, acting_user=request.user, close_early=True)
+        except ValidationError as error:
+            _error(request, error)
+        else:
+            messages.success(request, _("The call “%(call)s” is closed and its review has started.") % {"call": call})
         return redirect("projects:ranking", pk=call.pk)

@@ -46,3 +46,16 @@ def test_the_demo_staff_member_works_through_the_staff_group(demo_world, client)
     client.force_login(staff)
     for url in (reverse("stats:dashboard"), reverse("stats:staff"), reverse("events:compliance")):
         assert client.get(url).status_code == 200, url
+
+
+def test_the_demo_keeps_no_residents_details_past_the_retention_period(demo_world, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    cutoff = timezone.now() - timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
+    expired = Registration.objects.filter(event__ends_at__lt=cutoff - timedelta(minutes=5))
+    assert not expired.exclude(name="", mobile="", email="").exists()
+    assert not expired.filter(purged_at__isnull=True).exists()
+    # recent sign-ups keep their details
+    assert Registration.objects.filter(event__ends_at__gt=cutoff + timedelta(days=1)).exclude(name="").exists()

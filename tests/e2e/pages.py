@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from .world import BUSY, RESIDENT, UPCOMING
+from .world import BUSY, OPEN_CALL, RESIDENT, UPCOMING
 
 # Demo accounts made by members/demo.py (password Changshou-2026).
 ORG_ADMIN = "org@changshou.demo"  # admin of 长寿社区食品银行服务社
@@ -127,6 +127,13 @@ def tour_event(title):
     return kwargs
 
 
+def tour_call():
+    """The tour's call still accepting proposals (tests/e2e/world.py)."""
+    from projects.models import Call
+
+    return {"pk": Call.objects.get(title=OPEN_CALL).pk}
+
+
 def tour_event_filter(title):
     return lambda: f"event={tour_event(title)()['pk']}"
 
@@ -201,6 +208,7 @@ PAGES = [
         status=400,
     ),
     Page("registration", "events:registration", kwargs=tour_registration),
+    Page("registration cancel", "events:registration-cancel", kwargs=tour_registration),
     Page("my sign-ups", "events:my-sign-ups"),
     Page("my sign-ups with errors", "events:my-sign-ups-code", data={"mobile": "123"}, status=400),
     Page("my sign-ups code", "events:my-sign-ups-code", data={"mobile": RESIDENT_MOBILE}),
@@ -244,6 +252,8 @@ PAGES = [
     Page("monthly activity", "events:compliance", user=STAFF),
     Page("staff statistics", "stats:staff", user=STAFF),
     Page("staff dashboard", "stats:dashboard", user=STAFF),
+    Page("call ranking", "projects:ranking", kwargs=tour_call, user=STAFF),
+    Page("call close early", "projects:call-close-early", kwargs=tour_call, user=STAFF),
     Page("portal profile with errors", "members:manage-profile", user=ORG_ADMIN, data={"name": "", "website": "x"}),
     Page("portal invite with errors", "members:manage-invite", user=ORG_ADMIN, data={"email": "not-an-email"}),
 ]

@@ -7,7 +7,8 @@ distances from now, with fixed sign-ups:
 - UPCOMING: the demo organization's event in ten days, sign-up open, a few sign-ups (public page, sign-up form,
   a resident's sign-up page, the organizer's edit form);
 - BUSY: its event that started an hour ago, with 30 sign-ups in every status, many with very long Chinese and
-  English names and e-mail addresses (the organizer's check-in table and report form, the sign-up list).
+  English names and e-mail addresses (the organizer's check-in table and report form, the sign-up list);
+- OPEN_CALL: a call for proposals that closes in three weeks (staff's page for closing it early).
 """
 
 from datetime import timedelta
@@ -16,7 +17,10 @@ from django.utils import timezone
 
 from events import services
 from events.models import Event, Registration
+from projects.models import Call
 
+# A call for proposals still accepting them for three weeks: staff's page for closing it early.
+OPEN_CALL = "2027年度社区微更新公益项目征集（第二批）"
 UPCOMING = "长者智能手机课堂：学会用手机挂号、买菜和视频通话（第三期）"
 BUSY = "共享冰箱志愿者日：临期食品分拣、登记与入户配送"
 # A resident with a place at UPCOMING, whose own sign-up page the tour opens.
@@ -100,6 +104,10 @@ def make_tour_objects(organization, organizer):
             )
             registration.full_clean()  # as valid as a real sign-up: names fit the field, mobiles are mobiles
             registration.save()
+    Call.objects.create(
+        title=OPEN_CALL, state=Call.State.OPEN, opens_at=now - timedelta(days=5), closes_at=now + timedelta(days=21),
+        description="面向会员单位征集楼道微更新、口袋花园和无障碍改造等公益项目。",
+    )
 
 
 def tour_event(title):

@@ -139,14 +139,49 @@ def test_sign_up_then_confirmation_then_cancel(client, django_capture_on_commit_
     assert MASKED.encode() in page.content and MOBILE.encode() not in page.content
     assert b"you have a place" in page.content
 
+    cancel_url = reverse("events:registration-cancel", args=[registration.token])
+    assert f'href="{cancel_url}"' in page.content.decode()  # a link to the confirmation, not a one-click form
     with django_capture_on_commit_callbacks(execute=True):
-        cancelled = client.post(reverse("events:registration-cancel", args=[registration.token]))
+        cancelled = client.post(cancel_url)
     assert cancelled.status_code == 302
     registration.refresh_from_db()
     waiting.refresh_from_db()
     assert registration.status == Registration.Status.CANCELLED
     assert waiting.status == Registration.Status.CONFIRMED
     assert mail.outbox[0].to == ["next@example.com"]
+
+
+@pytest.mark.clock(2026, 5, 2, 20, 0)
+def test_a_residents_cancel_is_confirmed_on_a_page_that_says_what_is_cancelled(client, clock):
+    event = EventFactory(title="Haircuts for elders", place="Meifang community room",
+                         starts_at=shanghai(2026, 5, 3, 9, 0), ends_at=shanghai(2026, 5, 3, 11, 30))
+    registration = RegistrationFactory(event=event, name="Wang Xiuying", mobile=MOBILE)
+    url = reverse("events:registration-cancel", args=[registration.token])
+    page = client.get(url)
+    content = page.content.decode()
+    assert page.status_code == 200
+    for shown in ["Haircuts for elders", "2026-05-03 09:00–11:30", "Meifang community room", "Wang Xiuying", MASKED,
+                  "Your place will be given up", '<form method="post"', "Yes, cancel my sign-up"]:
+        assert shown in content
+    assert MOBILE not in content
+    assert '<meta name="robots" content="noindex">' in content
+    assert Registration.objects.get(pk=registration.pk).status == Registration.Status.CONFIRMED  # GET changes nothing
+
+    response = client.post(url, follow=True)
+    assert response.redirect_chain == [(registration.get_absolute_url(), 302)]
+    assert "Your sign-up has been cancelled" in response.content.decode()
+    assert Registration.objects.get(pk=registration.pk).status == Registration.Status.CANCELLED
+    # once cancelled the page says so and offers no button
+    content = client.get(url).content.decode()
+    assert "This sign-up has already been cancelled." in content and "Yes, cancel my sign-up" not in content
+
+
+def test_the_cancel_page_of_a_waiting_list_spot_says_so(client):
+    event = EventFactory(capacity=1)
+    RegistrationFactory(event=event)
+    waiting = RegistrationFactory(event=event, status=Registration.Status.WAITLISTED)
+    content = client.get(reverse("events:registration-cancel", args=[waiting.token])).content.decode()
+    assert "You will leave the waiting list." in content
 
 
 def test_full_event_puts_the_resident_on_the_waiting_list(client):
@@ -185,6 +220,7 @@ def test_sign_up_after_closing_is_refused_clearly(client):
 
 def test_unknown_token_is_404(client, db):
     assert client.get(reverse("events:registration", args=["nope"])).status_code == 404
+    assert client.get(reverse("events:registration-cancel", args=["nope"])).status_code == 404
     assert client.post(reverse("events:registration-cancel", args=["nope"])).status_code == 404
 
 
@@ -364,7 +400,7 @@ def test_registration_list_query_count_does_not_grow(client, org, org_user, djan
     for _ in range(count):
         RegistrationFactory(event=event)
     client.force_login(org_user)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):  # 8: the header asks whether the user reviews a call
         # session, user, account with its organization, events for the filter form, count, page with its events,
         # unread notifications in the header
         response = client.get(reverse("events:manage-registrations"))
@@ -376,7 +412,7 @@ def test_manage_event_list_query_count_does_not_grow(client, org, org_user, djan
     for _ in range(count):
         RegistrationFactory(event=EventFactory(organization=org))
     client.force_login(org_user)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):  # 7: the header asks whether the user reviews a call
         # session, user, account with its organization, count, page of events with their place counts, unread
         # notifications
         response = client.get(reverse("events:manage-list"))

@@ -41,6 +41,29 @@ def test_portal_pages_show_the_users_own_organization(client, org_user, other_or
 
 
 @pytest.mark.parametrize("name", PORTAL_PAGES)
+def test_staff_opening_the_portal_land_on_their_dashboard(client, name):
+    from django.contrib.messages import get_messages
+
+    from tests.members.factories import UserFactory
+
+    client.force_login(UserFactory(username="street-office", is_staff=True))
+    response = client.get(reverse(name))
+    assert response.status_code == 302 and response.url == reverse("stats:dashboard")
+    assert list(get_messages(response.wsgi_request)) == []  # not told to register an organization
+    page = client.get(response.url)
+    assert page.status_code == 200
+    assert "you will be the organization's administrator" not in page.content.decode()
+
+
+def test_staff_who_work_for_an_organization_use_its_portal(client, org):
+    from tests.members.factories import OrganizationAccountFactory
+
+    account = OrganizationAccountFactory(organization=org, user__is_staff=True)
+    client.force_login(account.user)
+    assert client.get(reverse("members:portal")).status_code == 200
+
+
+@pytest.mark.parametrize("name", PORTAL_PAGES)
 def test_portal_pages_send_users_without_organization_to_join(client, plain_user, name):
     client.force_login(plain_user)
     response = client.get(reverse(name))
@@ -446,7 +469,7 @@ def test_dashboard_query_count_does_not_grow(client, org, org_user, django_asser
     client.force_login(org_user)
     # the session and user, the account with its organization and membership, the duty panel (history, next
     # events), the projects panel (states, open calls, open needs) and the inbox badge
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):  # 10: the header asks whether the user reviews a call
         response = client.get(reverse("members:portal"))
     assert response.context["membership"] == org.membership
     page = response.content.decode()

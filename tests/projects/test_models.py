@@ -161,8 +161,19 @@ def test_draft_calls_are_not_public_and_weights_default_to_equal():
     draft = CallFactory(state=Call.State.DRAFT)
     assert draft.weights == EQUAL
     assert [label for label, percent in draft.weight_percentages] == ["Public benefit", "Operability", "Coverage"]
-    assert {percent for label, percent in draft.weight_percentages} == {33}
+    assert [percent for label, percent in draft.weight_percentages] == [34, 33, 33]  # adds up to 100
     assert draft not in Call.objects.public()
+
+
+@pytest.mark.parametrize(
+    ("weights", "shown"),
+    [((1, 1, 1), [34, 33, 33]), ((2, 1, 1), [50, 25, 25]), ((1, 1, 4), [17, 17, 66]), ((0, 0, 3), [0, 0, 100]),
+     ((3, 3, 1), [43, 43, 14]), ((1, 2, 4), [14, 29, 57])],
+)
+def test_the_rubric_percentages_add_up_to_100(weights, shown):
+    call = Call(weight_public_benefit=weights[0], weight_operability=weights[1], weight_coverage=weights[2])
+    assert [percent for label, percent in call.weight_percentages] == shown
+    assert sum(shown) == 100
 
 
 @pytest.mark.django_db
@@ -258,6 +269,22 @@ def test_slugs_are_unique_and_keep_chinese():
     assert first.slug == "长寿社区食品银行共享冰箱"
     assert second.slug == "长寿社区食品银行共享冰箱-2"
     assert unquote(first.get_absolute_url()) == "/projects/长寿社区食品银行共享冰箱/"
+
+
+@pytest.mark.django_db
+def test_the_funding_amount_is_at_most_the_budget():
+    from decimal import Decimal
+
+    from django.core.exceptions import ValidationError
+
+    project = ProjectFactory.build(budget=Decimal("60000"), funding_amount=Decimal("60000.01"))
+    with pytest.raises(ValidationError) as refused:
+        project.clean()
+    assert "cannot be more than the project's budget" in refused.value.message_dict["funding_amount"][0]
+    for budget, amount in [("60000", "60000"), (None, "5"), ("5", None)]:
+        ProjectFactory.build(budget=budget and Decimal(budget), funding_amount=amount and Decimal(amount)).clean()
+    with pytest.raises(IntegrityError):  # the database refuses it too, whoever writes the row
+        ProjectFactory(budget=Decimal("100"), funding_amount=Decimal("101"))
 
 
 @pytest.mark.django_db

@@ -201,6 +201,26 @@ def test_a_project_lives_from_review_to_completion_and_every_step_is_recorded(
     assert Notification.objects.get(recipient=org_user).kind == "project_decided"
 
 
+@pytest.mark.clock(2026, 3, 31, 23, 30)
+@pytest.mark.parametrize("as_actor", list(Project.Actor))
+def test_a_project_cannot_be_completed_before_its_start_date(org, staff_user, as_actor, clock):
+    from datetime import date
+
+    project = ProjectFactory(
+        organization=org, title="Spring walks", state=Project.State.IN_PROGRESS, starts_on=date(2026, 4, 1)
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.change_project_state(project, Project.State.COMPLETED, acting_user=staff_user, as_actor=as_actor)
+    assert refused.value.messages == [
+        "“Spring walks” starts on 2026-04-01: a project cannot be completed before it starts."
+    ]
+    assert Project.objects.get(pk=project.pk).state == Project.State.IN_PROGRESS
+    assert not project.changes.exists()
+    clock.move_to(2026, 4, 1, 0, 0)  # its first day (Shanghai time): it may be completed
+    services.change_project_state(project, Project.State.COMPLETED, acting_user=staff_user, as_actor=as_actor)
+    assert Project.objects.get(pk=project.pk).state == Project.State.COMPLETED
+
+
 def test_rejecting_needs_a_reason(proposal, staff_user):
     with pytest.raises(ValidationError, match="reason"):
         services.reject_project(proposal, acting_user=staff_user, reason="  ")
@@ -223,17 +243,42 @@ def test_the_decision_mail_carries_the_reason_and_score_summary(
 
 
 def test_starting_the_review_puts_submitted_proposals_under_review_and_tells_reviewers(
-    open_call, org, staff_user, reviewer, django_capture_on_commit_callbacks
+    closed_call, org, staff_user, reviewer, django_capture_on_commit_callbacks
 ):
-    submitted = ProjectFactory(organization=org, call=open_call, state=Project.State.SUBMITTED)
-    draft = ProjectFactory(organization=org, call=open_call)
+    submitted = ProjectFactory(organization=org, call=closed_call, state=Project.State.SUBMITTED)
+    draft = ProjectFactory(organization=org, call=closed_call)
+    closes_at = closed_call.closes_at
     with django_capture_on_commit_callbacks(execute=True):
-        services.change_call_state(open_call, Call.State.REVIEWING, acting_user=staff_user)
-    assert Call.objects.get(pk=open_call.pk).state == Call.State.REVIEWING
+        services.change_call_state(closed_call, Call.State.REVIEWING, acting_user=staff_user)
+    call = Call.objects.get(pk=closed_call.pk)
+    assert (call.state, call.closes_at) == (Call.State.REVIEWING, closes_at)  # closed on time: dates unchanged
     assert Project.objects.get(pk=submitted.pk).state == Project.State.UNDER_REVIEW
     assert Project.objects.get(pk=draft.pk).state == Project.State.DRAFT
     assert recipients() == {reviewer.email}
-    assert f"/review/calls/{open_call.pk}/" in mail.outbox[0].body
+    assert f"/review/calls/{closed_call.pk}/" in mail.outbox[0].body
+
+
+def test_starting_the_review_before_the_deadline_needs_confirmation_and_closes_the_call_now(
+    open_call, org, staff_user
+):
+    submitted = ProjectFactory(organization=org, call=open_call, state=Project.State.SUBMITTED)
+    with pytest.raises(ValidationError, match="confirm closing it early on its ranking page") as refused:
+        services.change_call_state(open_call, Call.State.REVIEWING, acting_user=staff_user)
+    assert refused.value.code == "before_deadline"
+    assert Call.objects.get(pk=open_call.pk).state == Call.State.OPEN
+    assert Project.objects.get(pk=submitted.pk).state == Project.State.SUBMITTED
+    before = timezone.now()
+    services.change_call_state(open_call, Call.State.REVIEWING, acting_user=staff_user, close_early=True)
+    call = Call.objects.get(pk=open_call.pk)
+    assert call.state == Call.State.REVIEWING
+    assert before <= call.closes_at <= timezone.now()
+    assert Project.objects.get(pk=submitted.pk).state == Project.State.UNDER_REVIEW
+
+
+def test_a_call_that_has_not_opened_yet_keeps_its_dates_when_closed_early(staff_user):
+    call = CallFactory(opens_at=timezone.now() + timedelta(days=1), closes_at=timezone.now() + timedelta(days=9))
+    services.change_call_state(call, Call.State.REVIEWING, acting_user=staff_user, close_early=True)
+    assert Call.objects.get(pk=call.pk).closes_at == call.closes_at
 
 
 def test_a_call_is_decided_only_when_no_proposal_waits(proposal, staff_user):
@@ -388,9 +433,9 @@ def test_marking_a_project_records_who_marked_it(org, staff_user):
     assert (latest.is_brand, latest.history_user) == (True, staff_user)
 
 
-def test_moving_a_call_records_who_moved_it(open_call, staff_user):
-    services.change_call_state(open_call, Call.State.REVIEWING, acting_user=staff_user)
-    latest = open_call.history.first()
+def test_moving_a_call_records_who_moved_it(closed_call, staff_user):
+    services.change_call_state(closed_call, Call.State.REVIEWING, acting_user=staff_user)
+    latest = closed_call.history.first()
     assert (latest.state, latest.history_user) == (Call.State.REVIEWING, staff_user)
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from projects import services
@@ -146,6 +147,15 @@ def test_open_calls_are_listed_publicly_and_drafts_are_not(client):
     assert "Open now" in client.get(reverse("projects:list")).content.decode()
 
 
+def test_the_rubric_shows_percentages_that_add_up_to_100(client, staff_user, reviewer):
+    call = CallFactory(title="Equal weights", reviewers=[reviewer])
+    content = client.get(reverse("projects:call-detail", args=[call.pk])).content.decode()
+    assert re.findall(r"(\d+) % of the score", content) == ["34", "33", "33"]
+    client.force_login(staff_user)
+    content = client.get(reverse("projects:ranking", args=[call.pk])).content.decode()
+    assert re.findall(r"(\d+) % of the score", content) == ["34", "33", "33"]
+
+
 def test_home_organization_page_and_search_show_projects(client, org):
     PublicProjectFactory(organization=org, title="Brand fridge", is_brand=True)
     ProjectFactory(organization=org, title="Hidden draft")
@@ -245,6 +255,21 @@ def test_an_organization_drafts_edits_and_submits_a_proposal(client, org, org_ed
     assert Project.objects.get().title == "Night pick-up point"
 
 
+def test_a_funding_amount_above_the_budget_is_refused_on_the_form(client, org, org_user, open_call):
+    client.force_login(org_user)
+    data = {"call": open_call.pk, "title": "Night pick-up point", "summary": "Food for late workers",
+            "service_field": "poverty_food", "funding_source": "mixed", "budget": "60000", "funding_amount": "75000"}
+    response = client.post(reverse("projects:manage-create"), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["funding_amount"] == [
+        "The funding amount (¥75,000.00) cannot be more than the project's budget (¥60,000.00)."
+    ]
+    assert "cannot be more than the project" in response.content.decode()
+    assert not Project.objects.exists()
+    client.post(reverse("projects:manage-create"), data | {"funding_amount": "60000"})
+    assert Project.objects.get().funding_amount == 60000
+
+
 def test_the_call_choice_offers_only_calls_accepting_proposals(client, org_user, open_call, closed_call):
     client.force_login(org_user)
     form = client.get(reverse("projects:manage-create")).context["form"]
@@ -285,6 +310,19 @@ def test_organizations_start_complete_and_report_progress(client, org, org_user)
     assert update.created_by == org_user and update.photos.count() == 1
     assert "Served 25 families" in client.get(project.get_absolute_url()).content.decode()
     assert client.post(reverse("projects:manage-transition", args=[project.pk]), {"to": "approved"}).status_code == 400
+
+
+@pytest.mark.clock(2026, 5, 20, 9, 0)
+def test_completing_a_project_before_it_starts_is_refused_with_a_message(client, org, org_user, clock):
+    project = ProjectFactory(organization=org, state=Project.State.IN_PROGRESS, title="Summer reading",
+                             starts_on=date(2026, 6, 1))
+    client.force_login(org_user)
+    response = client.post(reverse("projects:manage-transition", args=[project.pk]), {"to": "completed"}, follow=True)
+    assert response.status_code == 200
+    assert "“Summer reading” starts on 2026-06-01: a project cannot be completed before it starts." in (
+        response.content.decode()
+    )
+    assert Project.objects.get(pk=project.pk).state == Project.State.IN_PROGRESS
 
 
 def _posted_changes(content):
@@ -380,6 +418,20 @@ def test_review_pages_send_anonymous_users_to_login(client, proposal):
         reverse("projects:review-proposal", args=[proposal.pk]),
     ):
         assert login_redirect(client.get(url), url)
+
+
+def test_every_reviewer_finds_the_review_link_in_the_header(client, org_user, other_org_user, reviewer, open_call):
+    review_link = f'href="{reverse("projects:review-list")}"'
+    open_call.reviewers.add(org_user)  # works for an organization and reviews for the street office
+    for user in (reviewer, org_user):
+        client.force_login(user)
+        for page in (reverse("home"), reverse("members:portal")):
+            response = client.get(page, follow=True)
+            assert response.status_code == 200
+            assert review_link in response.content.decode(), (user, page)
+        assert client.get(reverse("projects:review-list")).status_code == 200
+    client.force_login(other_org_user)  # assigned to no call: no link
+    assert review_link not in client.get(reverse("members:portal")).content.decode()
 
 
 def test_reviewers_see_only_the_proposals_of_their_calls(client, proposal, reviewer, other_org_user):
@@ -536,7 +588,7 @@ def test_the_ranking_is_paginated_and_ranks_run_on(client, staff_user, reviewing
     assert [(row.project.title, row.rank) for row in rows] == [
         ("Proposal 04", 5), ("Proposal 03", 3), ("Proposal 02", 3), ("Proposal 01", 1), ("Proposal 00", 1),
     ]
-    assert client.get(url, {"page": 3}).status_code == 404
+    assert client.get(url, {"page": 3}).context["page_obj"].number == 2  # past the end: the last page
 
 
 @pytest.mark.parametrize("size", [3, 60])
@@ -600,14 +652,63 @@ def test_the_decision_page_offers_the_form_only_while_a_decision_is_due(client, 
         assert Project.objects.get(pk=project.pk).state == state
 
 
-def test_staff_move_the_call_from_the_ranking_page(client, staff_user, open_call):
+def test_staff_move_the_call_from_the_ranking_page(client, staff_user, closed_call):
     client.force_login(staff_user)
-    url = reverse("projects:call-state", args=[open_call.pk])
+    ranking = client.get(reverse("projects:ranking", args=[closed_call.pk])).content.decode()
+    assert reverse("projects:call-close-early", args=[closed_call.pk]) not in ranking  # past its deadline
+    url = reverse("projects:call-state", args=[closed_call.pk])
     client.post(url, {"to": "reviewing"})
-    assert Call.objects.get(pk=open_call.pk).state == Call.State.REVIEWING
+    assert Call.objects.get(pk=closed_call.pk).state == Call.State.REVIEWING
     response = client.post(url, {"to": "draft"}, follow=True)
     assert "cannot become" in response.content.decode()
     assert client.post(url, {"to": "nonsense"}).status_code == 400
+
+
+@pytest.mark.clock(2026, 6, 1, 10, 0, tick=False)
+def test_closing_a_call_before_its_deadline_is_confirmed_on_a_page(client, staff_user, org, reviewer, clock):
+    from tests.clock import shanghai
+
+    call = CallFactory(title="Summer call", closes_at=shanghai(2026, 6, 11, 18, 0),
+                       reviewers=[reviewer])
+    submitted = ProjectFactory(organization=org, call=call, state=Project.State.SUBMITTED)
+    ProjectFactory(organization=org, call=call, state=Project.State.DRAFT)
+    client.force_login(staff_user)
+    confirm_url = reverse("projects:call-close-early", args=[call.pk])
+    ranking = client.get(reverse("projects:ranking", args=[call.pk])).content.decode()
+    assert f'href="{confirm_url}"' in ranking  # a link to the confirmation, not a one-click form
+    # a one-click POST (an old page, a crafted form) is sent to the confirmation too and changes nothing
+    response = client.post(reverse("projects:call-state", args=[call.pk]), {"to": "reviewing"})
+    assert response.status_code == 302 and response.url == confirm_url
+    assert Call.objects.get(pk=call.pk).state == Call.State.OPEN
+
+    page = client.get(confirm_url)
+    content = page.content.decode()
+    assert page.status_code == 200
+    assert "This call accepts proposals until 2026-06-11 18:00" in content
+    assert "1 submitted proposal goes under review" in content
+    assert "1 draft naming this call can no longer be submitted" in content
+    assert "1 reviewer is told to start scoring" in content
+    assert '<form method="post"' in content
+
+    response = client.post(confirm_url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("projects:ranking", args=[call.pk])
+    assert "is closed and its review has started" in response.content.decode()
+    call.refresh_from_db()
+    assert call.state == Call.State.REVIEWING
+    assert call.closes_at == timezone.now() == shanghai(2026, 6, 1, 10, 0)  # closed when staff confirmed
+    assert Project.objects.get(pk=submitted.pk).state == Project.State.UNDER_REVIEW
+    # nothing left to confirm: back to the ranking
+    assert client.get(confirm_url).url == reverse("projects:ranking", args=[call.pk])
+
+
+def test_the_early_closing_page_is_for_staff_only(client, org_user, reviewer, open_call):
+    url = reverse("projects:call-close-early", args=[open_call.pk])
+    assert login_redirect(client.get(url), url)
+    for user in (org_user, reviewer):
+        client.force_login(user)
+        assert client.get(url).status_code == 403
+        assert client.post(url).status_code == 403
+    assert Call.objects.get(pk=open_call.pk).state == Call.State.OPEN
 
 
 # Admin
@@ -660,6 +761,19 @@ def test_admin_state_actions_go_through_the_service_and_report_refusals(admin_cl
     assert approved.changes.get().changed_by.is_superuser
 
 
+def test_the_admin_does_not_close_a_call_early_with_one_click(admin_client, open_call, closed_call):
+    response = admin_client.post(
+        reverse("admin:projects_call_changelist"),
+        {"action": "start_review", "_selected_action": [open_call.pk, closed_call.pk]},
+        follow=True,
+    )
+    content = response.content.decode()
+    assert "1 item changed." in content
+    assert "confirm closing it early on its ranking page first." in content
+    assert Call.objects.get(pk=open_call.pk).state == Call.State.OPEN
+    assert Call.objects.get(pk=closed_call.pk).state == Call.State.REVIEWING
+
+
 def test_no_project_template_decides_by_comparing_state_strings():
     """Templates ask the model (available_actions, is_decidable, is_editable…), never `state == "…"`."""
     from pathlib import Path
@@ -687,7 +801,7 @@ def test_one_proposal_from_draft_to_a_public_project_page(client, org_user, staf
     client.post(reverse("projects:manage-submit", args=[project.pk]))
 
     client.force_login(staff_user)
-    client.post(reverse("projects:call-state", args=[open_call.pk]), {"to": "reviewing"})
+    client.post(reverse("projects:call-close-early", args=[open_call.pk]))  # before its deadline: confirmed
 
     client.force_login(reviewer)
     client.post(reverse("projects:review-proposal", args=[project.pk]),

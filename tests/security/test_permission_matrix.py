@@ -2,7 +2,8 @@
 
 A URL pattern that is not in the matrix fails the test, so a new view cannot ship without
 deciding who may see it. Outcomes: a status code, "login" (redirect to the login page),
-"admin-login" (redirect to the admin login), "join" (redirect to register an organization).
+"admin-login" (redirect to the admin login), "join" (redirect to register an organization), "staff-dashboard"
+(street-office staff without an organization, sent from the portal to their dashboard).
 
 Staff ("staff") are in the group 街道工作人员 of stats migration 0002; "staff_no_perms" are staff (`is_staff`) whose
 account holds no permission: every staff page and export refuses them (403), as the admin's lists do.
@@ -44,9 +45,11 @@ def outcomes(
 
 
 PUBLIC = outcomes(200, 200)
-PORTAL = outcomes("login", 200, reviewer="join", staff="join")
-ORG_A_OBJECT = outcomes("login", 200, org_b_admin=404, reviewer="join", staff="join")
-ORG_A_ADMIN_ONLY = outcomes("login", 200, org_a_editor=403, org_b_admin=404, reviewer="join", staff="join")
+PORTAL = outcomes("login", 200, reviewer="join", staff="staff-dashboard")
+ORG_A_OBJECT = outcomes("login", 200, org_b_admin=404, reviewer="join", staff="staff-dashboard")
+ORG_A_ADMIN_ONLY = outcomes(
+    "login", 200, org_a_editor=403, org_b_admin=404, reviewer="join", staff="staff-dashboard"
+)
 
 # url name -> (kwargs builder, expected outcomes for GET)
 MATRIX = {
@@ -111,7 +114,7 @@ MATRIX |= {
     "events:sign-up": (lambda w: {"pk": _event(w).pk}, PUBLIC),  # the form; no account needed
     "events:registration": (lambda w: {"token": _event(w).registrations.get().token}, PUBLIC),
     "events:short-link": (lambda w: {"code": _event(w).registrations.get().short_code}, outcomes(302, 302)),
-    "events:registration-cancel": (lambda w: {"token": _event(w).registrations.get().token}, outcomes(405, 405)),
+    "events:registration-cancel": (lambda w: {"token": _event(w).registrations.get().token}, PUBLIC),  # confirm
     "events:registration-text-messages": (
         lambda w: {"token": _event(w).registrations.get().token}, outcomes(405, 405)
     ),
@@ -139,7 +142,7 @@ MATRIX |= {
 
 # Projects: public pages, org A's project in the portal, the reviewer's call, staff pages.
 REVIEWER_ONLY = outcomes("login", 404, reviewer=200, staff=404)
-POST_ONLY = outcomes("login", 405, reviewer="join", staff="join")
+POST_ONLY = outcomes("login", 405, reviewer="join", staff="staff-dashboard")
 
 
 def projects_world(w):
@@ -185,6 +188,7 @@ MATRIX |= {
     "projects:call-state": (
         lambda w: {"pk": projects_world(w)["open_call"].pk}, STAFF_PAGE | {"staff": 405, "superuser": 405}
     ),
+    "projects:call-close-early": (lambda w: {"pk": projects_world(w)["open_call"].pk}, STAFF_PAGE),
 }
 
 # Statistics: public figures, staff statistics and the staff dashboard.
@@ -305,6 +309,8 @@ def check(client, world, role, url, expected):
         assert response.status_code == 302 and response.url.startswith(reverse("admin:login")), (role, url)
     elif expected == "join":
         assert response.status_code == 302 and response.url == reverse("members:join"), (role, url)
+    elif expected == "staff-dashboard":
+        assert response.status_code == 302 and response.url == reverse("stats:dashboard"), (role, url)
     else:
         assert response.status_code == expected, (role, url, response.status_code)
 
@@ -372,6 +378,7 @@ def test_a_sign_up_page_needs_its_own_secret_link(client, world, role):
         log_in(client, world, role)
     for bad in ("x" * len(token), token[:-1], token + "a"):
         assert client.get(reverse("events:registration", kwargs={"token": bad})).status_code == 404
+        assert client.get(reverse("events:registration-cancel", kwargs={"token": bad})).status_code == 404
         assert client.post(reverse("events:registration-cancel", kwargs={"token": bad})).status_code == 404
     if role == "resident":
         assert client.get(reverse("events:registration", kwargs={"token": token})).status_code == 200

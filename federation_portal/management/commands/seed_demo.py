@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
 from core.caching import data_changed
+from events.services import purge_personal_data
 from stats import figures
 
 DEMO_APPS = ["members", "projects", "events"]  # dependency order: each app seeds on top of the previous
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         # Demo pictures get their smaller versions when stored; this gives them to pictures of a demo database
         # seeded before the versions existed.
         call_command("make_picture_sizes", verbosity=0)
+        purge_personal_data()  # the demo keeps residents' details no longer than the site does (as the nightly job)
         data_changed()  # rows went in with bulk_create too, which sends no signals
         headline = figures.headline_figures()  # what every page shows today
         self.stdout.write(
