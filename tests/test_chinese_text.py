@@ -34,7 +34,7 @@ NOT_A_NAME = re.compile(
     r"n|num|number|count|counter|cnt|sel|items|pages|size|limit|megapixels|taken|days|attendance|volunteers|served|"
     r"capacity|left|confirmed|attended|waitlisted|cancelled|position|row|line|percent|priority_number|total_count|"
     r"full_result_count|len|when|date|month|month_label|opens|closes|email|min_length|limit_value|show_value|"
-    r"max|min"
+    r"max|min|minutes|hours|length|per_hour"
 )
 URL = re.compile(r"\S*://\S*")
 SPACE_BESIDE_NAME = re.compile(f"[{HAN}] +(?:{PLACEHOLDER})|(?:{PLACEHOLDER}) +[{HAN}]")

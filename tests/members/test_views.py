@@ -42,11 +42,15 @@ def test_portal_pages_show_the_users_own_organization(client, org_user, other_or
 
 @pytest.mark.parametrize("name", PORTAL_PAGES)
 def test_staff_opening_the_portal_land_on_their_dashboard(client, name):
+    from django.contrib.auth.models import Group
     from django.contrib.messages import get_messages
 
+    from core.permissions import STAFF_GROUP
     from tests.members.factories import UserFactory
 
-    client.force_login(UserFactory(username="street-office", is_staff=True))
+    clerk = UserFactory(username="street-office", is_staff=True)
+    clerk.groups.add(Group.objects.get(name=STAFF_GROUP))
+    client.force_login(clerk)
     response = client.get(reverse(name))
     assert response.status_code == 302 and response.url == reverse("stats:dashboard")
     assert list(get_messages(response.wsgi_request)) == []  # not told to register an organization
