@@ -295,6 +295,18 @@ class Event(models.Model):
         return self.state == self.State.DRAFT
 
     @property
+    def is_published(self):
+        return self.state == self.State.PUBLISHED
+
+    @property
+    def is_cancelled(self):
+        return self.state == self.State.CANCELLED
+
+    @property
+    def is_completed(self):
+        return self.state == self.State.COMPLETED
+
+    @property
     def publish_refusal(self):
         """Why this event cannot be published now, or None: a draft of the federation or of an active member,
         not over yet."""
@@ -457,6 +469,22 @@ class Registration(models.Model):
         if not self.mobile:
             return None
         return not SmsOptOut.objects.filter(mobile=self.mobile).exists()
+
+    @property
+    def is_confirmed(self):
+        return self.status == self.Status.CONFIRMED
+
+    @property
+    def is_waitlisted(self):
+        return self.status == self.Status.WAITLISTED
+
+    @property
+    def has_attended(self):
+        return self.status == self.Status.ATTENDED
+
+    @property
+    def is_cancelled(self):
+        return self.status == self.Status.CANCELLED
 
     @property
     def holds_place(self):

@@ -212,6 +212,10 @@ class Organization(models.Model):
         return slug
 
     @property
+    def is_incubating(self):
+        return self.incubation_status == self.Incubation.INCUBATING
+
+    @property
     def is_member(self):
         membership = getattr(self, "membership", None)
         return membership is not None and membership.status == Membership.Status.ACTIVE
@@ -279,6 +283,11 @@ class Membership(models.Model):
     @property
     def is_active(self):
         return self.status == self.Status.ACTIVE
+
+    @property
+    def is_pending(self):
+        """An application waiting for the street office's decision."""
+        return self.status == self.Status.APPLIED
 
 
 class MembershipChange(ChangeRecord):
