@@ -78,22 +78,47 @@ def free_port():
         return probe.getsockname()[1]
 
 
-class AppServer:
-    """One gunicorn process (its own port, one worker) started with gunicorn.conf.py and `env`."""
+class Background:
+    """A process of the site started for a test, in its own process group, with its log; stop() ends it."""
 
     lifetime = 300  # seconds
+    stop_timeout = 15  # seconds before SIGKILL
+
+    def start(self, command, env, log_path):
+        self.log_path = Path(log_path)
+        self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
+        # `timeout` ends the process even if the test run itself is killed before it can clean up.
+        self.process = subprocess.Popen(
+            ["timeout", str(self.lifetime), *command],
+            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+
+    def log(self):
+        self._log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=self.stop_timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=5)
+        self._log.close()
+
+
+class AppServer(Background):
+    """One gunicorn process (its own port, one worker) started with gunicorn.conf.py and `env`."""
 
     def __init__(self, name, env, log_dir):
         self.name = name
         self.env = env
         self.port = free_port()
-        self.log_path = Path(log_dir) / f"{name}.log"
-        self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
-        # `timeout` ends the server even if the test run itself is killed before it can clean up.
-        self.process = subprocess.Popen(
-            ["timeout", str(self.lifetime), sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py",
-             "--bind", f"127.0.0.1:{self.port}", "--workers", "1"],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
+        self.start(
+            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{self.port}",
+             "--workers", "1"],
+            env, Path(log_dir) / f"{name}.log",
         )
 
     def wait_until_healthy(self, timeout=45):
@@ -118,19 +143,6 @@ class AppServer:
         finally:
             connection.close()
 
-    def log(self):
-        self._log.flush()
-        return self.log_path.read_text(errors="replace")
-
-    def stop(self):
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=5)
-        self._log.close()
 
 
 class Browser:

@@ -5,7 +5,6 @@ was down is picked up by beat's sweep. This is how production runs (docs/deploy.
 import json
 import os
 import secrets
-import signal
 import subprocess
 import sys
 import time
@@ -13,33 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.deploy.helpers import ROOT, production_env, require_redis
+from tests.deploy.helpers import ROOT, Background, production_env, require_redis
 
 
-class Celery:
-    """`celery -A federation_portal <command>` in its own process group, with its log."""
+class Celery(Background):
+    """`celery -A federation_portal <command>`."""
+
+    lifetime = 240
+    stop_timeout = 20
 
     def __init__(self, name, env, folder, *args):
-        self.log_path = Path(folder) / f"{name}.log"
-        self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            ["timeout", "240", sys.executable, "-m", "celery", "-A", "federation_portal", *args],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-
-    def log(self):
-        self._log.flush()
-        return self.log_path.read_text(errors="replace")
-
-    def stop(self):
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=5)
-        self._log.close()
+        command = [sys.executable, "-m", "celery", "-A", "federation_portal", *args]
+        self.start(command, env, Path(folder) / f"{name}.log")
 
 
 @pytest.fixture
