@@ -218,6 +218,8 @@ def seed(stdout=None):
             organization = Organization(name=spec["name"], **defaults)
             if kind != "community_team":
                 organization.credit_code = _credit_code(rng, kind)
+                while Organization.objects.filter(credit_code=organization.credit_code).exists():
+                    organization.credit_code = _credit_code(rng, kind)  # taken in a demo seeded by an older version
             organization.save()
             organization.service_fields.set([fields_by_code[code] for code in spec["fields"]])
             organization.communities.set(rng.sample(communities, rng.randrange(1, 4)))
