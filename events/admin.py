@@ -90,7 +90,10 @@ class EventAdmin(ServiceRefusalMixin, SafeSpreadsheetAdminMixin, ExportMixin, Hi
     fieldsets = [
         (None, {"fields": ["organization", "kind", "title", "description", "cover"]}),
         (_("When and where"), {"fields": ["starts_at", "ends_at", "place", "community"]}),
-        (_("Sign-up"), {"fields": ["capacity", "registration_opens_at", "registration_closes_at"]}),
+        (
+            _("Sign-up"),
+            {"fields": ["capacity", "registration_opens_at", "registration_closes_at", "signup_needs_code"]},
+        ),
         (
             _("State"),
             {"fields": ["state", "cancel_reason", "published_at", "created_by", "created_at", "updated_at"]},

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.pictures import SafeImageField, reencode_image
-from core.validators import normalize_mobile, validate_mobile
+from core.validators import FULL_WIDTH, normalize_mobile, validate_mobile
 from members.models import Community
 from projects.models import Project
 
@@ -38,6 +38,7 @@ class EventForm(forms.ModelForm):
             "capacity",
             "registration_opens_at",
             "registration_closes_at",
+            "signup_needs_code",
             "cover",
         ]
         widgets = {
@@ -88,6 +89,40 @@ class RegistrationForm(forms.Form):
 
     def clean_mobile(self):
         return normalize_mobile(self.cleaned_data["mobile"])
+
+
+def clean_text_code(value):
+    """A code as typed (spaces, full-width digits from Chinese input methods) → its ASCII digits, or a form error."""
+    code = "".join(value.split()).translate(FULL_WIDTH)
+    if not (len(code) == LookupCode.LENGTH and code.isascii() and code.isdigit()):
+        raise forms.ValidationError(
+            _("The code has %(length)d digits."), code="format", params={"length": LookupCode.LENGTH}
+        )
+    return code
+
+
+class TextCodeMixin(forms.Form):
+    """The code texted to a mobile (events.models.LookupCode), as the resident types it."""
+
+    code = forms.CharField(
+        label=_("Code from the text message"),
+        max_length=20,
+        help_text=_("6 digits."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def clean_code(self):
+        return clean_text_code(self.cleaned_data["code"])
+
+
+class RegistrationCodeForm(TextCodeMixin, RegistrationForm):
+    """The second step of a sign-up whose event asks for a text-message code: what the resident gave in the
+    first step travels along hidden (and is checked again), with the code texted to the mobile."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("name", "mobile", "email", "consent"):
+            self.fields[name].widget = forms.HiddenInput()
 
 
 class CancelEventForm(forms.Form):
@@ -155,24 +190,11 @@ class LookupMobileForm(forms.Form):
         return normalize_mobile(self.cleaned_data["mobile"])
 
 
-class LookupCodeForm(LookupMobileForm):
+class LookupCodeForm(TextCodeMixin, LookupMobileForm):
     """"My sign-ups", second step: the code texted to the number (which travels along, hidden)."""
 
-    code = forms.CharField(
-        label=_("Code from the text message"),
-        max_length=20,
-        help_text=_("6 digits."),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mobile"].widget = forms.HiddenInput()
 
-    def clean_code(self):
-        code = "".join(self.cleaned_data["code"].split())
-        if not (len(code) == LookupCode.LENGTH and code.isascii() and code.isdigit()):
-            raise forms.ValidationError(
-                _("The code has %(length)d digits."), code="format", params={"length": LookupCode.LENGTH}
-            )
-        return code

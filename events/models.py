@@ -183,6 +183,14 @@ class Event(models.Model):
     registration_closes_at = models.DateTimeField(
         _("sign-up closes"), null=True, blank=True, help_text=_("Empty: when the event starts.")
     )
+    signup_needs_code = models.BooleanField(
+        _("sign-up needs a text-message code"),
+        default=False,
+        help_text=_(
+            "Residents confirm their mobile number with a code sent by text message before they can sign up. "
+            "Stops sign-ups with made-up numbers; residents without a mobile at hand cannot sign up."
+        ),
+    )
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
     cover = PictureField(
         _("cover image"), upload_to=upload_path("events"), blank=True,
@@ -625,8 +633,9 @@ class EventChange(ChangeRecord):
 
 
 class LookupCodeQuerySet(models.QuerySet):
-    def for_mobile(self, mobile):
-        return self.filter(mobile=mobile)
+    def for_mobile(self, mobile, scope=""):
+        """The codes of `mobile` for one use: "" finds sign-ups (/events/my/), "sign-up:<event id>" signs up."""
+        return self.filter(mobile=mobile, scope=scope)
 
     def from_client(self, client):
         return self.filter(client=client)
@@ -637,7 +646,8 @@ class LookupCodeQuerySet(models.QuerySet):
 
 
 class LookupCode(models.Model):
-    """A one-time code texted to a mobile so that a resident can see its sign-ups (/events/my/).
+    """A one-time code texted to a mobile so that a resident can see its sign-ups (/events/my/), or sign up for
+    an event whose organizer asks for one (Event.signup_needs_code); `scope` says which.
 
     Only a keyed hash of the code is kept, and of the client's address only a keyed hash too. A code works for
     VALID_MINUTES and MAX_ATTEMPTS tries, and only the latest code of a mobile counts; at most PER_MOBILE_PER_HOUR
@@ -653,6 +663,10 @@ class LookupCode(models.Model):
     PER_CLIENT_PER_HOUR = 10
 
     mobile = models.CharField(_("mobile number"), max_length=11)
+    scope = models.CharField(
+        _("used for"), max_length=40, blank=True, default="",
+        help_text=_("Empty: finding one's sign-ups; “sign-up:” and an event number: signing up for that event."),
+    )
     code_hash = models.CharField(_("code (hashed)"), max_length=64)
     client = models.CharField(
         _("client (hashed)"), max_length=64, blank=True,
@@ -666,9 +680,12 @@ class LookupCode(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name = _("sign-up lookup code")
-        verbose_name_plural = _("sign-up lookup codes")
-        indexes = [models.Index(fields=["mobile", "created_at"]), models.Index(fields=["client", "created_at"])]
+        verbose_name = _("text-message code")
+        verbose_name_plural = _("text-message codes")
+        indexes = [
+            models.Index(fields=["mobile", "scope", "created_at"], name="events_look_mobile_scope_idx"),
+            models.Index(fields=["client", "created_at"]),
+        ]
 
     def __str__(self):
         return f"{mask_mobile(self.mobile)} · {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
@@ -678,9 +695,14 @@ class LookupCode(models.Model):
         return f"{secrets.randbelow(10**LookupCode.LENGTH):0{LookupCode.LENGTH}d}"
 
     @staticmethod
-    def hash_code(mobile, code):
+    def sign_up_scope(event):
+        return f"sign-up:{event.pk}"
+
+    @staticmethod
+    def hash_code(mobile, code, scope=""):
         # Keyed: six digits are a million guesses away from any unkeyed hash.
-        return salted_hmac("events.lookup-code", f"{mobile}:{code}", algorithm="sha256").hexdigest()
+        value = f"{mobile}:{code}" if not scope else f"{mobile}:{scope}:{code}"
+        return salted_hmac("events.lookup-code", value, algorithm="sha256").hexdigest()
 
     @staticmethod
     def hash_client(address):
@@ -698,4 +720,4 @@ class LookupCode(models.Model):
         return max(self.MAX_ATTEMPTS - self.attempts, 0)
 
     def matches(self, code):
-        return constant_time_compare(self.code_hash, self.hash_code(self.mobile, code))
+        return constant_time_compare(self.code_hash, self.hash_code(self.mobile, code, self.scope))

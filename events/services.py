@@ -154,16 +154,28 @@ def cancel_event(event, *, acting_user, reason):
     return event
 
 
-@transaction.atomic
-def register_for_event(event, *, name, mobile, email="", consent):
+def register_for_event(event, *, name, mobile, email="", consent, code=None):
     """A resident signs up: a place while there is one, otherwise the waiting list.
 
     The event row is locked for the whole decision, so concurrent sign-ups are served one after
     another and the capacity is never exceeded. One mobile number holds at most one place or
-    waiting-list spot per event; sign-up is possible only while the event's window is open.
+    waiting-list spot per event; sign-up is possible only while the event's window is open. When the organizer
+    asks for it (Event.signup_needs_code), the mobile is first proven with the code texted to it
+    (request_sign_up_code()); a wrong code counts as a try and signs up nobody.
     """
     if not consent:
         raise ValidationError(_("Please agree to the privacy notice to sign up."))
+    if event.signup_needs_code:
+        if not code:
+            raise ValidationError(
+                _("Please ask for a code by text message and enter it to sign up."), code="code_missing"
+            )
+        verify_lookup_code(mobile, code, scope=LookupCode.sign_up_scope(event))
+    return _register(event, name=name, mobile=mobile, email=email)
+
+
+@transaction.atomic
+def _register(event, *, name, mobile, email):
     event = Event.objects.select_for_update().get(pk=event.pk)
     now = timezone.now()
     state = event.signup_state(now)
@@ -420,13 +432,9 @@ def send_duty_reminder(organization, *, month):
 LOOKUP_CODE_KIND = "event_lookup_code"
 
 
-@transaction.atomic
-def request_lookup_code(mobile, *, client_address):
-    """A resident asks for a code to see the sign-ups of `mobile`; it is texted only when the number has sign-ups
-    to show (Registration.objects.current()), but the answer, and the limits, are the same either way: nobody
-    learns from this whether a number signed up. Refused (ValidationError, code "client_limit" or "mobile_limit")
-    beyond LookupCode.PER_CLIENT_PER_HOUR codes from one address or PER_MOBILE_PER_HOUR for one mobile."""
-    mobile = normalize_mobile(mobile)
+def _new_code(mobile, *, client_address, scope):
+    """A fresh code for `mobile` (its keyed hash stored), unless the limits per address or per mobile are reached
+    (ValidationError, code "client_limit" or "mobile_limit")."""
     client = LookupCode.hash_client(client_address)
     recent = LookupCode.objects.in_last_hour()
     if recent.from_client(client).count() >= LookupCode.PER_CLIENT_PER_HOUR:
@@ -434,32 +442,62 @@ def request_lookup_code(mobile, *, client_address):
             _("Too many codes have been asked for from this connection. Please try again in an hour."),
             code="client_limit",
         )
-    if recent.for_mobile(mobile).count() >= LookupCode.PER_MOBILE_PER_HOUR:
+    if recent.for_mobile(mobile, scope).count() >= LookupCode.PER_MOBILE_PER_HOUR:
         raise ValidationError(
             _("Too many codes have been asked for this number. Please try again in an hour."), code="mobile_limit"
         )
     code = LookupCode.new_code()
-    LookupCode.objects.create(mobile=mobile, code_hash=LookupCode.hash_code(mobile, code), client=client)
+    LookupCode.objects.create(
+        mobile=mobile, scope=scope, code_hash=LookupCode.hash_code(mobile, code, scope), client=client
+    )
+    return code
+
+
+@transaction.atomic
+def request_lookup_code(mobile, *, client_address):
+    """A resident asks for a code to see the sign-ups of `mobile`; it is texted only when the number has sign-ups
+    to show (Registration.objects.current()), but the answer, and the limits, are the same either way: nobody
+    learns from this whether a number signed up. Refused (ValidationError, code "client_limit" or "mobile_limit")
+    beyond LookupCode.PER_CLIENT_PER_HOUR codes from one address or PER_MOBILE_PER_HOUR for one mobile."""
+    mobile = normalize_mobile(mobile)
+    code = _new_code(mobile, client_address=client_address, scope="")
     if Registration.objects.of_mobile(mobile).current().exists():
         notify(LOOKUP_CODE_KIND, mobile=mobile, code=code)
 
 
-def verify_lookup_code(mobile, code):
-    """Whether `code` is the latest code of `mobile`, still valid (LookupCode.VALID_MINUTES, not used, fewer than
-    MAX_ATTEMPTS wrong tries). A wrong try counts, also when the answer is a refusal; a right one uses the code up.
-    Returns the mobile; raises ValidationError with code "expired", "attempts" or "wrong"."""
+SIGN_UP_CODE_KIND = "event_sign_up_code"
+
+
+@transaction.atomic
+def request_sign_up_code(event, mobile, *, client_address):
+    """A resident asks for the code that signing up for `event` needs (Event.signup_needs_code): texted to
+    `mobile` while the event takes sign-ups, within the same limits as the codes to find sign-ups."""
+    if not event.signup_needs_code:
+        raise ValidationError(_("This event needs no code to sign up."), code="not_needed")
+    if event.signup_state() != "open":
+        raise ValidationError(_("This event does not take sign-ups now."), code="closed")
     mobile = normalize_mobile(mobile)
-    refusal = _check_lookup_code(mobile, code)
+    code = _new_code(mobile, client_address=client_address, scope=LookupCode.sign_up_scope(event))
+    notify(SIGN_UP_CODE_KIND, mobile=mobile, code=code, event=event)
+
+
+def verify_lookup_code(mobile, code, scope=""):
+    """Whether `code` is the latest code of `mobile` for `scope` ("" finds sign-ups), still valid
+    (LookupCode.VALID_MINUTES, not used, fewer than MAX_ATTEMPTS wrong tries). A wrong try counts, also when the
+    answer is a refusal; a right one uses the code up. Returns the mobile; raises ValidationError with code
+    "expired", "attempts" or "wrong"."""
+    mobile = normalize_mobile(mobile)
+    refusal = _check_lookup_code(mobile, code, scope)
     if refusal is not None:
         raise refusal
     return mobile
 
 
 @transaction.atomic
-def _check_lookup_code(mobile, code):
+def _check_lookup_code(mobile, code, scope):
     # Returns the refusal rather than raising it: a wrong try must be saved, not rolled back with the error.
     now = timezone.now()
-    latest = LookupCode.objects.select_for_update().for_mobile(mobile).order_by("-created_at", "-pk").first()
+    latest = LookupCode.objects.select_for_update().for_mobile(mobile, scope).order_by("-created_at", "-pk").first()
     if latest is None or latest.used_at is not None or latest.is_expired(now):
         return ValidationError(
             _("This code has expired (a code works for %(minutes)d minutes, once). Please ask for a new one.")

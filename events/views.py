@@ -14,20 +14,21 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
+from core.clientip import client_ip
 from core.pagination import ForgivingPaginator
 from core.permissions import StaffPermissionRequiredMixin
 from core.spreadsheets import FORMATS, spreadsheet_response
 from core.throttle import ThrottleMixin, by_address, by_address_and, by_posted
-from core.validators import normalize_mobile
+from core.validators import mask_mobile, normalize_mobile
 from members.models import Organization
 from members.services import record_personal_data_access
 
 from . import compliance, services
 from .calendar import month_calendar, month_of
 from .filters import EventFilter, ManageRegistrationFilter
-from .forms import CancelEventForm, EventForm, EventReportForm, RegistrationForm
+from .forms import CancelEventForm, EventForm, EventReportForm, RegistrationCodeForm, RegistrationForm
 from .ical import build_calendar
-from .models import Event, Registration
+from .models import Event, LookupCode, Registration
 from .permissions import EventManagerMixin
 
 # Public pages
@@ -87,19 +88,38 @@ class EventSignUpView(ThrottleMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("form", RegistrationForm())
-        return super().get_context_data(retention_days=settings.PERSONAL_DATA_RETENTION_DAYS, **kwargs)
+        return super().get_context_data(
+            retention_days=settings.PERSONAL_DATA_RETENTION_DAYS, code_minutes=LookupCode.VALID_MINUTES, **kwargs
+        )
 
     def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
+        """Signs up; for an event that asks for a text-message code, the first step sends the code and shows the
+        second step (RegistrationCodeForm: the first step's answers hidden, and the code), whose "send again"
+        button sends a new one."""
+        self.object = event = self.get_object()
         form = RegistrationForm(request.POST)
+        if form.is_valid() and event.signup_needs_code:
+            if "code" not in request.POST or "resend" in request.POST:
+                return self.send_code(RegistrationCodeForm(initial=form.cleaned_data), form.cleaned_data["mobile"])
+            form = RegistrationCodeForm(request.POST)
         if form.is_valid():
             try:
-                registration = services.register_for_event(self.object, **form.cleaned_data)
+                return redirect(services.register_for_event(event, **form.cleaned_data))
             except ValidationError as error:
-                form.add_error("mobile" if error.code == "duplicate" else None, error)
-            else:
-                return redirect(registration)
+                form.add_error(self.error_field(error), error)
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def send_code(self, form, mobile):
+        try:
+            services.request_sign_up_code(self.object, mobile, client_address=client_ip(self.request) or "")
+        except ValidationError as error:
+            status = 429 if error.code in ("client_limit", "mobile_limit") else 400
+            return self.render_to_response(self.get_context_data(form=form, code_error=error), status=status)
+        return self.render_to_response(self.get_context_data(form=form, code_sent_to=mask_mobile(mobile)))
+
+    @staticmethod
+    def error_field(error):
+        return {"duplicate": "mobile", "expired": "code", "attempts": "code", "wrong": "code"}.get(error.code)
 
 
 class RegistrationView(DetailView):

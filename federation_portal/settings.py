@@ -32,10 +32,11 @@ def env_list(name, default=""):
 
 
 # Core
-# ENVIRONMENT=production turns on the production safeguards; everything else is development.
+# ENVIRONMENT=production turns on the production safeguards; everything else is development. DEBUG is off unless
+# set: `make run` and `make test` set DEBUG=1, so a server started any other way never shows tracebacks.
 ENVIRONMENT = os.environ.get("ENVIRONMENT", "development").strip().lower()
 IS_PRODUCTION = ENVIRONMENT == "production"
-DEBUG = env_bool("DEBUG", default=not IS_PRODUCTION)
+DEBUG = env_bool("DEBUG", default=False)
 if IS_PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DEBUG must be off when ENVIRONMENT=production.")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -44,7 +45,8 @@ if not DEBUG:
     if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure"):
         raise ImproperlyConfigured(
             "SECRET_KEY must be set to a random value of at least 50 characters when DEBUG is off "
-            "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+            "(python -c 'import secrets; print(secrets.token_urlsafe(50))'); on a development machine set DEBUG=1 "
+            "(make run and make test do)."
         )
 elif not SECRET_KEY:
     SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
