@@ -140,7 +140,7 @@ class _Builder:
             return []
         rng = self.rng
         past = event.ends_at < self.now
-        rows, used = [], set()
+        rows, used, codes = [], set(), rng.sample(range(10**6), count)
         opened = event.published_at or event.created_at
         for index in range(count):
             name, mobile = self.person()
@@ -164,6 +164,8 @@ class _Builder:
                     event.starts_at + timedelta(minutes=rng.randrange(0, 20)) if status == "attended" else None
                 ),
                 cancelled_at=created + timedelta(days=1) if status == "cancelled" else None,
+                check_in_code=f"{codes[index]:06d}",
+                checked_in_via=Registration.CheckInMethod.DOOR if status == "attended" else "",
             ))
         return rows
 

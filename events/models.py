@@ -37,6 +37,14 @@ def new_token():
     return secrets.token_urlsafe(24)
 
 
+def new_check_in_code():
+    return f"{secrets.randbelow(10**6):06d}"
+
+
+def _local_time(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
 class EventQuerySet(models.QuerySet):
     def public(self):
         """What residents may open: every event that has been published, including cancelled and completed ones."""
@@ -192,6 +200,11 @@ class Event(models.Model):
         ),
     )
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+    venue_token = models.CharField(
+        _("venue check-in token"), max_length=64, default=new_token, editable=False,
+        help_text=_("In the venue QR code shown at the door: lets residents check themselves in during the "
+                    "check-in window."),
+    )
     cover = PictureField(
         _("cover image"), upload_to=upload_path("events"), blank=True,
         width_field="cover_width", height_field="cover_height",
@@ -294,6 +307,36 @@ class Event(models.Model):
     def is_signup_open(self):
         return self.signup_state() == "open"
 
+    # Attendance: people are checked in at the door from CHECK_IN_OPENS_MINUTES before the start until the end.
+
+    @property
+    def check_in_opens_at(self):
+        return self.starts_at - timedelta(minutes=settings.CHECK_IN_OPENS_MINUTES)
+
+    @property
+    def check_in_closes_at(self):
+        return self.ends_at
+
+    def check_in_refusal(self, now=None):
+        """Why nobody can be checked in to this event now, or None: a published event, inside its window."""
+        now = now or timezone.now()
+        if self.state != self.State.PUBLISHED:
+            return _("Check-ins can no longer be changed for this event.")
+        if now < self.check_in_opens_at:
+            return _("Check-in opens at %(when)s (%(minutes)d minutes before the start).") % {
+                "when": _local_time(self.check_in_opens_at),
+                "minutes": settings.CHECK_IN_OPENS_MINUTES,
+            }
+        if now >= self.check_in_closes_at:
+            return _("Check-in closed at %(when)s, when the event ended.") % {
+                "when": _local_time(self.check_in_closes_at)
+            }
+        return None
+
+    @property
+    def is_check_in_open(self):
+        return self.check_in_refusal() is None
+
     @property
     def is_editable(self):
         return self.state in (self.State.DRAFT, self.State.PUBLISHED)
@@ -393,6 +436,10 @@ class Registration(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         ATTENDED = "attended", _("Attended")
 
+    class CheckInMethod(models.TextChoices):
+        DOOR = "door", _("the organizer at the door")
+        SELF = "self", _("the resident, with the venue QR code")
+
     HOLDING_PLACE = [Status.CONFIRMED, Status.ATTENDED]
     # "My sign-ups" (/events/my/) shows those of events that ended up to this many days ago, besides upcoming ones.
     RECENT_DAYS = 30
@@ -408,6 +455,16 @@ class Registration(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     promoted_at = models.DateTimeField(_("moved up from the waiting list at"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    check_in_code = models.CharField(
+        _("check-in code"), max_length=6, blank=True, default="",
+        help_text=_("6 digits on the resident's private page (with a QR code): found at the door to check in."),
+    )
+    checked_in_via = models.CharField(
+        _("checked in by"), max_length=20, choices=CheckInMethod.choices, blank=True, default="",
+    )
+    is_walk_in = models.BooleanField(
+        _("walk-in"), default=False, help_text=_("Signed up at the door (现场报名) rather than beforehand.")
+    )
     purged_at = models.DateTimeField(
         _("personal data removed at"),
         null=True,
@@ -431,6 +488,10 @@ class Registration(models.Model):
                 fields=["event", "mobile"],
                 condition=~Q(status="cancelled") & Q(purged_at__isnull=True),
                 name="one_active_registration_per_mobile",
+            ),
+            # A check-in code finds one person of an event.
+            models.UniqueConstraint(
+                fields=["event", "check_in_code"], condition=~Q(check_in_code=""), name="one_check_in_code_per_event"
             ),
         ]
 
@@ -519,9 +580,11 @@ class Registration(models.Model):
 
     @property
     def check_in_refusal(self):
-        """Why this person cannot be checked in now, or None: a confirmed place of a published event."""
-        if self.event.state != Event.State.PUBLISHED:
-            return _("Check-ins can no longer be changed for this event.")
+        """Why this person cannot be checked in now, or None: a confirmed place, inside the event's check-in
+        window (Event.check_in_refusal)."""
+        refusal = self.event.check_in_refusal()
+        if refusal:
+            return refusal
         if self.status != self.Status.CONFIRMED:
             return _("Only people with a confirmed place can be checked in.")
         return None
@@ -532,9 +595,10 @@ class Registration(models.Model):
 
     @property
     def undo_check_in_refusal(self):
-        """Why a check-in cannot be taken back now, or None: a check-in of a published event."""
-        if self.event.state != Event.State.PUBLISHED:
-            return _("Check-ins can no longer be changed for this event.")
+        """Why a check-in cannot be taken back now, or None: a check-in, inside the event's check-in window."""
+        refusal = self.event.check_in_refusal()
+        if refusal:
+            return refusal
         if self.status != self.Status.ATTENDED:
             return _("This person has not been checked in.")
         return None
@@ -565,6 +629,14 @@ class EventReport(models.Model):
         _("beneficiaries served"), default=0, help_text=_("Residents who received a service.")
     )
     summary = models.TextField(pgettext_lazy("after-event report", "summary"))
+    checked_in = models.PositiveIntegerField(
+        _("checked in"), null=True, blank=True, editable=False,
+        help_text=_("People checked in at the door (walk-ins included) when the report was filed."),
+    )
+    attendance_note = models.TextField(
+        _("why the attendance differs from the check-ins"), blank=True,
+        help_text=_("Needed when the attendance is not the number of people checked in; staff see it."),
+    )
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("filed by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -578,6 +650,35 @@ class EventReport(models.Model):
 
     def __str__(self):
         return str(self.event)
+
+
+class Feedback(models.Model):
+    """A resident's rating of an event they attended (1–5, an optional comment), once per sign-up, from the end of
+    the event until FEEDBACK_DAYS after. Comments are never public; the rating outlives the personal-data purge
+    (the sign-up keeps no name then)."""
+
+    RATINGS = [(n, str(n)) for n in range(1, 6)]
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="feedback")
+    registration = models.OneToOneField(
+        "Registration", verbose_name=_("registration"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="feedback",
+    )
+    rating = models.PositiveSmallIntegerField(_("rating"), choices=RATINGS)
+    comment = models.TextField(_("comment"), blank=True, max_length=500)
+    created_at = models.DateTimeField(_("rated at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        indexes = [models.Index(fields=["event", "created_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(rating__gte=1) & Q(rating__lte=5), name="feedback_rating_1_to_5"),
+        ]
+
+    def __str__(self):
+        return f"{self.event} · {self.rating}"
 
 
 class ReportPhoto(models.Model):

@@ -17,7 +17,7 @@ from core.models import OutboxMessage, SmsOptOut
 from core.notifications import notify
 from core.validators import normalize_mobile
 
-from .models import Event, EventChange, EventReport, LookupCode, Registration, ReportPhoto
+from .models import Event, EventChange, EventReport, LookupCode, Registration, ReportPhoto, new_check_in_code
 from .permissions import can_cancel
 
 
@@ -207,11 +207,21 @@ def _register(event, *, name, mobile, email):
                 consent=True,
                 status=Registration.Status.CONFIRMED if has_place else Registration.Status.WAITLISTED,
                 created_at=now,
+                check_in_code=_free_check_in_code(event),
             )
     except IntegrityError as error:  # the database constraint backs the check above
         raise duplicate from error
     notify_registration(registration, "event_registration_received")
     return registration
+
+
+def _free_check_in_code(event):
+    """A check-in code no other sign-up of `event` has (called under the event's lock)."""
+    taken = event.registrations.exclude(check_in_code="")
+    while True:
+        code = new_check_in_code()
+        if not taken.filter(check_in_code=code).exists():
+            return code
 
 
 def _locked_registration(registration):

@@ -316,6 +316,17 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "180"))
 # Residents with a place are reminded this many hours before the start (once; events.tasks).
 REMINDER_HOURS = int(os.environ.get("REMINDER_HOURS", "24"))
+# Attendance (events): check-in at the door opens this many minutes before the start and closes at the end.
+CHECK_IN_OPENS_MINUTES = int(os.environ.get("CHECK_IN_OPENS_MINUTES", "60"))
+# Residents who attended may rate an event for this many days after its end; the public pages show the average
+# only from this many ratings on.
+FEEDBACK_DAYS = int(os.environ.get("FEEDBACK_DAYS", "14"))
+FEEDBACK_PUBLIC_MINIMUM = int(os.environ.get("FEEDBACK_PUBLIC_MINIMUM", "5"))
+# What proves that a community activity was held, for the monthly duty (events.compliance): "check_in" (at least
+# one check-in), "photos" (a report with photos), "check_in_or_photos" (either), "report" (the report alone).
+MONTHLY_DUTY_PROOF = os.environ.get("MONTHLY_DUTY_PROOF", "check_in_or_photos")
+if MONTHLY_DUTY_PROOF not in {"check_in", "photos", "check_in_or_photos", "report"}:
+    raise ImproperlyConfigured("MONTHLY_DUTY_PROOF must be check_in, photos, check_in_or_photos or report.")
 
 # Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

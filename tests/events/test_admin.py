@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from events import admin as events_admin
 from events.models import Event, EventChange, Registration
-from tests.events.factories import EventFactory, RegistrationFactory
+from tests.events.factories import EventFactory, RegistrationFactory, happening_now
 
 pytestmark = pytest.mark.django_db
 
@@ -253,7 +253,7 @@ def test_cancelling_a_sign_up_in_the_admin_moves_the_waiting_list_up(client, sta
 
 
 def test_check_in_and_undo_in_the_admin_report_refusals(client, staff_user):
-    event = EventFactory(capacity=1)
+    event = happening_now(capacity=1)
     holder = RegistrationFactory(event=event, name="Li")
     waiting = RegistrationFactory(event=event, name="Zhao", status=Registration.Status.WAITLISTED)
     client.force_login(staff_user)
