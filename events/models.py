@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import ChangeRecord, SmsOptOut
 from core.pictures import PictureField, upload_path
-from core.validators import mask_mobile, validate_mobile
+from core.validators import FULL_WIDTH, mask_mobile, validate_mobile
 from members.models import Community, Organization
 
 # The monthly activity duty is counted in the street's own time, whatever the server's time zone.
@@ -420,6 +420,19 @@ class RegistrationQuerySet(models.QuerySet):
         """The sign-ups made with a mobile number; none once their personal data has been erased."""
         return self.filter(mobile=mobile, purged_at__isnull=True)
 
+    def find_at_the_door(self, term):
+        """The check-in page's search: 6 digits find a check-in code, 4 digits the end of a mobile, anything else
+        a part of the name (full-width digits from Chinese keyboards count as digits)."""
+        term = "".join((term or "").split()).translate(FULL_WIDTH)
+        if not term:
+            return self
+        if term.isascii() and term.isdigit():
+            if len(term) == Registration.CHECK_IN_CODE_LENGTH:
+                return self.filter(check_in_code=term)
+            if len(term) == 4:
+                return self.filter(mobile__endswith=term)
+        return self.filter(name__icontains=term)
+
     def current(self, now=None):
         """What "my sign-ups" lists: sign-ups of public events that have not ended or ended in the last
         RECENT_DAYS days (cancelled ones included, so that a resident sees what became of them)."""
@@ -441,6 +454,7 @@ class Registration(models.Model):
         SELF = "self", _("the resident, with the venue QR code")
 
     HOLDING_PLACE = [Status.CONFIRMED, Status.ATTENDED]
+    CHECK_IN_CODE_LENGTH = 6
     # "My sign-ups" (/events/my/) shows those of events that ended up to this many days ago, besides upcoming ones.
     RECENT_DAYS = 30
 
@@ -594,6 +608,14 @@ class Registration(models.Model):
         return self.check_in_refusal is None
 
     @property
+    def shows_check_in_code(self):
+        """Whether the private page shows the check-in code: a confirmed place of a published event not yet over."""
+        return (
+            bool(self.check_in_code) and self.is_confirmed and self.event.state == Event.State.PUBLISHED
+            and self.event.ends_at > timezone.now()
+        )
+
+    @property
     def undo_check_in_refusal(self):
         """Why a check-in cannot be taken back now, or None: a check-in, inside the event's check-in window."""
         refusal = self.event.check_in_refusal()
@@ -665,7 +687,7 @@ class Feedback(models.Model):
         related_name="feedback",
     )
     rating = models.PositiveSmallIntegerField(_("rating"), choices=RATINGS)
-    comment = models.TextField(_("comment"), blank=True, max_length=500)
+    comment = models.TextField(pgettext_lazy("a resident's feedback", "comment"), blank=True, max_length=500)
     created_at = models.DateTimeField(_("rated at"), default=timezone.now)
 
     class Meta:

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -353,6 +354,9 @@ class ManageRegistrationActionView(ManageEventMixin, View):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, message % {"name": registration.name})
+        back = request.POST.get("next", "")  # the check-in page sends people back to its search
+        if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+            return redirect(back)
         return redirect(reverse("events:manage-detail", args=[event.pk]) + f"#registration-{registration.pk}")
 
 

@@ -204,6 +204,7 @@ THROTTLES = {
     "cancel-address": os.environ.get("THROTTLE_CANCEL_PER_ADDRESS", "30/h"),
     "join-address": os.environ.get("THROTTLE_JOIN_PER_ADDRESS", "10/h"),
     "password-reset-address": os.environ.get("THROTTLE_PASSWORD_RESET_PER_ADDRESS", "10/h"),
+    "check-in-address": os.environ.get("THROTTLE_CHECK_IN_PER_ADDRESS", "60/h"),  # self check-in at the door
 }
 # Staff sessions end after this much inactivity; other sessions last two weeks.
 STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("STAFF_SESSION_IDLE_SECONDS", str(30 * 60)))
