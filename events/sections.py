@@ -20,7 +20,8 @@ def home_section():
 
 def organization_section(organization):
     """An organization page's events (`detail_sections`): what is coming and the latest held."""
-    events = Event.objects.listed().for_organization(organization).for_cards()
+    # Titles and times only: no places left, so that a sign-up leaves the page cached (core.caching).
+    events = Event.objects.listed().for_organization(organization).select_related("organization")
     return {
         "template_name": "events/includes/_organization_section.html",
         "organization": organization,

@@ -34,7 +34,8 @@ from .permissions import EventManagerMixin
 
 
 class EventListView(FilterView):
-    page_cache = True  # federation_portal/pagecache.py
+    page_cache = ("members", "events")  # the data families it shows (federation_portal/pagecache.py)
+    page_cache_lagging = ("signups",)  # places left on the cards: at most PAGE_CACHE_SECONDS old, as the page says
     filterset_class = EventFilter
     queryset = Event.objects.listed().for_cards()
     paginate_by = 20
@@ -45,7 +46,7 @@ class EventListView(FilterView):
 class EventMonthView(TemplateView):
     """A month of public events, as a calendar grid on wide screens and a day-by-day list on phones."""
 
-    page_cache = True  # federation_portal/pagecache.py
+    page_cache = ("members", "events")  # the data families it shows (federation_portal/pagecache.py)
     template_name = "events/event_month.html"
 
     def get_context_data(self, **kwargs):
@@ -57,7 +58,8 @@ class EventMonthView(TemplateView):
 
 
 class EventDetailView(DetailView):
-    page_cache = True  # the same page for every visitor who is not logged in (federation_portal/pagecache.py)
+    # The exact places left: a sign-up moves the "signups" version (federation_portal/pagecache.py).
+    page_cache = ("members", "projects", "events", "signups")
     queryset = (
         Event.objects.public()
         .select_related("organization", "community", "report", "project__organization")
@@ -143,7 +145,7 @@ class CalendarFeedView(View):
     soonest) and `past_limit` past ones (the latest), so that a city-wide feed stays a size a phone can sync.
     """
 
-    page_cache = True  # federation_portal/pagecache.py
+    page_cache = ("members", "events")  # the data families it shows (federation_portal/pagecache.py)
     limit = 400
     past_limit = 100
 

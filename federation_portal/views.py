@@ -28,7 +28,8 @@ from .celery import app as celery_app
 
 
 class HomeView(TemplateView):
-    page_cache = True  # federation_portal/pagecache.py
+    page_cache = ("members", "projects", "events")  # the data families it shows (federation_portal/pagecache.py)
+    page_cache_lagging = ("signups",)  # places left on the upcoming events' cards: at most a minute old
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
@@ -46,6 +47,8 @@ class HomeView(TemplateView):
 
 class AboutView(MembersAboutView):
     """The about page with the number of members of stats.figures (members cannot import it)."""
+
+    page_cache = ("members", "projects", "events")  # the headline figures are computed from all three
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(member_count=stats_figures.headline_figures()["members"], **kwargs)
@@ -81,7 +84,7 @@ class BaselineView(TemplateView):
 
 
 class SearchView(TemplateView):
-    page_cache = True  # federation_portal/pagecache.py
+    page_cache = ("members", "projects", "events")  # the data families it shows (federation_portal/pagecache.py)
     template_name = "search.html"
     limit = 20
 
@@ -97,6 +100,8 @@ class SearchView(TemplateView):
 
 class OrganizationDetailView(MembersOrganizationDetailView):
     """The organization page with the sections other apps add (members cannot import them)."""
+
+    page_cache = ("members", "projects", "events")  # its projects and events
 
     def get_context_data(self, **kwargs):
         detail_sections = [
