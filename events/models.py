@@ -1,4 +1,5 @@
 import base64
+import re
 import secrets
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -31,6 +32,9 @@ def month_bounds(year, month):
     start = datetime(year, month, 1, tzinfo=DUTY_TIME_ZONE)
     end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=DUTY_TIME_ZONE)
     return start, end
+
+
+SHORT_CODE = re.compile(r"[0-9a-z]+[0-9A-Za-z_-]{8}")  # Registration.short_code
 
 
 def new_token():
@@ -368,6 +372,22 @@ class RegistrationQuerySet(models.QuerySet):
     def of_mobile(self, mobile):
         """The sign-ups made with a mobile number; none once their personal data has been erased."""
         return self.filter(mobile=mobile, purged_at__isnull=True)
+
+    def find(self, term):
+        """The organizer's search of an event's sign-ups: the sign-up's code (from the resident's text message or
+        private link) or number (#123), the last digits of the mobile (3 to 11 digits), or part of the name."""
+        term = (term or "").replace("\x00", "").strip()
+        if not term:
+            return self
+        if term.startswith("#") and term[1:].isdigit() and len(term) < 19:
+            return self.filter(pk=int(term[1:]))
+        found = Q(name__icontains=term)
+        if term.isdigit() and 3 <= len(term) <= 11:
+            found |= Q(mobile__endswith=term)
+        by_code = Registration.from_short_code(term) if SHORT_CODE.fullmatch(term) else None
+        if by_code is not None:
+            found |= Q(pk=by_code.pk)
+        return self.filter(found)
 
     def current(self, now=None):
         """What "my sign-ups" lists: sign-ups of public events that have not ended or ended in the last
