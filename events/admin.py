@@ -69,7 +69,7 @@ class EventAdmin(ServiceRefusalMixin, SafeSpreadsheetAdminMixin, ExportMixin, Hi
     resource_classes = [EventResource]
     list_display = ["title", "organizer", "kind", "starts_at", "community", "state", "capacity", "taken"]
     list_filter = ["state", "kind", "community", ("organization", admin.EmptyFieldListFilter), "starts_at"]
-    search_fields = ["title", "description", "place", "organization__name"]
+    search_fields = ["title__finds", "description__finds", "place__finds", "organization__name__finds"]  # core.search
     date_hierarchy = "starts_at"
     autocomplete_fields = ["organization"]
     list_select_related = ["organization", "community"]
@@ -160,7 +160,7 @@ class RegistrationAdmin(SafeSpreadsheetAdminMixin, ExportMixin, admin.ModelAdmin
     resource_classes = [RegistrationResource]
     list_display = ["name", "masked_mobile", "event", "status", "created_at", "checked_in_at"]
     list_filter = ["status", "event__kind", "created_at"]
-    search_fields = ["name", "mobile", "email", "event__title"]
+    search_fields = ["name__finds", "mobile__finds", "email", "event__title__finds"]  # core.search
     list_select_related = ["event"]
     # The status (and what goes with it) changes only by the actions below, which call the services.
     readonly_fields = [

@@ -4,6 +4,8 @@ and the portal dashboard. federation_portal calls these; members calls `duty_pan
 
 from django.utils.translation import gettext_lazy as _
 
+from core.search import best_first
+
 from . import compliance
 from .models import Event
 
@@ -34,7 +36,10 @@ def search_group(query):
     """Public events matching a search (`result_groups`)."""
     return {
         "label": _("Events"),
-        "items": list(Event.objects.public().search(query).order_by("-starts_at")[:SEARCH_LIMIT]),
+        # Title matches first, then the rest; latest first in each (core.search.best_first).
+        "items": best_first(
+            Event.objects.public().order_by("-starts_at"), query, ["title"], Event.objects.matching(query), SEARCH_LIMIT
+        ),
         "empty": _("No events match."),
     }
 

@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 
 from core.forms import OutboxPasswordResetForm
 from core.models import OutboxMessage
+from core.search import best_first, finds
 from core.throttle import ThrottleMixin, by_address
 from events import sections as event_sections
 from members.models import Community, Organization
@@ -91,7 +92,11 @@ class SearchView(TemplateView):
     def get_context_data(self, **kwargs):
         # PostgreSQL refuses NUL characters in a query; they never belong in a search.
         query = self.request.GET.get("q", "").replace("\x00", "").strip()[:100]
-        organizations = Organization.objects.for_directory().search(query)[: self.limit] if query else []
+        organizations = []
+        if query:  # names first, then short descriptions (core.search.best_first)
+            organizations = best_first(
+                Organization.objects.for_directory(), query, ["name"], finds(["name", "summary"], query), self.limit
+            )
         result_groups = [*projects_site.search_groups(query), event_sections.search_group(query)] if query else []
         return super().get_context_data(
             query=query, organizations=organizations, result_groups=result_groups, **kwargs
