@@ -156,7 +156,7 @@ class CalendarFeedView(View):
     def feed_events(self):
         now = timezone.now()
         events = self.get_events()
-        upcoming = list(events.filter(ends_at__gte=now).order_by("starts_at", "pk")[: self.limit])
+        upcoming = list(events.upcoming(now).order_by("starts_at", "pk")[: self.limit])  # off the start's index
         since = now - timedelta(days=90)
         past = list(events.filter(ends_at__gte=since, ends_at__lt=now).order_by("-starts_at", "-pk")[: self.past_limit])
         return past[::-1] + upcoming
