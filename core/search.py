@@ -31,8 +31,11 @@ class Finds(Lookup):
     def as_postgresql(self, compiler, connection):
         if not isinstance(self.rhs, str) or len(self.rhs) != 2:
             return self._icontains(compiler, connection)
+        like, like_params = self._icontains(compiler, connection)
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"fp_bigrams({lhs}) @> ARRAY[UPPER(%s)]", [*lhs_params, self.rhs]
+        # The plain LIKE first: where no index can serve the condition (an OR with a joined table's column) the
+        # rows are read, and then the costly fp_bigrams must not be computed for every one of them.
+        return f"({like} AND fp_bigrams({lhs}) @> ARRAY[UPPER(%s)])", [*like_params, *lhs_params, self.rhs]
 
 
 def finds(fields, term):
