@@ -34,7 +34,7 @@ from .views import ManageEventMixin
 class EventPosterView(DetailView):
     """The printable poster of a published event: title, time, place, organizer, a QR code of the sign-up page."""
 
-    page_cache = True
+    page_cache = ("members", "events")  # the data families it shows (federation_portal/pagecache.py)
     queryset = Event.objects.public().select_related("organization", "community")
     template_name = "events/event_poster.html"
 
@@ -52,7 +52,7 @@ class CheckInView(ManageEventMixin, FormView):
         event = self.get_event()
         query = self.request.GET.get("q", "").strip()
         registrations = (
-            event.registrations.active().find_at_the_door(query)
+            event.registrations.active().find(query)
             .order_by("status", "name", "pk").select_related("event")
         )
         page = ForgivingPaginator(registrations, self.paginate_by).get_page(self.request.GET.get("page"))
