@@ -79,3 +79,29 @@ def test_an_unfiltered_list_of_a_large_table_is_counted_from_the_statistics(monk
     assert pagination.LargeTablePaginator(filtered, 100).count == 1  # a filtered list is counted
     monkeypatch.setattr(pagination, "_estimated_rows", lambda queryset: None)  # SQLite: no statistics
     assert pagination.LargeTablePaginator(Registration.objects.order_by("-pk"), 100).count == 1
+
+
+@pytest.mark.django_db
+def test_deep_pages_pick_their_rows_first_and_count_places_for_those_only(django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.pagination import ShownRowsPaginator
+    from events.models import Event
+    from tests.events.factories import EventFactory, RegistrationFactory
+
+    events = EventFactory.create_batch(7)
+    RegistrationFactory(event=events[4])
+    queryset = Event.objects.for_cards()
+    for number in (1, 2, 3, 99):
+        plain = ForgivingPaginator(queryset, 3).page(number)
+        shown = ShownRowsPaginator(queryset, 3).page(number)
+        assert shown.number == plain.number
+        assert [(e.pk, e.taken_count) for e in shown.object_list] == [(e.pk, e.taken_count) for e in plain]
+    assert sum(event.taken_count for page in (1, 2, 3) for event in ShownRowsPaginator(queryset, 3).page(page)) == 1
+    with CaptureQueriesContext(connection) as captured:
+        list(ShownRowsPaginator(queryset, 3).page(2).object_list)
+    page_query = captured.captured_queries[-1]["sql"]
+    # The place counts (subqueries on the sign-ups) are outside the subquery that skips the first page's rows.
+    before, inner = page_query.split("IN (SELECT", 1)
+    assert "events_registration" in before and "OFFSET" in inner.upper() and "events_registration" not in inner
