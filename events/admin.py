@@ -192,6 +192,17 @@ class RegistrationAdmin(SafeSpreadsheetAdminMixin, ExportMixin, admin.ModelAdmin
         # A translated label for the model's token field, which has none (without migrating the model).
         return obj.token
 
+    def get_search_fields(self, request):
+        # Each term where it can be: names always, mobiles when it has a digit, e-mail addresses when it has an @.
+        # No index serves "%居民%" over every address, and a mobile has no Chinese: in an OR with the indexed names
+        # they made a search of a common word read all 1,000,000 sign-ups (0.8-2.5 s).
+        term = request.GET.get("q", "")
+        return [
+            field for field in super().get_search_fields(request)
+            if field.startswith("name") or (field.startswith("mobile") and any(c.isdigit() for c in term))
+            or (field == "email" and "@" in term)
+        ]
+
     def has_add_permission(self, request):
         # Residents sign up through the public form: capacity, waiting list and consent are checked there.
         return False
