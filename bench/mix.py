@@ -399,6 +399,8 @@ def profile(pairs, cookie="", per_kind=12):
             results[kind] = {"n": len(timings), "p50_ms": round(percentile(timings, 0.5), 1),
                              "p95_ms": round(percentile(timings, 0.95), 1), "max_ms": round(timings[-1], 1),
                              "slowest": slowest[1], "statuses": statuses}
+            print(f"    {kind:<26} p50 {results[kind]['p50_ms']:>7.1f}  p95 {results[kind]['p95_ms']:>7.1f} ms  "
+                  f"{statuses}", flush=True)
     return results
 
 

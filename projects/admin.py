@@ -93,6 +93,14 @@ class ProjectPhotoInline(admin.TabularInline):
     extra = 1
     fields = ["image", "caption", "update"]
 
+    def get_formset(self, request, obj=None, **kwargs):
+        # A photo belongs to one of this project's updates: the choices were every update of every project, each
+        # naming its project with a query of its own (at city scale the page never finished).
+        formset = super().get_formset(request, obj, **kwargs)
+        updates = ProgressUpdate.objects.filter(project=obj) if obj else ProgressUpdate.objects.none()
+        formset.form.base_fields["update"].queryset = updates.select_related("project")
+        return formset
+
 
 class ProjectStateChangeInline(admin.TabularInline):
     model = ProjectStateChange
