@@ -10,7 +10,7 @@ from import_export.admin import ExportMixin
 
 from core.admin_actions import run_service
 from core.admin_history import HistoryAdmin
-from core.pagination import LargeTablePaginator
+from core.pagination import LargeTableChangeList, LargeTablePaginator
 from core.spreadsheets import SafeSpreadsheetAdminMixin
 from core.validators import mask_mobile
 from members.services import record_personal_data_access
@@ -78,6 +78,9 @@ class EventAdmin(ServiceRefusalMixin, SafeSpreadsheetAdminMixin, ExportMixin, Hi
     ordering = ["-starts_at", "-pk"]
     show_full_result_count = False
     paginator = LargeTablePaginator
+
+    def get_changelist(self, request, **kwargs):
+        return LargeTableChangeList
     readonly_fields = [
         "state", "published_at", "created_by", "created_at", "updated_at", "cancel_reason", "sign_ups",
         "sign_up_counts",

@@ -105,3 +105,28 @@ def test_deep_pages_pick_their_rows_first_and_count_places_for_those_only(django
     # The place counts (subqueries on the sign-ups) are outside the subquery that skips the first page's rows.
     before, inner = page_query.split("IN (SELECT", 1)
     assert "events_registration" in before and "OFFSET" in inner.upper() and "events_registration" not in inner
+
+
+@pytest.mark.django_db
+def test_a_filtered_list_of_a_large_table_counts_up_to_its_limit_and_says_more_than(
+    client, staff_user, monkeypatch
+):
+    from core import pagination
+    from events.models import Registration
+    from tests.events.factories import RegistrationFactory
+
+    monkeypatch.setattr(pagination.LargeTablePaginator, "COUNT_LIMIT", 2)
+    RegistrationFactory.create_batch(3, name="王居民")
+    filtered = pagination.LargeTablePaginator(Registration.objects.filter(name="王居民").order_by("-pk"), 1)
+    assert (filtered.count, filtered.capped, filtered.num_pages) == (2, True, 2)
+    exact = pagination.LargeTablePaginator(Registration.objects.filter(pk__lte=0).order_by("-pk"), 1)
+    assert (exact.count, exact.capped) == (0, False)
+    client.force_login(staff_user)
+    response = client.get(reverse("admin:events_registration_changelist"), {"q": "居民"})
+    page = response.content.decode()
+    assert response.context["cl"].paginator.capped and "more than 2 results" in page and "more than 2 " in page
+    # Searching the events has no date drill-down (it would read the first and last date of every match).
+    assert response.status_code == 200
+    events = client.get(reverse("admin:events_event_changelist"), {"q": "居民"}).context["cl"]
+    assert events.date_hierarchy is None
+    assert client.get(reverse("admin:events_event_changelist")).context["cl"].date_hierarchy == "starts_at"
