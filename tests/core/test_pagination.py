@@ -130,3 +130,5 @@ def test_a_filtered_list_of_a_large_table_counts_up_to_its_limit_and_says_more_t
     events = client.get(reverse("admin:events_event_changelist"), {"q": "居民"}).context["cl"]
     assert events.date_hierarchy is None
     assert client.get(reverse("admin:events_event_changelist")).context["cl"].date_hierarchy == "starts_at"
+    projects = client.get(reverse("admin:projects_project_changelist"), {"q": "居民"}).context["cl"]
+    assert projects.date_hierarchy is None and isinstance(projects.paginator, pagination.LargeTablePaginator)
