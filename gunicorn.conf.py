@@ -29,7 +29,8 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))  # nginx keeps upstre
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "10000"))
 max_requests_jitter = max_requests // 10
 # Load the app once in the master and fork the workers from it (less memory, faster restarts). Off by default:
-# nothing in the app opens a connection at import, but it has not been measured on this machine yet.
+# nothing in the app opens a connection at import, so it is safe, but the realistic mix of `make bench` measured
+# no throughput gain (docs/performance.md, session 4).
 preload_app = os.environ.get("GUNICORN_PRELOAD", "0") == "1"
 
 # X-Forwarded-Proto is believed only from these addresses (nginx on this host by default; the load
