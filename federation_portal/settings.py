@@ -121,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "members.context_processors.portal",
                 "federation_portal.context_processors.site_sections",
+                "federation_portal.context_processors.display_mode",
             ],
         },
     },
@@ -241,6 +242,10 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# The 长辈版 (elder mode) link sets this cookie; no cookie: the standard version (federation_portal/display.py).
+DISPLAY_MODE_COOKIE_NAME = "display_mode"
+DISPLAY_MODE_COOKIE_AGE = 365 * 24 * 60 * 60
+DISPLAY_MODE_COOKIE_SECURE = not DEBUG
 
 # Language and time: Chinese first, English second; stored in UTC, shown in Shanghai time
 LANGUAGE_CODE = "zh-hans"

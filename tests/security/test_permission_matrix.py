@@ -59,6 +59,7 @@ MATRIX = {
     "bench-baseline": (None, PUBLIC),
     "after-login": (None, outcomes("login", 302, reviewer=302, staff=302)),
     "switch-language": (lambda w: {"language": "en"}, outcomes(302, 302)),  # sets the cookie, back to the page
+    "switch-display": (lambda w: {"mode": "elder"}, outcomes(302, 302)),  # the 长辈版 cookie, back to the page
     "login": (None, PUBLIC),
     "logout": (None, outcomes(405, 405)),  # POST only
     "password_change": (None, outcomes("login", 200, reviewer=200)),
