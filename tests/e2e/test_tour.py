@@ -34,8 +34,9 @@ const shown = el => {
   // visually hidden text (1 px, clipped) is for screen readers; the rest must be seen
   return box.width > 1 && box.height > 1 && el.checkVisibility({checkVisibilityCSS: true, checkOpacity: true});
 };
+const words = el => el.innerText || el.value || el.getAttribute('aria-label') || el.textContent || '';
 const describe = el => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} «${
-  (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().replace(/\\s+/g, ' ').slice(0, 30)}»`;
+  words(el).trim().replace(/\\s+/g, ' ').slice(0, 30)}»`;
 const CONTROLS = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button]';
 """
 
