@@ -43,6 +43,7 @@ class Page:
     data: dict | None = None  # POST this form data (e.g. to see a form's errors) instead of a GET
     status: int = 200  # what the server answers (after redirects)
     screenshot: bool = False  # part of `make screenshots` (docs/screenshots/)
+    html_check: bool = True  # checked by the Nu Html Checker (test_html.py); False only where the markup is not ours
 
     @property
     def is_public(self):
@@ -256,4 +257,63 @@ PAGES = [
     Page("call close early", "projects:call-close-early", kwargs=tour_call, user=STAFF),
     Page("portal profile with errors", "members:manage-profile", user=ORG_ADMIN, data={"name": "", "website": "x"}),
     Page("portal invite with errors", "members:manage-invite", user=ORG_ADMIN, data={"email": "not-an-email"}),
+]
+
+
+def admin_object(model, lookup):
+    """kwargs of an object's admin page: `model` as "app.Model", found by `lookup` (a function of the model)."""
+
+    def kwargs():
+        from django.apps import apps
+
+        return {"object_id": lookup(apps.get_model(model)).pk}
+
+    return kwargs
+
+
+def demo_organization(model):
+    return model.objects.get(name=DEMO_ORGANIZATION)
+
+
+def busy_event(model):
+    return model.objects.get(title=BUSY)
+
+
+def first_public_project(model):
+    return model.objects.public().order_by("pk").first()
+
+
+# The admin pages street-office staff use (index, lists, forms, import and export, history), checked by axe and
+# the Nu Html Checker in both languages (tests/e2e/test_tour.py, test_html.py). The admin is for staff at their
+# desks; on a phone its index at least fits the screen. html_check=False: pages whose invalid markup comes from
+# Django's own widgets (an empty <option> of an autocomplete field, a required <select> whose first option has a
+# value) or from django-import-export's export form (its own attributes resource-id/resource-index, which its
+# script reads); axe still checks them.
+ADMIN_PAGES = [
+    Page("admin index", "admin:index", user=STAFF),
+    Page("admin organizations", "admin:members_organization_changelist", user=STAFF),
+    Page(
+        "admin organizations filtered",
+        "admin:members_organization_changelist",
+        query="org_type__exact=social_group&q=长寿",
+        user=STAFF,
+    ),
+    Page("admin organization", "admin:members_organization_change",
+         kwargs=admin_object("members.Organization", demo_organization), user=STAFF),
+    Page("admin organization history", "admin:members_organization_history",
+         kwargs=admin_object("members.Organization", demo_organization), user=STAFF),
+    Page("admin organization import", "admin:members_organization_import", user=STAFF),
+    Page("admin organization export", "admin:members_organization_export", user=STAFF, html_check=False),
+    Page("admin memberships", "admin:members_membership_changelist", user=STAFF),
+    Page("admin events", "admin:events_event_changelist", user=STAFF),
+    Page("admin event", "admin:events_event_change", kwargs=admin_object("events.Event", busy_event), user=STAFF,
+         html_check=False),
+    Page("admin new event", "admin:events_event_add", user=STAFF, html_check=False),
+    Page("admin sign-ups", "admin:events_registration_changelist", user=STAFF),
+    Page("admin projects", "admin:projects_project_changelist", user=STAFF),
+    Page("admin project", "admin:projects_project_change",
+         kwargs=admin_object("projects.Project", first_public_project), user=STAFF, html_check=False),
+    Page("admin calls", "admin:projects_call_changelist", user=STAFF),
+    Page("admin needs", "admin:projects_communityneed_changelist", user=STAFF),
+    Page("admin outbox", "admin:core_outboxmessage_changelist", user=STAFF),
 ]
