@@ -4,6 +4,11 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 # XStatic-Bootstrap is an sdist whose build needs pkg_resources (setuptools < 81).
+# DEBUG is off unless set (settings.py): the development targets turn it on, production (`make serve`,
+# ENVIRONMENT=production) never does.
+ifneq ($(ENVIRONMENT),production)
+export DEBUG ?= 1
+endif
 PIP_ENV := PIP_CONSTRAINT=$(CURDIR)/constraints-build.txt PIP_DISABLE_PIP_VERSION_CHECK=1
 
 .PHONY: install install-runtime run test e2e screenshots lint messages migrate seed clean backup restore serve bench \
@@ -82,6 +87,7 @@ clean:
 # Production mode (docs/deploy.md): DEBUG off, settings from the environment (deploy/federation-portal.env.example);
 # collects static files, applies migrations, then runs gunicorn with gunicorn.conf.py (127.0.0.1:8000 by default).
 serve: export ENVIRONMENT = production
+serve: export DEBUG = 0
 serve: $(VENV)/.installed-runtime
 	@test -n "$$SECRET_KEY" || { echo "make serve: set SECRET_KEY (see deploy/federation-portal.env.example)"; exit 2; }
 	@test -n "$$ALLOWED_HOSTS" || { echo "make serve: set ALLOWED_HOSTS, e.g. portal.example.cn"; exit 2; }

@@ -140,7 +140,7 @@ class _Builder:
             return []
         rng = self.rng
         past = event.ends_at < self.now
-        rows, used = [], set()
+        rows, used, codes = [], set(), rng.sample(range(10**6), count)
         opened = event.published_at or event.created_at
         for index in range(count):
             name, mobile = self.person()
@@ -164,6 +164,8 @@ class _Builder:
                     event.starts_at + timedelta(minutes=rng.randrange(0, 20)) if status == "attended" else None
                 ),
                 cancelled_at=created + timedelta(days=1) if status == "cancelled" else None,
+                check_in_code=f"{codes[index]:06d}",
+                checked_in_via=Registration.CheckInMethod.DOOR if status == "attended" else "",
             ))
         return rows
 
@@ -246,6 +248,11 @@ def seed(stdout=None):
                          "为社区困难家庭发放米、油和临期食品爱心包。",
                          _aware(today - timedelta(days=2), 9), 3, 30, community=home, state=Event.State.PUBLISHED)
         builder.add(to_report, signups=18)
+        # Under way when the demo is loaded: the check-in page, the venue QR code and the sign-in sheet have people.
+        started = now.replace(second=0, microsecond=0) - timedelta(minutes=30)
+        under_way = make(food_bank, Event.Kind.COMMUNITY_ACTIVITY, "社区长者午餐配送（进行中）",
+                         "志愿者为独居长者分装并配送午餐；报名的居民请在入口签到。", started, 3, 25, community=home)
+        builder.add(under_way, signups=20)
         draft = make(food_bank, Event.Kind.TRAINING, "食品安全志愿者培训（草稿）", "面向新志愿者的食品安全知识培训。",
                      _aware(today + timedelta(days=20), 14), 2, 25, community=home, state=Event.State.DRAFT)
         builder.add(draft)

@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.pictures import SafeImageField, reencode_image
-from core.validators import normalize_mobile, validate_mobile
+from core.validators import FULL_WIDTH, normalize_mobile, validate_mobile
 from members.models import Community
 from projects.models import Project
 
@@ -38,6 +39,7 @@ class EventForm(forms.ModelForm):
             "capacity",
             "registration_opens_at",
             "registration_closes_at",
+            "signup_needs_code",
             "cover",
         ]
         widgets = {
@@ -88,6 +90,92 @@ class RegistrationForm(forms.Form):
 
     def clean_mobile(self):
         return normalize_mobile(self.cleaned_data["mobile"])
+
+
+def clean_text_code(value):
+    """A code as typed (spaces, full-width digits from Chinese input methods) → its ASCII digits, or a form error."""
+    code = "".join(value.split()).translate(FULL_WIDTH)
+    if not (len(code) == LookupCode.LENGTH and code.isascii() and code.isdigit()):
+        raise forms.ValidationError(
+            _("The code has %(length)d digits."), code="format", params={"length": LookupCode.LENGTH}
+        )
+    return code
+
+
+class TextCodeMixin(forms.Form):
+    """The code texted to a mobile (events.models.LookupCode), as the resident types it."""
+
+    code = forms.CharField(
+        label=_("Code from the text message"),
+        max_length=20,
+        help_text=_("6 digits."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def clean_code(self):
+        return clean_text_code(self.cleaned_data["code"])
+
+
+class RegistrationCodeForm(TextCodeMixin, RegistrationForm):
+    """The second step of a sign-up whose event asks for a text-message code: what the resident gave in the
+    first step travels along hidden (and is checked again), with the code texted to the mobile."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("name", "mobile", "email", "consent"):
+            self.fields[name].widget = forms.HiddenInput()
+
+
+class WalkInForm(forms.Form):
+    """The organizer adds a person at the door (现场报名): checked in at once while places are left."""
+
+    name = forms.CharField(label=pgettext_lazy("a person's", "Name"), max_length=50)
+    mobile = forms.CharField(
+        label=_("Mobile number"), max_length=20, validators=[validate_mobile],
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+    )
+
+    def clean_mobile(self):
+        return normalize_mobile(self.cleaned_data["mobile"])
+
+
+class SelfCheckInForm(forms.Form):
+    """A resident at the door, from the venue QR code: the mobile they signed up with. A number without a place
+    is asked for a name (and consent) to be added as a walk-in."""
+
+    mobile = forms.CharField(
+        label=_("Mobile number"), max_length=20, validators=[validate_mobile],
+        help_text=_("The number you signed up with."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    name = forms.CharField(
+        label=_("Your name"), max_length=50, required=False, widget=forms.HiddenInput(),
+    )
+    consent = forms.BooleanField(
+        label=_("I agree that my name and number are used for this event."), required=False,
+        widget=forms.HiddenInput(),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.data.get("name"):
+            self.show_walk_in_fields()
+
+    def show_walk_in_fields(self):
+        self.fields["name"].widget = forms.TextInput(attrs={"autocomplete": "name"})
+        self.fields["consent"].widget = forms.CheckboxInput()
+
+    def ask_for_name(self):
+        """No place under this number: the form asks for a name, to be added as a walk-in."""
+        self.show_walk_in_fields()
+        self.add_error(None, _("There is no sign-up under this number. To take part anyway, give your name and "
+                               "you are added as a walk-in while places are left."))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("name") and not cleaned.get("consent"):
+            self.add_error("consent", _("Please agree, to be added as a walk-in."))
+        return cleaned
 
 
 class CancelEventForm(forms.Form):
@@ -155,24 +243,11 @@ class LookupMobileForm(forms.Form):
         return normalize_mobile(self.cleaned_data["mobile"])
 
 
-class LookupCodeForm(LookupMobileForm):
+class LookupCodeForm(TextCodeMixin, LookupMobileForm):
     """"My sign-ups", second step: the code texted to the number (which travels along, hidden)."""
 
-    code = forms.CharField(
-        label=_("Code from the text message"),
-        max_length=20,
-        help_text=_("6 digits."),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mobile"].widget = forms.HiddenInput()
 
-    def clean_code(self):
-        code = "".join(self.cleaned_data["code"].split())
-        if not (len(code) == LookupCode.LENGTH and code.isascii() and code.isdigit()):
-            raise forms.ValidationError(
-                _("The code has %(length)d digits."), code="format", params={"length": LookupCode.LENGTH}
-            )
-        return code

@@ -1,4 +1,5 @@
 import base64
+import re
 import secrets
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -19,7 +20,8 @@ from simple_history.models import HistoricalRecords
 
 from core.models import ChangeRecord, SmsOptOut
 from core.pictures import PictureField, upload_path
-from core.validators import mask_mobile, validate_mobile
+from core.search import clean_term, finds
+from core.validators import FULL_WIDTH, mask_mobile, validate_mobile
 from members.models import Community, Organization
 
 # The monthly activity duty is counted in the street's own time, whatever the server's time zone.
@@ -33,8 +35,19 @@ def month_bounds(year, month):
     return start, end
 
 
+SHORT_CODE = re.compile(r"[0-9a-z]+[0-9A-Za-z_-]{8}")  # Registration.short_code
+
+
 def new_token():
     return secrets.token_urlsafe(24)
+
+
+def new_check_in_code():
+    return f"{secrets.randbelow(10**6):06d}"
+
+
+def _local_time(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 class EventQuerySet(models.QuerySet):
@@ -91,15 +104,18 @@ class EventQuerySet(models.QuerySet):
         ).filter(Exists(EventReport.objects.filter(event=OuterRef("pk"))))
 
     def search(self, term):
-        """Title, description, place or organizer's name contains the term."""
-        term = (term or "").replace("\x00", "").strip()
+        """Title, description, place or organizer's name contains the term (core.search: indexed on PostgreSQL)."""
+        term = clean_term(term)
         if not term:
             return self
-        return self.filter(
-            Q(title__icontains=term)
-            | Q(description__icontains=term)
-            | Q(place__icontains=term)
-            | Q(organization__name__icontains=term)
+        return self.filter(self.matching(term))
+
+    @staticmethod
+    def matching(term):
+        """The condition of `search`. The organizers are looked up first (a few ids): a condition on the joined
+        organization's name would keep the database from combining the indexes of the event's own columns."""
+        return finds(["title", "description", "place"], term) | Q(
+            organization__in=list(Organization.objects.filter(name__finds=term).values_list("pk", flat=True)[:100])
         )
 
     def with_place_counts(self):
@@ -183,7 +199,20 @@ class Event(models.Model):
     registration_closes_at = models.DateTimeField(
         _("sign-up closes"), null=True, blank=True, help_text=_("Empty: when the event starts.")
     )
+    signup_needs_code = models.BooleanField(
+        _("sign-up needs a text-message code"),
+        default=False,
+        help_text=_(
+            "Residents confirm their mobile number with a code sent by text message before they can sign up. "
+            "Stops sign-ups with made-up numbers; residents without a mobile at hand cannot sign up."
+        ),
+    )
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+    venue_token = models.CharField(
+        _("venue check-in token"), max_length=64, default=new_token, editable=False,
+        help_text=_("In the venue QR code shown at the door: lets residents check themselves in during the "
+                    "check-in window."),
+    )
     cover = PictureField(
         _("cover image"), upload_to=upload_path("events"), blank=True,
         width_field="cover_width", height_field="cover_height",
@@ -286,6 +315,36 @@ class Event(models.Model):
     def is_signup_open(self):
         return self.signup_state() == "open"
 
+    # Attendance: people are checked in at the door from CHECK_IN_OPENS_MINUTES before the start until the end.
+
+    @property
+    def check_in_opens_at(self):
+        return self.starts_at - timedelta(minutes=settings.CHECK_IN_OPENS_MINUTES)
+
+    @property
+    def check_in_closes_at(self):
+        return self.ends_at
+
+    def check_in_refusal(self, now=None):
+        """Why nobody can be checked in to this event now, or None: a published event, inside its window."""
+        now = now or timezone.now()
+        if self.state != self.State.PUBLISHED:
+            return _("Check-ins can no longer be changed for this event.")
+        if now < self.check_in_opens_at:
+            return _("Check-in opens at %(when)s (%(minutes)d minutes before the start).") % {
+                "when": _local_time(self.check_in_opens_at),
+                "minutes": settings.CHECK_IN_OPENS_MINUTES,
+            }
+        if now >= self.check_in_closes_at:
+            return _("Check-in closed at %(when)s, when the event ended.") % {
+                "when": _local_time(self.check_in_closes_at)
+            }
+        return None
+
+    @property
+    def is_check_in_open(self):
+        return self.check_in_refusal() is None
+
     @property
     def is_editable(self):
         return self.state in (self.State.DRAFT, self.State.PUBLISHED)
@@ -369,6 +428,26 @@ class RegistrationQuerySet(models.QuerySet):
         """The sign-ups made with a mobile number; none once their personal data has been erased."""
         return self.filter(mobile=mobile, purged_at__isnull=True)
 
+    def find(self, term):
+        """The organizer's search of an event's sign-ups (the event page, the check-in page): the check-in code
+        (6 digits), the sign-up's short code (from the resident's text message or private link) or number (#123),
+        the last digits of the mobile (3 to 11), or part of the name. Full-width digits count as digits."""
+        term = (term or "").replace("\x00", "").translate(FULL_WIDTH).strip()
+        if not term:
+            return self
+        if term.startswith("#") and term[1:].isdigit() and len(term) < 19:
+            return self.filter(pk=int(term[1:]))
+        found = Q(name__icontains=term)
+        if term.isascii() and term.isdigit():
+            if len(term) == Registration.CHECK_IN_CODE_LENGTH:
+                found |= Q(check_in_code=term)
+            if 3 <= len(term) <= 11:
+                found |= Q(mobile__endswith=term)
+        by_code = Registration.from_short_code(term) if SHORT_CODE.fullmatch(term) else None
+        if by_code is not None:
+            found |= Q(pk=by_code.pk)
+        return self.filter(found)
+
     def current(self, now=None):
         """What "my sign-ups" lists: sign-ups of public events that have not ended or ended in the last
         RECENT_DAYS days (cancelled ones included, so that a resident sees what became of them)."""
@@ -385,7 +464,12 @@ class Registration(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         ATTENDED = "attended", _("Attended")
 
+    class CheckInMethod(models.TextChoices):
+        DOOR = "door", _("the organizer at the door")
+        SELF = "self", _("the resident, with the venue QR code")
+
     HOLDING_PLACE = [Status.CONFIRMED, Status.ATTENDED]
+    CHECK_IN_CODE_LENGTH = 6
     # "My sign-ups" (/events/my/) shows those of events that ended up to this many days ago, besides upcoming ones.
     RECENT_DAYS = 30
 
@@ -400,6 +484,16 @@ class Registration(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     promoted_at = models.DateTimeField(_("moved up from the waiting list at"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    check_in_code = models.CharField(
+        _("check-in code"), max_length=6, blank=True, default="",
+        help_text=_("6 digits on the resident's private page (with a QR code): found at the door to check in."),
+    )
+    checked_in_via = models.CharField(
+        _("checked in by"), max_length=20, choices=CheckInMethod.choices, blank=True, default="",
+    )
+    is_walk_in = models.BooleanField(
+        _("walk-in"), default=False, help_text=_("Signed up at the door (现场报名) rather than beforehand.")
+    )
     purged_at = models.DateTimeField(
         _("personal data removed at"),
         null=True,
@@ -423,6 +517,10 @@ class Registration(models.Model):
                 fields=["event", "mobile"],
                 condition=~Q(status="cancelled") & Q(purged_at__isnull=True),
                 name="one_active_registration_per_mobile",
+            ),
+            # A check-in code finds one person of an event.
+            models.UniqueConstraint(
+                fields=["event", "check_in_code"], condition=~Q(check_in_code=""), name="one_check_in_code_per_event"
             ),
         ]
 
@@ -511,9 +609,11 @@ class Registration(models.Model):
 
     @property
     def check_in_refusal(self):
-        """Why this person cannot be checked in now, or None: a confirmed place of a published event."""
-        if self.event.state != Event.State.PUBLISHED:
-            return _("Check-ins can no longer be changed for this event.")
+        """Why this person cannot be checked in now, or None: a confirmed place, inside the event's check-in
+        window (Event.check_in_refusal)."""
+        refusal = self.event.check_in_refusal()
+        if refusal:
+            return refusal
         if self.status != self.Status.CONFIRMED:
             return _("Only people with a confirmed place can be checked in.")
         return None
@@ -523,10 +623,19 @@ class Registration(models.Model):
         return self.check_in_refusal is None
 
     @property
+    def shows_check_in_code(self):
+        """Whether the private page shows the check-in code: a confirmed place of a published event not yet over."""
+        return (
+            bool(self.check_in_code) and self.is_confirmed and self.event.state == Event.State.PUBLISHED
+            and self.event.ends_at > timezone.now()
+        )
+
+    @property
     def undo_check_in_refusal(self):
-        """Why a check-in cannot be taken back now, or None: a check-in of a published event."""
-        if self.event.state != Event.State.PUBLISHED:
-            return _("Check-ins can no longer be changed for this event.")
+        """Why a check-in cannot be taken back now, or None: a check-in, inside the event's check-in window."""
+        refusal = self.event.check_in_refusal()
+        if refusal:
+            return refusal
         if self.status != self.Status.ATTENDED:
             return _("This person has not been checked in.")
         return None
@@ -557,6 +666,14 @@ class EventReport(models.Model):
         _("beneficiaries served"), default=0, help_text=_("Residents who received a service.")
     )
     summary = models.TextField(pgettext_lazy("after-event report", "summary"))
+    checked_in = models.PositiveIntegerField(
+        _("checked in"), null=True, blank=True, editable=False,
+        help_text=_("People checked in at the door (walk-ins included) when the report was filed."),
+    )
+    attendance_note = models.TextField(
+        _("why the attendance differs from the check-ins"), blank=True,
+        help_text=_("Needed when the attendance is not the number of people checked in; staff see it."),
+    )
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("filed by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -570,6 +687,35 @@ class EventReport(models.Model):
 
     def __str__(self):
         return str(self.event)
+
+
+class Feedback(models.Model):
+    """A resident's rating of an event they attended (1–5, an optional comment), once per sign-up, from the end of
+    the event until FEEDBACK_DAYS after. Comments are never public; the rating outlives the personal-data purge
+    (the sign-up keeps no name then)."""
+
+    RATINGS = [(n, str(n)) for n in range(1, 6)]
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="feedback")
+    registration = models.OneToOneField(
+        "Registration", verbose_name=_("registration"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="feedback",
+    )
+    rating = models.PositiveSmallIntegerField(_("rating"), choices=RATINGS)
+    comment = models.TextField(pgettext_lazy("a resident's feedback", "comment"), blank=True, max_length=500)
+    created_at = models.DateTimeField(_("rated at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        indexes = [models.Index(fields=["event", "created_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(rating__gte=1) & Q(rating__lte=5), name="feedback_rating_1_to_5"),
+        ]
+
+    def __str__(self):
+        return f"{self.event} · {self.rating}"
 
 
 class ReportPhoto(models.Model):
@@ -625,8 +771,9 @@ class EventChange(ChangeRecord):
 
 
 class LookupCodeQuerySet(models.QuerySet):
-    def for_mobile(self, mobile):
-        return self.filter(mobile=mobile)
+    def for_mobile(self, mobile, scope=""):
+        """The codes of `mobile` for one use: "" finds sign-ups (/events/my/), "sign-up:<event id>" signs up."""
+        return self.filter(mobile=mobile, scope=scope)
 
     def from_client(self, client):
         return self.filter(client=client)
@@ -637,7 +784,8 @@ class LookupCodeQuerySet(models.QuerySet):
 
 
 class LookupCode(models.Model):
-    """A one-time code texted to a mobile so that a resident can see its sign-ups (/events/my/).
+    """A one-time code texted to a mobile so that a resident can see its sign-ups (/events/my/), or sign up for
+    an event whose organizer asks for one (Event.signup_needs_code); `scope` says which.
 
     Only a keyed hash of the code is kept, and of the client's address only a keyed hash too. A code works for
     VALID_MINUTES and MAX_ATTEMPTS tries, and only the latest code of a mobile counts; at most PER_MOBILE_PER_HOUR
@@ -653,6 +801,10 @@ class LookupCode(models.Model):
     PER_CLIENT_PER_HOUR = 10
 
     mobile = models.CharField(_("mobile number"), max_length=11)
+    scope = models.CharField(
+        _("used for"), max_length=40, blank=True, default="",
+        help_text=_("Empty: finding one's sign-ups; “sign-up:” and an event number: signing up for that event."),
+    )
     code_hash = models.CharField(_("code (hashed)"), max_length=64)
     client = models.CharField(
         _("client (hashed)"), max_length=64, blank=True,
@@ -666,9 +818,12 @@ class LookupCode(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name = _("sign-up lookup code")
-        verbose_name_plural = _("sign-up lookup codes")
-        indexes = [models.Index(fields=["mobile", "created_at"]), models.Index(fields=["client", "created_at"])]
+        verbose_name = _("text-message code")
+        verbose_name_plural = _("text-message codes")
+        indexes = [
+            models.Index(fields=["mobile", "scope", "created_at"], name="events_look_mobile_scope_idx"),
+            models.Index(fields=["client", "created_at"]),
+        ]
 
     def __str__(self):
         return f"{mask_mobile(self.mobile)} · {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
@@ -678,9 +833,14 @@ class LookupCode(models.Model):
         return f"{secrets.randbelow(10**LookupCode.LENGTH):0{LookupCode.LENGTH}d}"
 
     @staticmethod
-    def hash_code(mobile, code):
+    def sign_up_scope(event):
+        return f"sign-up:{event.pk}"
+
+    @staticmethod
+    def hash_code(mobile, code, scope=""):
         # Keyed: six digits are a million guesses away from any unkeyed hash.
-        return salted_hmac("events.lookup-code", f"{mobile}:{code}", algorithm="sha256").hexdigest()
+        value = f"{mobile}:{code}" if not scope else f"{mobile}:{scope}:{code}"
+        return salted_hmac("events.lookup-code", value, algorithm="sha256").hexdigest()
 
     @staticmethod
     def hash_client(address):
@@ -698,4 +858,4 @@ class LookupCode(models.Model):
         return max(self.MAX_ATTEMPTS - self.attempts, 0)
 
     def matches(self, code):
-        return constant_time_compare(self.code_hash, self.hash_code(self.mobile, code))
+        return constant_time_compare(self.code_hash, self.hash_code(self.mobile, code, self.scope))

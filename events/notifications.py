@@ -63,6 +63,14 @@ RULES = {
         sms_template="events/sms/lookup_code.txt",
         sms_params=lambda c: {"code": c["code"]},
     ),
+    # The code a resident needs to sign up for an event whose organizer asks for one: by text message only.
+    "event_sign_up_code": Rule(
+        subject=lambda c: _("Your code"),
+        template="events/sms/sign_up_code.txt",
+        audience=lambda c: resident(mobile=c["mobile"]),
+        sms_template="events/sms/sign_up_code.txt",
+        sms_params=lambda c: {"code": c["code"], "event": c["event"].title[:20]},
+    ),
     # The organization's administrators (inbox and email) and its own address.
     "monthly_duty_reminder": Rule(
         subject=lambda c: _("Reminder: no community activity planned for %(month)s") % {"month": c["month_label"]},

@@ -10,6 +10,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -17,7 +18,7 @@ from core.models import OutboxMessage, SmsOptOut
 from core.notifications import notify
 from core.validators import normalize_mobile
 
-from .models import Event, EventChange, EventReport, LookupCode, Registration, ReportPhoto
+from .models import Event, EventChange, EventReport, LookupCode, Registration, ReportPhoto, new_check_in_code
 from .permissions import can_cancel
 
 
@@ -154,16 +155,28 @@ def cancel_event(event, *, acting_user, reason):
     return event
 
 
-@transaction.atomic
-def register_for_event(event, *, name, mobile, email="", consent):
+def register_for_event(event, *, name, mobile, email="", consent, code=None):
     """A resident signs up: a place while there is one, otherwise the waiting list.
 
     The event row is locked for the whole decision, so concurrent sign-ups are served one after
     another and the capacity is never exceeded. One mobile number holds at most one place or
-    waiting-list spot per event; sign-up is possible only while the event's window is open.
+    waiting-list spot per event; sign-up is possible only while the event's window is open. When the organizer
+    asks for it (Event.signup_needs_code), the mobile is first proven with the code texted to it
+    (request_sign_up_code()); a wrong code counts as a try and signs up nobody.
     """
     if not consent:
         raise ValidationError(_("Please agree to the privacy notice to sign up."))
+    if event.signup_needs_code:
+        if not code:
+            raise ValidationError(
+                _("Please ask for a code by text message and enter it to sign up."), code="code_missing"
+            )
+        verify_lookup_code(mobile, code, scope=LookupCode.sign_up_scope(event))
+    return _register(event, name=name, mobile=mobile, email=email)
+
+
+@transaction.atomic
+def _register(event, *, name, mobile, email):
     event = Event.objects.select_for_update().get(pk=event.pk)
     now = timezone.now()
     state = event.signup_state(now)
@@ -195,11 +208,21 @@ def register_for_event(event, *, name, mobile, email="", consent):
                 consent=True,
                 status=Registration.Status.CONFIRMED if has_place else Registration.Status.WAITLISTED,
                 created_at=now,
+                check_in_code=_free_check_in_code(event),
             )
     except IntegrityError as error:  # the database constraint backs the check above
         raise duplicate from error
     notify_registration(registration, "event_registration_received")
     return registration
+
+
+def _free_check_in_code(event):
+    """A check-in code no other sign-up of `event` has (called under the event's lock)."""
+    taken = event.registrations.exclude(check_in_code="")
+    while True:
+        code = new_check_in_code()
+        if not taken.filter(check_in_code=code).exists():
+            return code
 
 
 def _locked_registration(registration):
@@ -249,15 +272,17 @@ def _promote_waitlisted(event, *, free):
 
 
 @transaction.atomic
-def check_in_registration(registration, *, acting_user):
-    """The organizer marks a person with a place as attended (Registration.check_in_refusal says when)."""
+def check_in_registration(registration, *, acting_user, via=Registration.CheckInMethod.DOOR):
+    """A person with a place is marked as attended, by the organizer at the door or by the resident with the venue
+    QR code (`via`), inside the event's check-in window (Registration.check_in_refusal says when)."""
     registration = _locked_registration(registration)
     refusal = registration.check_in_refusal
     if refusal:
         raise ValidationError(refusal)
     registration.status = Registration.Status.ATTENDED
     registration.checked_in_at = timezone.now()
-    registration.save(update_fields=["status", "checked_in_at"])
+    registration.checked_in_via = via
+    registration.save(update_fields=["status", "checked_in_at", "checked_in_via"])
     _record(registration.event, EventChange.Action.CHECKED_IN, acting_user=acting_user, registration=registration)
     return registration
 
@@ -271,8 +296,79 @@ def undo_check_in(registration, *, acting_user):
         raise ValidationError(refusal)
     registration.status = Registration.Status.CONFIRMED
     registration.checked_in_at = None
-    registration.save(update_fields=["status", "checked_in_at"])
+    registration.checked_in_via = ""
+    registration.save(update_fields=["status", "checked_in_at", "checked_in_via"])
     _record(registration.event, EventChange.Action.CHECK_IN_UNDONE, acting_user=acting_user, registration=registration)
+    return registration
+
+
+def check_in_with_venue_code(event, *, token, mobile):
+    """A resident checks in with the venue QR code shown at the door (Event.venue_token) and their mobile: the
+    sign-up of that mobile is checked in, inside the check-in window. Raises ValidationError with code
+    "token" (not this event's code), "window", "not_signed_up" (no place under that number: a walk-in may be
+    added, add_walk_in()) or "refused" (e.g. only on the waiting list); returns the sign-up, already checked in
+    or not."""
+    check_venue_token(event, token)
+    mobile = normalize_mobile(mobile)
+    registration = event.registrations.active().of_mobile(mobile).first()
+    if registration is None:
+        raise ValidationError(_("There is no sign-up under this number."), code="not_signed_up")
+    if registration.has_attended:
+        return registration
+    if registration.is_waitlisted:  # a place at the door while one is free
+        return add_walk_in(event, name=registration.name, mobile=mobile, token=token)
+    try:
+        return check_in_registration(registration, acting_user=None, via=Registration.CheckInMethod.SELF)
+    except ValidationError as error:
+        raise ValidationError(error.messages[0], code="refused") from error
+
+
+def check_venue_token(event, token, *, window=True):
+    """Refuses (ValidationError) a venue token that is not `event`'s (code "token") and, with `window`, a check-in
+    outside the event's check-in window (code "window")."""
+    if not constant_time_compare(token or "", event.venue_token):
+        raise ValidationError(_("This check-in code is not this event's. Please scan the code at the door."),
+                              code="token")
+    refusal = event.check_in_refusal() if window else None
+    if refusal:
+        raise ValidationError(refusal, code="window")
+
+
+@transaction.atomic
+def add_walk_in(event, *, name, mobile, acting_user=None, token=None):
+    """A person who did not sign up beforehand is added at the door (现场报名) and checked in, while the event has
+    places left, inside the check-in window: by the organizer (`acting_user`) or by the resident with the venue QR
+    code (`token`). A waiting-list spot of the same mobile becomes the place."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if token is not None:
+        check_venue_token(event, token)
+    refusal = event.check_in_refusal()
+    if refusal:
+        raise ValidationError(refusal, code="window")
+    mobile = normalize_mobile(mobile)
+    existing = event.registrations.active().of_mobile(mobile).select_for_update().first()
+    if existing is not None and existing.holds_place:
+        raise ValidationError(
+            _("This number is already signed up for this event: find it in the list to check it in."),
+            code="duplicate",
+        )
+    if event.registrations.holding_place().count() >= event.capacity:
+        raise ValidationError(_("The event is full: no walk-ins can be added."), code="full")
+    now = timezone.now()
+    via = Registration.CheckInMethod.DOOR if token is None else Registration.CheckInMethod.SELF
+    if existing is not None:  # from the waiting list, now that a place is free
+        existing.status, existing.checked_in_at, existing.checked_in_via = Registration.Status.ATTENDED, now, via
+        existing.promoted_at = now
+        existing.save(update_fields=["status", "checked_in_at", "checked_in_via", "promoted_at"])
+        registration = existing
+    else:
+        registration = Registration.objects.create(
+            event=event, name=name.strip(), mobile=mobile, consent=True, status=Registration.Status.ATTENDED,
+            created_at=now, checked_in_at=now, checked_in_via=via, is_walk_in=True,
+            check_in_code=_free_check_in_code(event),
+        )
+    _record(event, EventChange.Action.CHECKED_IN, acting_user=acting_user, registration=registration,
+            note=_("walk-in"))
     return registration
 
 
@@ -420,13 +516,9 @@ def send_duty_reminder(organization, *, month):
 LOOKUP_CODE_KIND = "event_lookup_code"
 
 
-@transaction.atomic
-def request_lookup_code(mobile, *, client_address):
-    """A resident asks for a code to see the sign-ups of `mobile`; it is texted only when the number has sign-ups
-    to show (Registration.objects.current()), but the answer, and the limits, are the same either way: nobody
-    learns from this whether a number signed up. Refused (ValidationError, code "client_limit" or "mobile_limit")
-    beyond LookupCode.PER_CLIENT_PER_HOUR codes from one address or PER_MOBILE_PER_HOUR for one mobile."""
-    mobile = normalize_mobile(mobile)
+def _new_code(mobile, *, client_address, scope):
+    """A fresh code for `mobile` (its keyed hash stored), unless the limits per address or per mobile are reached
+    (ValidationError, code "client_limit" or "mobile_limit")."""
     client = LookupCode.hash_client(client_address)
     recent = LookupCode.objects.in_last_hour()
     if recent.from_client(client).count() >= LookupCode.PER_CLIENT_PER_HOUR:
@@ -434,32 +526,62 @@ def request_lookup_code(mobile, *, client_address):
             _("Too many codes have been asked for from this connection. Please try again in an hour."),
             code="client_limit",
         )
-    if recent.for_mobile(mobile).count() >= LookupCode.PER_MOBILE_PER_HOUR:
+    if recent.for_mobile(mobile, scope).count() >= LookupCode.PER_MOBILE_PER_HOUR:
         raise ValidationError(
             _("Too many codes have been asked for this number. Please try again in an hour."), code="mobile_limit"
         )
     code = LookupCode.new_code()
-    LookupCode.objects.create(mobile=mobile, code_hash=LookupCode.hash_code(mobile, code), client=client)
+    LookupCode.objects.create(
+        mobile=mobile, scope=scope, code_hash=LookupCode.hash_code(mobile, code, scope), client=client
+    )
+    return code
+
+
+@transaction.atomic
+def request_lookup_code(mobile, *, client_address):
+    """A resident asks for a code to see the sign-ups of `mobile`; it is texted only when the number has sign-ups
+    to show (Registration.objects.current()), but the answer, and the limits, are the same either way: nobody
+    learns from this whether a number signed up. Refused (ValidationError, code "client_limit" or "mobile_limit")
+    beyond LookupCode.PER_CLIENT_PER_HOUR codes from one address or PER_MOBILE_PER_HOUR for one mobile."""
+    mobile = normalize_mobile(mobile)
+    code = _new_code(mobile, client_address=client_address, scope="")
     if Registration.objects.of_mobile(mobile).current().exists():
         notify(LOOKUP_CODE_KIND, mobile=mobile, code=code)
 
 
-def verify_lookup_code(mobile, code):
-    """Whether `code` is the latest code of `mobile`, still valid (LookupCode.VALID_MINUTES, not used, fewer than
-    MAX_ATTEMPTS wrong tries). A wrong try counts, also when the answer is a refusal; a right one uses the code up.
-    Returns the mobile; raises ValidationError with code "expired", "attempts" or "wrong"."""
+SIGN_UP_CODE_KIND = "event_sign_up_code"
+
+
+@transaction.atomic
+def request_sign_up_code(event, mobile, *, client_address):
+    """A resident asks for the code that signing up for `event` needs (Event.signup_needs_code): texted to
+    `mobile` while the event takes sign-ups, within the same limits as the codes to find sign-ups."""
+    if not event.signup_needs_code:
+        raise ValidationError(_("This event needs no code to sign up."), code="not_needed")
+    if event.signup_state() != "open":
+        raise ValidationError(_("This event does not take sign-ups now."), code="closed")
     mobile = normalize_mobile(mobile)
-    refusal = _check_lookup_code(mobile, code)
+    code = _new_code(mobile, client_address=client_address, scope=LookupCode.sign_up_scope(event))
+    notify(SIGN_UP_CODE_KIND, mobile=mobile, code=code, event=event)
+
+
+def verify_lookup_code(mobile, code, scope=""):
+    """Whether `code` is the latest code of `mobile` for `scope` ("" finds sign-ups), still valid
+    (LookupCode.VALID_MINUTES, not used, fewer than MAX_ATTEMPTS wrong tries). A wrong try counts, also when the
+    answer is a refusal; a right one uses the code up. Returns the mobile; raises ValidationError with code
+    "expired", "attempts" or "wrong"."""
+    mobile = normalize_mobile(mobile)
+    refusal = _check_lookup_code(mobile, code, scope)
     if refusal is not None:
         raise refusal
     return mobile
 
 
 @transaction.atomic
-def _check_lookup_code(mobile, code):
+def _check_lookup_code(mobile, code, scope):
     # Returns the refusal rather than raising it: a wrong try must be saved, not rolled back with the error.
     now = timezone.now()
-    latest = LookupCode.objects.select_for_update().for_mobile(mobile).order_by("-created_at", "-pk").first()
+    latest = LookupCode.objects.select_for_update().for_mobile(mobile, scope).order_by("-created_at", "-pk").first()
     if latest is None or latest.used_at is not None or latest.is_expired(now):
         return ValidationError(
             _("This code has expired (a code works for %(minutes)d minutes, once). Please ask for a new one.")

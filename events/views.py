@@ -1,4 +1,5 @@
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -8,33 +9,36 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
+from core.clientip import client_ip
 from core.pagination import ForgivingPaginator
 from core.permissions import StaffPermissionRequiredMixin
 from core.spreadsheets import FORMATS, spreadsheet_response
 from core.throttle import ThrottleMixin, by_address, by_address_and, by_posted
-from core.validators import normalize_mobile
+from core.validators import mask_mobile, normalize_mobile
 from members.models import Organization
 from members.services import record_personal_data_access
 
 from . import compliance, services
 from .calendar import month_calendar, month_of
 from .filters import EventFilter, ManageRegistrationFilter
-from .forms import CancelEventForm, EventForm, EventReportForm, RegistrationForm
+from .forms import CancelEventForm, EventForm, EventReportForm, RegistrationCodeForm, RegistrationForm
 from .ical import build_calendar
-from .models import Event, Registration
+from .models import Event, LookupCode, Registration
 from .permissions import EventManagerMixin
 
 # Public pages
 
 
 class EventListView(FilterView):
-    page_cache = True  # federation_portal/pagecache.py
+    page_cache = ("members", "events")  # the data families it shows (federation_portal/pagecache.py)
+    page_cache_lagging = ("signups",)  # places left on the cards: at most PAGE_CACHE_SECONDS old, as the page says
     filterset_class = EventFilter
     queryset = Event.objects.listed().for_cards()
     paginate_by = 20
@@ -45,7 +49,7 @@ class EventListView(FilterView):
 class EventMonthView(TemplateView):
     """A month of public events, as a calendar grid on wide screens and a day-by-day list on phones."""
 
-    page_cache = True  # federation_portal/pagecache.py
+    page_cache = ("members", "events")  # the data families it shows (federation_portal/pagecache.py)
     template_name = "events/event_month.html"
 
     def get_context_data(self, **kwargs):
@@ -57,7 +61,8 @@ class EventMonthView(TemplateView):
 
 
 class EventDetailView(DetailView):
-    page_cache = True  # the same page for every visitor who is not logged in (federation_portal/pagecache.py)
+    # The exact places left: a sign-up moves the "signups" version (federation_portal/pagecache.py).
+    page_cache = ("members", "projects", "events", "signups")
     queryset = (
         Event.objects.public()
         .select_related("organization", "community", "report", "project__organization")
@@ -87,19 +92,38 @@ class EventSignUpView(ThrottleMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("form", RegistrationForm())
-        return super().get_context_data(retention_days=settings.PERSONAL_DATA_RETENTION_DAYS, **kwargs)
+        return super().get_context_data(
+            retention_days=settings.PERSONAL_DATA_RETENTION_DAYS, code_minutes=LookupCode.VALID_MINUTES, **kwargs
+        )
 
     def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
+        """Signs up; for an event that asks for a text-message code, the first step sends the code and shows the
+        second step (RegistrationCodeForm: the first step's answers hidden, and the code), whose "send again"
+        button sends a new one."""
+        self.object = event = self.get_object()
         form = RegistrationForm(request.POST)
+        if form.is_valid() and event.signup_needs_code:
+            if "code" not in request.POST or "resend" in request.POST:
+                return self.send_code(RegistrationCodeForm(initial=form.cleaned_data), form.cleaned_data["mobile"])
+            form = RegistrationCodeForm(request.POST)
         if form.is_valid():
             try:
-                registration = services.register_for_event(self.object, **form.cleaned_data)
+                return redirect(services.register_for_event(event, **form.cleaned_data))
             except ValidationError as error:
-                form.add_error("mobile" if error.code == "duplicate" else None, error)
-            else:
-                return redirect(registration)
+                form.add_error(self.error_field(error), error)
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def send_code(self, form, mobile):
+        try:
+            services.request_sign_up_code(self.object, mobile, client_address=client_ip(self.request) or "")
+        except ValidationError as error:
+            status = 429 if error.code in ("client_limit", "mobile_limit") else 400
+            return self.render_to_response(self.get_context_data(form=form, code_error=error), status=status)
+        return self.render_to_response(self.get_context_data(form=form, code_sent_to=mask_mobile(mobile)))
+
+    @staticmethod
+    def error_field(error):
+        return {"duplicate": "mobile", "expired": "code", "attempts": "code", "wrong": "code"}.get(error.code)
 
 
 class RegistrationView(DetailView):
@@ -143,7 +167,7 @@ class CalendarFeedView(View):
     soonest) and `past_limit` past ones (the latest), so that a city-wide feed stays a size a phone can sync.
     """
 
-    page_cache = True  # federation_portal/pagecache.py
+    page_cache = ("members", "events")  # the data families it shows (federation_portal/pagecache.py)
     limit = 400
     past_limit = 100
 
@@ -153,7 +177,7 @@ class CalendarFeedView(View):
     def feed_events(self):
         now = timezone.now()
         events = self.get_events()
-        upcoming = list(events.filter(ends_at__gte=now).order_by("starts_at", "pk")[: self.limit])
+        upcoming = list(events.upcoming(now).order_by("starts_at", "pk")[: self.limit])  # off the start's index
         since = now - timedelta(days=90)
         past = list(events.filter(ends_at__gte=since, ends_at__lt=now).order_by("-starts_at", "-pk")[: self.past_limit])
         return past[::-1] + upcoming
@@ -255,18 +279,32 @@ class ManageEventUpdateView(ManageEventMixin, UpdateView):
 
 
 class ManageEventDetailView(ManageEventMixin, DetailView):
-    """The organizer's own event: full mobile numbers of its sign-ups (and nowhere else), check-in, actions."""
+    """The organizer's own event: full mobile numbers of its sign-ups (and nowhere else), check-in, actions.
+
+    Sign-ups 50 a page, found by code, last digits of the mobile or name (`?q=`): an event with thousands of
+    sign-ups opens as fast as one with ten."""
 
     template_name = "events/manage/event_detail.html"
+    paginate_by = 50
 
     def get_context_data(self, **kwargs):
-        registrations = self.object.registrations.order_by("status", "created_at", "pk")
+        counts = {status: 0 for status in Registration.Status} | {
+            row["status"]: row["n"] for row in _status_counts(self.object)
+        }
+        query = self.request.GET.get("q", "").replace("\x00", "").strip()[:50]
+        registrations = self.object.registrations.find(query).order_by("status", "created_at", "pk")
+        paginator = ForgivingPaginator(registrations, self.paginate_by)
+        if not query:
+            paginator.count = sum(counts.values())  # known already: no COUNT query
+        page = paginator.get_page(self.request.GET.get("page"))
         record_personal_data_access(user=self.request.user, action="view", subject=self.object, records=0)
         return super().get_context_data(
-            registrations=registrations,
-            counts={status: 0 for status in Registration.Status} | {
-                row["status"]: row["n"] for row in _status_counts(self.object)
-            },
+            registrations=page.object_list,
+            page_obj=page,
+            paginator=paginator,
+            is_paginated=page.has_other_pages(),
+            query=query,
+            counts=counts,
             changes=self.object.changes.select_related("changed_by")[:10],
             **kwargs,
         )
@@ -333,11 +371,18 @@ class ManageRegistrationActionView(ManageEventMixin, View):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, message % {"name": registration.name})
-        return redirect(reverse("events:manage-detail", args=[event.pk]) + f"#registration-{registration.pk}")
+        back = request.POST.get("next", "")  # the check-in page sends people back to its search
+        if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+            return redirect(back)
+        page = reverse("events:manage-detail", args=[event.pk])
+        # Back to the page of the list the organizer was on (its search and page number), at the row.
+        referer = urlsplit(request.headers.get("Referer", ""))
+        query = f"?{referer.query}" if referer.path == page and referer.query else ""
+        return redirect(f"{page}{query}#registration-{registration.pk}")
 
 
 class ManageEventExportView(ManageEventMixin, View):
-    """The sign-up list of one of the organizer's own events, as CSV or Excel."""
+    """The sign-up list of one of the organizer's own events, as CSV (streamed row by row) or Excel."""
 
     staff_permissions = ("events.view_registration",)
 
@@ -346,15 +391,19 @@ class ManageEventExportView(ManageEventMixin, View):
             raise Http404
         event = self.get_event()
         header = [_("Name"), _("Mobile number"), _("Email"), _("Status"), _("Signed up at"), _("Checked in at")]
-        rows = [
-            [r.name, r.mobile, r.email, r.get_status_display(), r.created_at, r.checked_in_at]
-            for r in event.registrations.order_by("created_at", "pk")
-        ]
+        registrations = event.registrations.order_by("created_at", "pk")
+        status_labels = dict(Registration.Status.choices)
+        rows = (
+            [name, mobile, email, status_labels.get(status, status), created_at, checked_in_at]
+            for name, mobile, email, status, created_at, checked_in_at in registrations.values_list(
+                "name", "mobile", "email", "status", "created_at", "checked_in_at"
+            ).iterator(chunk_size=2000)
+        )
         record_personal_data_access(
-            user=request.user, action="export", subject=f"{event} ({file_format})", records=len(rows)
+            user=request.user, action="export", subject=f"{event} ({file_format})", records=registrations.count()
         )
         return spreadsheet_response(
-            file_format, f"event-{event.pk}-registrations", header, rows, title=_("Registrations")
+            file_format, f"event-{event.pk}-registrations", header, rows, title=_("Registrations"), stream=True
         )
 
 

@@ -32,10 +32,11 @@ def env_list(name, default=""):
 
 
 # Core
-# ENVIRONMENT=production turns on the production safeguards; everything else is development.
+# ENVIRONMENT=production turns on the production safeguards; everything else is development. DEBUG is off unless
+# set: `make run` and `make test` set DEBUG=1, so a server started any other way never shows tracebacks.
 ENVIRONMENT = os.environ.get("ENVIRONMENT", "development").strip().lower()
 IS_PRODUCTION = ENVIRONMENT == "production"
-DEBUG = env_bool("DEBUG", default=not IS_PRODUCTION)
+DEBUG = env_bool("DEBUG", default=False)
 if IS_PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DEBUG must be off when ENVIRONMENT=production.")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -44,7 +45,8 @@ if not DEBUG:
     if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure"):
         raise ImproperlyConfigured(
             "SECRET_KEY must be set to a random value of at least 50 characters when DEBUG is off "
-            "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+            "(python -c 'import secrets; print(secrets.token_urlsafe(50))'); on a development machine set DEBUG=1 "
+            "(make run and make test do)."
         )
 elif not SECRET_KEY:
     SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
@@ -203,6 +205,7 @@ THROTTLES = {
     "cancel-address": os.environ.get("THROTTLE_CANCEL_PER_ADDRESS", "30/h"),
     "join-address": os.environ.get("THROTTLE_JOIN_PER_ADDRESS", "10/h"),
     "password-reset-address": os.environ.get("THROTTLE_PASSWORD_RESET_PER_ADDRESS", "10/h"),
+    "check-in-address": os.environ.get("THROTTLE_CHECK_IN_PER_ADDRESS", "60/h"),  # self check-in at the door
 }
 # Staff sessions end after this much inactivity; other sessions last two weeks.
 STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("STAFF_SESSION_IDLE_SECONDS", str(30 * 60)))
@@ -319,6 +322,17 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "180"))
 # Residents with a place are reminded this many hours before the start (once; events.tasks).
 REMINDER_HOURS = int(os.environ.get("REMINDER_HOURS", "24"))
+# Attendance (events): check-in at the door opens this many minutes before the start and closes at the end.
+CHECK_IN_OPENS_MINUTES = int(os.environ.get("CHECK_IN_OPENS_MINUTES", "60"))
+# Residents who attended may rate an event for this many days after its end; the public pages show the average
+# only from this many ratings on.
+FEEDBACK_DAYS = int(os.environ.get("FEEDBACK_DAYS", "14"))
+FEEDBACK_PUBLIC_MINIMUM = int(os.environ.get("FEEDBACK_PUBLIC_MINIMUM", "5"))
+# What proves that a community activity was held, for the monthly duty (events.compliance): "check_in" (at least
+# one check-in), "photos" (a report with photos), "check_in_or_photos" (either), "report" (the report alone).
+MONTHLY_DUTY_PROOF = os.environ.get("MONTHLY_DUTY_PROOF", "check_in_or_photos")
+if MONTHLY_DUTY_PROOF not in {"check_in", "photos", "check_in_or_photos", "report"}:
+    raise ImproperlyConfigured("MONTHLY_DUTY_PROOF must be check_in, photos, check_in_or_photos or report.")
 
 # Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

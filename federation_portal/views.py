@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 
 from core.forms import OutboxPasswordResetForm
 from core.models import OutboxMessage
+from core.search import best_first, finds
 from core.throttle import ThrottleMixin, by_address
 from events import sections as event_sections
 from members.models import Community, Organization
@@ -29,7 +30,8 @@ from .celery import app as celery_app
 
 
 class HomeView(TemplateView):
-    page_cache = True  # federation_portal/pagecache.py
+    page_cache = ("members", "projects", "events")  # the data families it shows (federation_portal/pagecache.py)
+    page_cache_lagging = ("signups",)  # places left on the upcoming events' cards: at most a minute old
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
@@ -47,6 +49,8 @@ class HomeView(TemplateView):
 
 class AboutView(MembersAboutView):
     """The about page with the number of members of stats.figures (members cannot import it)."""
+
+    page_cache = ("members", "projects", "events")  # the headline figures are computed from all three
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(member_count=stats_figures.headline_figures()["members"], **kwargs)
@@ -108,14 +112,18 @@ class BaselineView(TemplateView):
 
 
 class SearchView(TemplateView):
-    page_cache = True  # federation_portal/pagecache.py
+    page_cache = ("members", "projects", "events")  # the data families it shows (federation_portal/pagecache.py)
     template_name = "search.html"
     limit = 20
 
     def get_context_data(self, **kwargs):
         # PostgreSQL refuses NUL characters in a query; they never belong in a search.
         query = self.request.GET.get("q", "").replace("\x00", "").strip()[:100]
-        organizations = Organization.objects.for_directory().search(query)[: self.limit] if query else []
+        organizations = []
+        if query:  # names first, then short descriptions (core.search.best_first)
+            organizations = best_first(
+                Organization.objects.for_directory(), query, ["name"], finds(["name", "summary"], query), self.limit
+            )
         result_groups = [*projects_site.search_groups(query), event_sections.search_group(query)] if query else []
         return super().get_context_data(
             query=query, organizations=organizations, result_groups=result_groups, **kwargs
@@ -124,6 +132,8 @@ class SearchView(TemplateView):
 
 class OrganizationDetailView(MembersOrganizationDetailView):
     """The organization page with the sections other apps add (members cannot import them)."""
+
+    page_cache = ("members", "projects", "events")  # its projects and events
 
     def get_context_data(self, **kwargs):
         detail_sections = [

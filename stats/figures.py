@@ -27,6 +27,8 @@ from projects.models import FundingSource, Project
 REGISTERED_TYPES = [Organization.Type.SOCIAL_GROUP, Organization.Type.SERVICE_AGENCY, Organization.Type.FOUNDATION]
 # Years the member and organization series go back from the year chosen.
 SERIES_YEARS = 15
+# What the cached figures are computed from (core.caching): not the sign-ups, which change by the second.
+FIGURE_FAMILIES = ("members", "projects", "events")
 
 
 @dataclass(frozen=True)
@@ -400,7 +402,7 @@ def page_figures(filters, *, with_compliance=False, now=None):
             figures["compliance"] = compliance_by_month(filters, now)
         return figures
 
-    return cached(name, compute)
+    return cached(name, compute, families=FIGURE_FAMILIES)
 
 
 # Headline figures: the home page, /about/ and the top of the statistics pages
@@ -446,7 +448,7 @@ def headline_figures(filters=None, now=None):
             projects_by_field=[(row["field"], row["projects"]) for row in projects_by_field(filters, now)],
         )
 
-    return cached(f"headline-{filters.year}-{community}-{on:%Y%m%d}", compute)
+    return cached(f"headline-{filters.year}-{community}-{on:%Y%m%d}", compute, families=FIGURE_FAMILIES)
 
 
 def page_headline(filters, data, now=None):

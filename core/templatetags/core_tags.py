@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from core.qr import link_qr_svg, qr_svg
 from core.validators import mask_mobile
 
 register = template.Library()
@@ -27,6 +28,18 @@ def elided_pages(page_obj):
 def masked(mobile):
     """138****5678"""
     return mask_mobile(mobile)
+
+
+@register.simple_tag
+def qr_code(data, *, label, css_class="qr"):
+    """{% qr_code text label=… %}: a QR code of `text` as inline SVG."""
+    return qr_svg(data, label=label, css_class=css_class)
+
+
+@register.simple_tag
+def qr_link(path, *, label, css_class="qr"):
+    """{% qr_link event.get_absolute_url label=… %}: a QR code of the site's page at `path`."""
+    return link_qr_svg(path, label=label, css_class=css_class)
 
 
 @register.filter

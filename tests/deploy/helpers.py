@@ -26,15 +26,20 @@ SETTINGS_ENV = re.compile(
 
 
 def clean_env(**settings_env):
-    """The current environment without any project setting, plus `settings_env`."""
+    """The current environment without any project setting, plus `settings_env`: a development machine
+    (DEBUG=1, as `make run` sets it) unless `settings_env` names DEBUG or ENVIRONMENT. A value None leaves the
+    variable unset."""
     env = {key: value for key, value in os.environ.items() if not SETTINGS_ENV.match(key)}
     env.update(PYTHONPATH=str(ROOT), DJANGO_SETTINGS_MODULE="federation_portal.settings", PYTHONUNBUFFERED="1")
-    env.update({key: str(value) for key, value in settings_env.items()})
+    if "DEBUG" not in settings_env and "ENVIRONMENT" not in settings_env:
+        env["DEBUG"] = "1"
+    env.update({key: str(value) for key, value in settings_env.items() if value is not None})
     return env
 
 
 def production_env(tmp_path, **settings_env):
-    """A production environment (DEBUG off) on a SQLite file in `tmp_path`; `settings_env` overrides."""
+    """A production environment on a SQLite file in `tmp_path`; `settings_env` overrides. DEBUG is not set:
+    off, as on a real server."""
     return clean_env(**{
         "ENVIRONMENT": "production",
         "SECRET_KEY": secrets.token_urlsafe(50),

@@ -33,5 +33,6 @@ print(json.dumps({
     "routers": settings.DATABASE_ROUTERS,
     "read_db_outside_requests": router.db_for_read(Organization),
     "log_format": settings.LOG_FORMAT,
+    "debug": settings.DEBUG,
     "img_src": settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"],
 }))

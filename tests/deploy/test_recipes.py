@@ -50,6 +50,7 @@ def filled_in_example(tmp_path, **values):
 
 def portal_manage(env_file, *args, **environment):
     """deploy/portal-manage, the operators' way to run manage.py with the settings file."""
+    environment.setdefault("DEBUG", None)  # as on the server: what the file says
     env = clean_env(PORTAL_APP_DIR=ROOT, PORTAL_ENV_FILE=env_file, **environment)
     return subprocess.run([DEPLOY / "portal-manage", *args], env=env, capture_output=True, text=True, timeout=120)
 

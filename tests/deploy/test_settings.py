@@ -3,6 +3,7 @@
 Each case imports the settings in a fresh process, as gunicorn or a cron job would.
 """
 
+import secrets
 import subprocess
 import sys
 
@@ -31,6 +32,22 @@ def test_development_defaults_keep_everything_in_one_process_and_on_disk(tmp_pat
     assert result["conn_max_age"] == 0
     assert result["log_format"] == "text"
     assert result["img_src"] == ["'self'", "data:"]
+
+
+def test_debug_is_off_unless_set(tmp_path):
+    """A server started without DEBUG (a plain `gunicorn`, a cron job) never shows tracebacks, whatever
+    ENVIRONMENT says; without DEBUG and without a real SECRET_KEY it does not start at all."""
+    env = {key: value for key, value in clean_env(SECRET_KEY="k" * 10 + secrets.token_urlsafe(50)).items()}
+    del env["DEBUG"]
+    assert run_probe("settings_probe", env)["debug"] is False
+    assert probe(DEBUG="1")["debug"] is True
+    del env["SECRET_KEY"]
+    refused = subprocess.run(
+        [sys.executable, "-m", "tests.deploy.settings_probe"], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=60,
+    )
+    assert refused.returncode != 0
+    assert "SECRET_KEY must be set" in refused.stderr and "set DEBUG=1" in refused.stderr
 
 
 def test_production_logs_json_and_serves_hashed_static_files(tmp_path):

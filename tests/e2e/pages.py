@@ -139,6 +139,18 @@ def tour_event_filter(title):
     return lambda: f"event={tour_event(title)()['pk']}"
 
 
+def venue_check_in(title):
+    """The self check-in page that the venue QR code of the tour event `title` opens."""
+
+    def kwargs():
+        from events.models import Event
+
+        event = Event.objects.get(title=title)
+        return {"pk": event.pk, "token": event.venue_token}
+
+    return kwargs
+
+
 def tour_registration():
     """A resident's place at the tour's upcoming event."""
     from events.models import Registration
@@ -209,6 +221,10 @@ PAGES = [
         status=400,
     ),
     Page("registration", "events:registration", kwargs=tour_registration),
+    Page("event poster", "events:poster", kwargs=tour_event(UPCOMING)),
+    Page("self check-in", "events:self-check-in", kwargs=venue_check_in(BUSY)),
+    Page("self check-in unknown number", "events:self-check-in", kwargs=venue_check_in(BUSY),
+         data={"mobile": "13012345678"}),
     Page("registration cancel", "events:registration-cancel", kwargs=tour_registration),
     Page("my sign-ups", "events:my-sign-ups"),
     Page("my sign-ups with errors", "events:my-sign-ups-code", data={"mobile": "123"}, status=400),
@@ -239,6 +255,10 @@ PAGES = [
     Page("portal event edit", "events:manage-edit", kwargs=tour_event(UPCOMING), user=ORG_ADMIN),
     Page("portal new event", "events:manage-create", user=ORG_ADMIN),
     Page("portal event report", "events:manage-report", kwargs=tour_event(BUSY), user=ORG_ADMIN),
+    Page("portal check-in", "events:manage-check-in", kwargs=tour_event(BUSY), user=ORG_ADMIN),
+    Page("portal check-in search", "events:manage-check-in", kwargs=tour_event(BUSY), query="q=王", user=ORG_ADMIN),
+    Page("portal venue code", "events:manage-venue-code", kwargs=tour_event(BUSY), user=ORG_ADMIN),
+    Page("portal sign-in sheet", "events:manage-sign-in-sheet", kwargs=tour_event(BUSY), user=ORG_ADMIN),
     Page("portal registrations", "events:manage-registrations", user=ORG_ADMIN),
     Page(
         "portal registrations of one event",

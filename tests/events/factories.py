@@ -25,6 +25,12 @@ class EventFactory(factory.django.DjangoModelFactory):
     published_at = factory.LazyFunction(timezone.now)
 
 
+def happening_now(**kwargs):
+    """A published event that started half an hour ago and ends in 90 minutes: inside its check-in window."""
+    start = timezone.now() - timedelta(minutes=30)
+    return EventFactory(starts_at=start, ends_at=start + timedelta(hours=2), **kwargs)
+
+
 class RegistrationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Registration
@@ -33,6 +39,7 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Resident {n}")
     mobile = factory.Sequence(lambda n: f"139{n:08d}")
     consent = True
+    check_in_code = factory.Sequence(lambda n: f"{n % 10**6:06d}")
     status = Registration.Status.CONFIRMED
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from events import admin as events_admin
 from events.models import Event, EventChange, Registration
-from tests.events.factories import EventFactory, RegistrationFactory
+from tests.events.factories import EventFactory, RegistrationFactory, happening_now
 
 pytestmark = pytest.mark.django_db
 
@@ -214,10 +214,9 @@ def test_sign_ups_are_not_added_in_the_admin_nor_listed_editable_with_their_even
     RegistrationFactory(event=event)
     client.force_login(staff_user)
     assert client.get(reverse("admin:events_registration_add")).status_code == 403
-    inline = client.get(reverse("admin:events_event_change", args=[event.pk])).context["inline_admin_formsets"][0]
-    assert inline.formset.model is Registration
-    assert not inline.has_add_permission and not inline.has_delete_permission
-    assert set(inline.readonly_fields) >= {"status", "name", "mobile"}
+    # Not inline with their event either (an event may have thousands): a link leads to their own list.
+    inlines = client.get(reverse("admin:events_event_change", args=[event.pk])).context["inline_admin_formsets"]
+    assert Registration not in {inline.formset.model for inline in inlines}
 
 
 def test_only_cancelled_sign_ups_can_be_deleted(client, staff_user):
@@ -253,7 +252,7 @@ def test_cancelling_a_sign_up_in_the_admin_moves_the_waiting_list_up(client, sta
 
 
 def test_check_in_and_undo_in_the_admin_report_refusals(client, staff_user):
-    event = EventFactory(capacity=1)
+    event = happening_now(capacity=1)
     holder = RegistrationFactory(event=event, name="Li")
     waiting = RegistrationFactory(event=event, name="Zhao", status=Registration.Status.WAITLISTED)
     client.force_login(staff_user)

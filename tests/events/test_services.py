@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from events import services
 from events.models import Event, EventChange, Registration
-from tests.events.factories import EventFactory, RegistrationFactory
+from tests.events.factories import EventFactory, RegistrationFactory, happening_now
 from tests.members.factories import MembershipFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -189,7 +189,7 @@ def test_cancelling_a_published_event_needs_a_reason():
 
 
 def test_check_in_and_undo():
-    registration = RegistrationFactory()
+    registration = RegistrationFactory(event=happening_now())
     services.check_in_registration(registration, acting_user=None)
     registration.refresh_from_db()
     assert registration.status == Registration.Status.ATTENDED
@@ -202,7 +202,7 @@ def test_check_in_and_undo():
 
 
 def test_waiting_people_cannot_be_checked_in():
-    registration = RegistrationFactory(status=Registration.Status.WAITLISTED)
+    registration = RegistrationFactory(event=happening_now(), status=Registration.Status.WAITLISTED)
     with pytest.raises(ValidationError, match="confirmed place"):
         services.check_in_registration(registration, acting_user=None)
 
@@ -310,7 +310,7 @@ def test_cancelled_and_completed_events_are_not_edited():
         assert Event.objects.get(pk=event.pk).title != "Changed"
 
 
-def test_every_change_records_who_made_it(org, org_user, small_jpeg):
+def test_every_change_records_who_made_it(org, org_user, small_jpeg, clock):
     event = services.create_event(
         EventFactory.build(organization=org, state=Event.State.DRAFT, published_at=None), acting_user=org_user
     )
@@ -318,6 +318,7 @@ def test_every_change_records_who_made_it(org, org_user, small_jpeg):
     services.update_event(event, acting_user=org_user)
     services.publish_event(event, acting_user=org_user)
     holder = sign_up(event, "13800000001")
+    clock.move_to(event.starts_at)
     services.check_in_registration(holder, acting_user=org_user)
     services.undo_check_in(holder, acting_user=org_user)
     services.cancel_registration(holder, acting_user=org_user)

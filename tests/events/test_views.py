@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from events.models import Event, Registration
 from tests.clock import shanghai
-from tests.events.factories import EventFactory, RegistrationFactory
+from tests.events.factories import EventFactory, RegistrationFactory, happening_now
 from tests.members.factories import CommunityFactory
 
 pytestmark = pytest.mark.django_db
@@ -420,7 +420,7 @@ def test_manage_event_list_query_count_does_not_grow(client, org, org_user, djan
 
 
 def test_organizer_checks_people_in(client, org, org_user):
-    registration = RegistrationFactory(event=EventFactory(organization=org))
+    registration = RegistrationFactory(event=happening_now(organization=org))
     client.force_login(org_user)
     url = reverse("events:manage-registration-action", args=[registration.event.pk, registration.pk, "check-in"])
     response = client.post(url)
@@ -584,7 +584,7 @@ def test_the_sign_up_page_of_a_cancelled_event_says_so_and_has_no_form(client):
 
 
 def test_the_cancel_button_shows_only_where_cancelling_is_allowed(client, org, org_user):
-    live = RegistrationFactory(event=EventFactory(organization=org))
+    live = RegistrationFactory(event=happening_now(organization=org))
     called_off = RegistrationFactory(event=EventFactory(organization=org, state=Event.State.CANCELLED))
     cancel_mine = b"Cancel my sign-up"
     assert cancel_mine in client.get(live.get_absolute_url()).content

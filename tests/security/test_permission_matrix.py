@@ -139,6 +139,12 @@ MATRIX |= {
     ),
     "events:compliance": (None, STAFF_PAGE),
     "events:compliance-export": (lambda w: {"file_format": "csv"}, STAFF_PAGE),
+    # Attendance: the poster and the self check-in page (with the venue token) are public; the door is org A's.
+    "events:poster": (lambda w: {"pk": _event(w).pk}, PUBLIC),
+    "events:self-check-in": (lambda w: {"pk": _event(w).pk, "token": _event(w).venue_token}, PUBLIC),
+    "events:manage-check-in": (lambda w: {"pk": _event(w).pk}, EVENT_OF_ORG_A),
+    "events:manage-venue-code": (lambda w: {"pk": _event(w).pk}, EVENT_OF_ORG_A),
+    "events:manage-sign-in-sheet": (lambda w: {"pk": _event(w).pk}, EVENT_OF_ORG_A),
 }
 
 # Projects: public pages, org A's project in the portal, the reviewer's call, staff pages.
