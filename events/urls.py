@@ -56,3 +56,15 @@ urlpatterns += [
         name="registration-text-messages",
     ),
 ]
+
+# Residents' feedback (events.feedback): the resident's rating through the private link, the organizer's overview.
+from . import feedback  # noqa: E402
+
+urlpatterns += [
+    path(
+        "events/sign-ups/<str:token>/feedback/",
+        feedback.RegistrationFeedbackView.as_view(),
+        name="registration-feedback",
+    ),
+    path("portal/events/feedback/", feedback.ManageFeedbackView.as_view(), name="manage-feedback"),
+]
