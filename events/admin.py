@@ -131,7 +131,8 @@ class EventAdmin(ServiceRefusalMixin, SafeSpreadsheetAdminMixin, ExportMixin, Hi
         summary = Feedback.objects.filter(event=obj).summary() if obj.pk else {"count": 0}
         if not summary["count"]:
             return "—"
-        text = ngettext("%(average).1f / 5 (%(count)d rating)", "%(average).1f / 5 (%(count)d ratings)", summary["count"])
+        count = summary["count"]
+        text = ngettext("%(average).1f / 5 (%(count)d rating)", "%(average).1f / 5 (%(count)d ratings)", count)
         return text % summary
 
     def has_change_permission(self, request, obj=None):

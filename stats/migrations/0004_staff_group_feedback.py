@@ -1,5 +1,6 @@
 """Street-office staff read residents' ratings of events (events.Feedback) and their comments, read-only: the
-ratings come from residents. A change of the group is a migration, as in 0002."""
+ratings come from residents. On a new database 0002 may run after events made the model and grant everything on
+it: only the view permission stays. A change of the group is a migration, as in 0002."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
@@ -17,9 +18,9 @@ def grant(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.using(using).get_or_create(name=GROUP)
-    group.permissions.add(
-        *Permission.objects.using(using).filter(content_type__app_label="events", codename__in=CODENAMES)
-    )
+    feedback = Permission.objects.using(using).filter(content_type__app_label="events", codename__endswith="_feedback")
+    group.permissions.remove(*feedback.exclude(codename__in=CODENAMES))
+    group.permissions.add(*feedback.filter(codename__in=CODENAMES))
 
 
 def revoke(apps, schema_editor):
