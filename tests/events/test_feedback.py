@@ -166,7 +166,7 @@ def test_the_rating_pages_speak_chinese(client):
     page = client.get(
         reverse("events:registration-feedback", args=[registration.token]), HTTP_ACCEPT_LANGUAGE="zh-hans"
     ).content.decode()
-    assert "为活动打分" in page and "评论（可选）" in page
+    assert "为活动打分" in page and "意见（可选）" in page
 
 
 # What organizers see
