@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from events.models import Event
 from members.models import Community, InvitationBase
@@ -16,7 +17,7 @@ class CommunityAccount(models.Model):
 
     class Role(models.TextChoices):
         ADMIN = "admin", _("Administrator")
-        MEMBER = "member", _("Member")
+        MEMBER = "member", pgettext_lazy("community account role", "Member")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="community_account"

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from core.pagination import ForgivingPaginator
 from core.permissions import StaffPermissionRequiredMixin
 from events import compliance
 from members.views import AcceptInvitationView
@@ -123,6 +124,7 @@ class DisputeListView(StaffPermissionRequiredMixin, ListView):
     template_name = "communities/staff/dispute_list.html"
     context_object_name = "disputes"
     paginate_by = 50
+    paginator_class = ForgivingPaginator  # ?page=99 shows the last page
 
     def get_queryset(self):
         return (
