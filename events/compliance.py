@@ -111,6 +111,19 @@ def month_totals(month):
     return {"members": totals["members"], "below": totals["members"] - totals["met"]}
 
 
+def community_word(month):
+    """{"confirmed": …, "disputed": …}: of the month's members' community activities, how many their neighbourhood
+    committee confirmed (or staff dismissed the dispute: communities.ActivityConfirmation.counts_for_duty) and how
+    many are disputed (open, or upheld). One aggregate query."""
+    start, end = month_bounds(month.year, month.month)
+    return Event.objects.filter(
+        kind=Event.Kind.COMMUNITY_ACTIVITY, organization__isnull=False, starts_at__gte=start, starts_at__lt=end
+    ).aggregate(
+        confirmed=Count("pk", filter=Q(community_confirmation__counts_for_duty=True)),
+        disputed=Count("pk", filter=Q(community_confirmation__counts_for_duty=False)),
+    )
+
+
 def first_counted_month(organization):
     """The first month the duty applies to the organization, as the staff pages count it (`_members_in_month`):
     the month it joined, or any month when that date was not recorded; None when it is not an active member

@@ -120,7 +120,9 @@ class EventQuerySet(models.QuerySet):
         """Events that fulfil the monthly activity duty: completed community public-benefit activities of an
         organization with a report, and the proof that they were held which MONTHLY_DUTY_PROOF (or `proof`) names
         (DUTY_PROOFS): at least one person checked in, walk-ins included ("check_in"); a report with photos
-        ("photos"); either ("check_in_or_photos", the default); the report alone ("report").
+        ("photos"); either ("check_in_or_photos", the default); the report alone ("report"). An activity its
+        neighbourhood committee disputes does not count while the dispute is open, nor after staff upheld it
+        (communities.ActivityConfirmation.counts_for_duty).
 
         Each proof is an EXISTS on an index (sign-ups by event and status, photos by report): the duty's counts
         stay on the duty index (event_duty_idx) and cost the same however many sign-ups there are.
@@ -131,6 +133,7 @@ class EventQuerySet(models.QuerySet):
             state=Event.State.COMPLETED,
             organization__isnull=False,
         ).filter(Exists(EventReport.objects.filter(event=OuterRef("pk"))))
+        held = held.exclude(community_confirmation__counts_for_duty=False)
         checked_in = Exists(Registration.objects.filter(event=OuterRef("pk"), status=Registration.Status.ATTENDED))
         photos = Exists(ReportPhoto.objects.filter(report__event=OuterRef("pk")))
         if proof == "check_in":

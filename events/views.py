@@ -490,6 +490,7 @@ class ComplianceView(ComplianceMixin, ListView):
             recent_months=[compliance.shift_month(current, -offset) for offset in range(12)],
             proof=duty_proof_label(),
             differing=compliance.reports_differing(self.month),
+            community_word=compliance.community_word(self.month),
             **kwargs,
         )
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "federation_portal",
     "core",
     "members",
+    "communities",
     "projects",
     "events",
     "stats",
@@ -333,6 +334,9 @@ FEEDBACK_PUBLIC_MINIMUM = int(os.environ.get("FEEDBACK_PUBLIC_MINIMUM", "5"))
 MONTHLY_DUTY_PROOF = os.environ.get("MONTHLY_DUTY_PROOF", "check_in_or_photos")
 if MONTHLY_DUTY_PROOF not in {"check_in", "photos", "check_in_or_photos", "report"}:
     raise ImproperlyConfigured("MONTHLY_DUTY_PROOF must be check_in, photos, check_in_or_photos or report.")
+# Neighbourhood committees (communities app): an activity nobody in its community confirmed or disputed confirms
+# itself this many days after its end.
+COMMUNITY_CONFIRMATION_DAYS = int(os.environ.get("COMMUNITY_CONFIRMATION_DAYS", "7"))
 
 # Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -419,6 +423,10 @@ CELERY_TIMEZONE = TIME_ZONE
 OUTBOX_SWEEP_SECONDS = float(os.environ.get("OUTBOX_SWEEP_SECONDS", "60"))
 OUTBOX_SWEEP_AFTER_SECONDS = float(os.environ.get("OUTBOX_SWEEP_AFTER_SECONDS", "120"))  # queued, no worker yet
 CELERY_BEAT_SCHEDULE = {
+    "community-confirmations": {
+        "task": "communities.tasks.confirm_unreviewed_activities",
+        "schedule": crontab(hour="3", minute="40"),
+    },
     "outbox-retry-due": {"task": "core.tasks.retry_due", "schedule": OUTBOX_SWEEP_SECONDS},
     "event-reminders": {"task": "events.tasks.send_event_reminders", "schedule": 600.0},
     # In the daytime only (CELERY_TIMEZONE): an evening event's attendees are asked the next morning.

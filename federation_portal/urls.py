@@ -27,6 +27,7 @@ urlpatterns = [
     # Same path and view as members:about, with the number of members of stats.figures.
     path("about/", views.AboutView.as_view(), name="about-page"),
     path("", include("members.urls")),
+    path("", include("communities.urls")),
     path("", include("projects.urls")),
     path("", include("events.urls")),
     path("stats/", stats_views.StatsView.as_view(), name="stats"),

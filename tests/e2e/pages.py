@@ -29,6 +29,7 @@ from .world import BUSY, OPEN_CALL, RATED, RESIDENT, UPCOMING
 ORG_ADMIN = "org@changshou.demo"  # admin of 长寿社区食品银行服务社
 ORG_EDITOR = "editor@changshou.demo"
 STAFF = "staff"
+COMMITTEE = "cs01-jwh"  # the neighbourhood committee of the first demo community (communities app)
 REVIEWER = "reviewer"
 DEMO_ORGANIZATION = "长寿社区食品银行服务社"
 
@@ -289,6 +290,10 @@ PAGES = [
     Page("statistics filtered", "stats", query=demo_figures_year),
     # Staff pages
     Page("monthly activity", "events:compliance", user=STAFF),
+    Page("community portal", "communities:portal", user=COMMITTEE),
+    Page("community portal last month", "communities:portal", query="month=2026-01", user=COMMITTEE),
+    Page("staff invite a committee", "communities:staff-invite", user=STAFF),
+    Page("staff disputes", "communities:disputes", user=STAFF),
     Page("staff statistics", "stats:staff", user=STAFF),
     Page("staff ratings", "stats:feedback", user=STAFF),
     Page("staff ratings bad period", "stats:feedback", query="since=2026-05-01&until=2026-01-01", user=STAFF),

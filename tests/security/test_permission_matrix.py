@@ -22,16 +22,18 @@ from tests.shared_data import shared_rows
 pytestmark = pytest.mark.django_db
 
 # "resident": not logged in, but holding the private link (token) of their own event sign-up.
+# "community_a_*": accounts of a neighbourhood committee (communities app) of community A; "community_b_admin" of
+# community B. Without an organization they are, everywhere outside the community portal, like the reviewer.
 ROLES = [
     "anonymous", "resident", "org_a_admin", "org_a_editor", "org_b_admin", "reviewer", "staff", "staff_no_perms",
-    "superuser",
+    "superuser", "community_a_admin", "community_a_member", "community_b_admin",
 ]
 LOGGED_OUT = {"anonymous", "resident"}
 
 
 def outcomes(
     anonymous, org_a_admin, org_a_editor=None, org_b_admin=None, reviewer=None, staff=None, staff_no_perms=None,
-    superuser=None,
+    superuser=None, community_a_admin=None, community_a_member=None, community_b_admin=None,
 ):
     """Expected outcome per role; unspecified roles fall back on sensible neighbours."""
     org_a_editor = org_a_editor if org_a_editor is not None else org_a_admin
@@ -40,7 +42,13 @@ def outcomes(
     staff = staff if staff is not None else reviewer
     staff_no_perms = staff_no_perms if staff_no_perms is not None else staff
     superuser = superuser if superuser is not None else staff
-    values = [anonymous, anonymous, org_a_admin, org_a_editor, org_b_admin, reviewer, staff, staff_no_perms, superuser]
+    community_a_admin = community_a_admin if community_a_admin is not None else reviewer
+    community_a_member = community_a_member if community_a_member is not None else community_a_admin
+    community_b_admin = community_b_admin if community_b_admin is not None else community_a_admin
+    values = [
+        anonymous, anonymous, org_a_admin, org_a_editor, org_b_admin, reviewer, staff, staff_no_perms, superuser,
+        community_a_admin, community_a_member, community_b_admin,
+    ]
     return dict(zip(ROLES, values, strict=True))
 
 
@@ -152,7 +160,7 @@ MATRIX |= {
 }
 
 # Projects: public pages, org A's project in the portal, the reviewer's call, staff pages.
-REVIEWER_ONLY = outcomes("login", 404, reviewer=200, staff=404)
+REVIEWER_ONLY = outcomes("login", 404, reviewer=200, staff=404, community_a_admin=404)
 POST_ONLY = outcomes("login", 405, reviewer="join", staff="staff-dashboard")
 
 
@@ -210,6 +218,55 @@ MATRIX |= {
     "stats:feedback": (None, STAFF_PAGE),  # residents' ratings per organization (events.view_feedback)
 }
 
+# Neighbourhood committees: their portal (own community's activities; another community's are a 404), the
+# invitation link, staff pages.
+COMMUNITY_PORTAL = outcomes("login", 403, reviewer=403, staff=403, community_a_admin=200)
+COMMUNITY_POST_ONLY = COMMUNITY_PORTAL | dict.fromkeys(
+    ["community_a_admin", "community_a_member", "community_b_admin"], 405
+)
+COMMUNITY_A_ACTIVITY = outcomes("login", 403, reviewer=403, staff=403, community_a_admin=200, community_b_admin=404)
+
+
+def communities_world(w):
+    """An activity of org A held last week in community A, an open dispute in community B, an invitation."""
+    if "communities" not in w:
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from communities import services
+        from tests.events.factories import completed_activity
+
+        users = w["users"]
+        community_a = users["community_a_admin"].community_account.community
+        community_b = users["community_b_admin"].community_account.community
+        held = timezone.now() - timedelta(days=3)
+        activity = completed_activity(w["org_a"], held, community=community_a)
+        disputed = completed_activity(w["org_b"], held, community=community_b)
+        w["communities"] = {
+            "activity": activity,
+            "dispute": services.dispute_activity(
+                disputed, account=users["community_b_admin"].community_account, reason="Nobody came at all."
+            ),
+            "invitation": services.invite_to_community(
+                community_a, email="jwh-new@example.org", role="member", acting_user=users["superuser"]
+            ),
+        }
+    return w["communities"]
+
+
+MATRIX |= {
+    "communities:portal": (None, COMMUNITY_PORTAL),
+    "communities:confirm": (
+        lambda w: {"pk": communities_world(w)["activity"].pk}, COMMUNITY_POST_ONLY
+    ),
+    "communities:dispute-activity": (lambda w: {"pk": communities_world(w)["activity"].pk}, COMMUNITY_A_ACTIVITY),
+    "communities:accept-invitation": (lambda w: {"token": communities_world(w)["invitation"].token}, PUBLIC),
+    "communities:staff-invite": (None, STAFF_PAGE),
+    "communities:disputes": (None, STAFF_PAGE),
+    "communities:dispute": (lambda w: {"pk": communities_world(w)["dispute"].pk}, STAFF_PAGE),
+}
+
 # Patterns covered as a family: every admin page needs a staff login (and its model's permission: 403 without).
 FAMILIES = {
     "admin": outcomes("admin-login", "admin-login", staff=200, staff_no_perms=403),
@@ -249,6 +306,13 @@ def build_world():
         "staff_no_perms": UserFactory(username="staff-no-perms", is_staff=True),
         "superuser": UserFactory(username="root", is_staff=True, is_superuser=True),
     }
+    from tests.communities.factories import CommunityAccountFactory
+    from tests.members.factories import CommunityFactory
+
+    community_a = CommunityFactory()
+    users["community_a_admin"] = CommunityAccountFactory(community=community_a, role="admin").user
+    users["community_a_member"] = CommunityAccountFactory(community=community_a, role="member").user
+    users["community_b_admin"] = CommunityAccountFactory(role="admin").user
     from django.contrib.auth.models import Group
 
     from core.permissions import STAFF_GROUP
@@ -268,6 +332,7 @@ def build_world():
     }
     _event(world)
     projects_world(world)
+    communities_world(world)
     return world
 
 
