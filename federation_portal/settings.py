@@ -421,6 +421,11 @@ OUTBOX_SWEEP_AFTER_SECONDS = float(os.environ.get("OUTBOX_SWEEP_AFTER_SECONDS", 
 CELERY_BEAT_SCHEDULE = {
     "outbox-retry-due": {"task": "core.tasks.retry_due", "schedule": OUTBOX_SWEEP_SECONDS},
     "event-reminders": {"task": "events.tasks.send_event_reminders", "schedule": 600.0},
+    # In the daytime only (CELERY_TIMEZONE): an evening event's attendees are asked the next morning.
+    "feedback-invitations": {
+        "task": "events.tasks.send_feedback_invitations",
+        "schedule": crontab(hour="9-20", minute="15"),
+    },
     "monthly-duty-reminders": {
         "task": "events.tasks.remind_monthly_duty",
         "schedule": crontab(day_of_month="20", hour="9", minute="0"),

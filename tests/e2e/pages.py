@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from .world import BUSY, OPEN_CALL, RESIDENT, UPCOMING
+from .world import BUSY, OPEN_CALL, RATED, RESIDENT, UPCOMING
 
 # Demo accounts made by members/demo.py (password Changshou-2026).
 ORG_ADMIN = "org@changshou.demo"  # admin of 长寿社区食品银行服务社
@@ -158,6 +158,13 @@ def tour_registration():
     return {"token": Registration.objects.get(event__title=UPCOMING, name=RESIDENT).token}
 
 
+def rating_registration():
+    """The tour's resident, checked in at the event that ended yesterday and not rated yet: the rating form."""
+    from events.models import Registration
+
+    return {"token": Registration.objects.get(event__title=RATED, name=RESIDENT).token}
+
+
 # "My sign-ups": the tour's resident (world.py: the first sign-up of each tour event) and a code the tour knows.
 RESIDENT_MOBILE = "13900000001"
 TOUR_CODE = "246810"
@@ -226,6 +233,15 @@ PAGES = [
     Page("self check-in unknown number", "events:self-check-in", kwargs=venue_check_in(BUSY),
          data={"mobile": "13012345678"}),
     Page("registration cancel", "events:registration-cancel", kwargs=tour_registration),
+    Page("registration after the event", "events:registration", kwargs=rating_registration),
+    Page("registration feedback", "events:registration-feedback", kwargs=rating_registration, screenshot=True),
+    Page(
+        "registration feedback with errors",
+        "events:registration-feedback",
+        kwargs=rating_registration,
+        data={"rating": "", "comment": "x" * 501},
+        status=400,
+    ),
     Page("my sign-ups", "events:my-sign-ups"),
     Page("my sign-ups with errors", "events:my-sign-ups-code", data={"mobile": "123"}, status=400),
     Page("my sign-ups code", "events:my-sign-ups-code", data={"mobile": RESIDENT_MOBILE}),
@@ -260,6 +276,8 @@ PAGES = [
     Page("portal venue code", "events:manage-venue-code", kwargs=tour_event(BUSY), user=ORG_ADMIN),
     Page("portal sign-in sheet", "events:manage-sign-in-sheet", kwargs=tour_event(BUSY), user=ORG_ADMIN),
     Page("portal registrations", "events:manage-registrations", user=ORG_ADMIN),
+    Page("portal event rated", "events:manage-detail", kwargs=tour_event(RATED), user=ORG_ADMIN),
+    Page("portal ratings", "events:manage-feedback", user=ORG_ADMIN),
     Page(
         "portal registrations of one event",
         "events:manage-registrations",
@@ -272,6 +290,8 @@ PAGES = [
     # Staff pages
     Page("monthly activity", "events:compliance", user=STAFF),
     Page("staff statistics", "stats:staff", user=STAFF),
+    Page("staff ratings", "stats:feedback", user=STAFF),
+    Page("staff ratings bad period", "stats:feedback", query="since=2026-05-01&until=2026-01-01", user=STAFF),
     Page("staff dashboard", "stats:dashboard", user=STAFF),
     Page("call ranking", "projects:ranking", kwargs=tour_call, user=STAFF),
     Page("call close early", "projects:call-close-early", kwargs=tour_call, user=STAFF),

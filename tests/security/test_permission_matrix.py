@@ -145,6 +145,10 @@ MATRIX |= {
     "events:manage-check-in": (lambda w: {"pk": _event(w).pk}, EVENT_OF_ORG_A),
     "events:manage-venue-code": (lambda w: {"pk": _event(w).pk}, EVENT_OF_ORG_A),
     "events:manage-sign-in-sheet": (lambda w: {"pk": _event(w).pk}, EVENT_OF_ORG_A),
+    # Residents' feedback: the rating page opens with the sign-up's private link (it says when rating is not
+    # possible); the organizer's overview of ratings (staff: the federation's events, with view_feedback).
+    "events:registration-feedback": (lambda w: {"token": _event(w).registrations.get().token}, PUBLIC),
+    "events:manage-feedback": (None, EVENT_PORTAL),
 }
 
 # Projects: public pages, org A's project in the portal, the reviewer's call, staff pages.
@@ -203,6 +207,7 @@ MATRIX |= {
     "stats": (None, PUBLIC),
     "stats:staff": (None, STAFF_PAGE),
     "stats:dashboard": (None, STAFF_PAGE),
+    "stats:feedback": (None, STAFF_PAGE),  # residents' ratings per organization (events.view_feedback)
 }
 
 # Patterns covered as a family: every admin page needs a staff login (and its model's permission: 403 without).
@@ -387,5 +392,8 @@ def test_a_sign_up_page_needs_its_own_secret_link(client, world, role):
         assert client.get(reverse("events:registration", kwargs={"token": bad})).status_code == 404
         assert client.get(reverse("events:registration-cancel", kwargs={"token": bad})).status_code == 404
         assert client.post(reverse("events:registration-cancel", kwargs={"token": bad})).status_code == 404
+        feedback = reverse("events:registration-feedback", kwargs={"token": bad})
+        assert client.get(feedback).status_code == 404
+        assert client.post(feedback, {"rating": 5}).status_code == 404
     if role == "resident":
         assert client.get(reverse("events:registration", kwargs={"token": token})).status_code == 200
