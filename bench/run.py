@@ -101,7 +101,7 @@ def production_env(database_url, port):
         )},
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_LOG_LEVEL": "warning",
-        "GUNICORN_MAX_REQUESTS": "0",
+        # Worker recycling as deployed (gunicorn.conf.py: GUNICORN_MAX_REQUESTS): part of what is measured.
         "DJANGO_SETTINGS_MODULE": "federation_portal.settings",
     })
     env.pop("DATABASE_REPLICA_URL", None)

@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from urllib.parse import quote
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone, translation
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import SelectableFieldsExportForm
@@ -54,11 +54,20 @@ def _display_width(value):
 
 def write_csv(header, rows):
     """CSV text with a byte-order mark, without which Excel misreads UTF-8 (Chinese) text."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerows(_rows(header, rows))
-    return buffer.getvalue()
+    return "".join(stream_csv(header, rows))
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def stream_csv(header, rows):
+    """The CSV text of `write_csv`, a line at a time: a long list is sent while it is read, never held whole."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff"
+    for row in _rows(header, rows):
+        yield writer.writerow(row)
 
 
 def _storable(value):
@@ -91,18 +100,20 @@ def write_xlsx(header, rows, *, title=""):
     return buffer.getvalue()
 
 
-def spreadsheet_response(file_format, filename, header, rows, *, title=""):
+def spreadsheet_response(file_format, filename, header, rows, *, title="", stream=False):
     """A download of `header` and `rows` as `filename`.csv or .xlsx; another format is a 404.
 
-    The file name is ASCII (old browsers mangle Chinese ones); `title` names the Excel sheet.
+    The file name is ASCII (old browsers mangle Chinese ones); `title` names the Excel sheet. With `stream`, a CSV
+    is sent row by row as `rows` (an iterator) yields them (an Excel file is written whole).
     """
     if file_format not in FORMATS:
         raise Http404
     if file_format == "xlsx":
-        content = write_xlsx(header, rows, title=title)
+        response = HttpResponse(write_xlsx(header, rows, title=title), content_type=FORMATS[file_format])
+    elif stream:
+        response = StreamingHttpResponse(stream_csv(header, rows), content_type=FORMATS[file_format])
     else:
-        content = write_csv(header, rows)
-    response = HttpResponse(content, content_type=FORMATS[file_format])
+        response = HttpResponse(write_csv(header, rows), content_type=FORMATS[file_format])
     response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
     return response
 

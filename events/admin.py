@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -10,6 +12,7 @@ from import_export.admin import ExportMixin
 
 from core.admin_actions import run_service
 from core.admin_history import HistoryAdmin
+from core.pagination import LargeTablePaginator
 from core.spreadsheets import SafeSpreadsheetAdminMixin
 from core.validators import mask_mobile
 from members.services import record_personal_data_access
@@ -17,26 +20,6 @@ from members.services import record_personal_data_access
 from . import services
 from .models import Event, EventChange, EventReport, Feedback, Registration, ReportPhoto
 from .resources import EventResource, RegistrationResource
-
-
-class RegistrationInline(admin.TabularInline):
-    """Residents' personal data: only staff with permission on registrations see this (Django checks it).
-
-    Read-only: sign-ups come through the public form (capacity, waiting list, consent) and change through the
-    actions of the sign-ups' own admin page, which call the services."""
-
-    model = Registration
-    extra = 0
-    fields = ["name", "mobile", "email", "status", "created_at", "checked_in_at"]
-    readonly_fields = fields
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class EventChangeInline(admin.TabularInline):
@@ -48,6 +31,10 @@ class EventChangeInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        # The event's own changes: those of single sign-ups (check-ins, cancellations) grow with the sign-ups.
+        return super().get_queryset(request).filter(registration__isnull=True).select_related("changed_by")
 
     @admin.display(description=_("sign-up"))
     def sign_up(self, obj):
@@ -85,20 +72,28 @@ class EventAdmin(ServiceRefusalMixin, SafeSpreadsheetAdminMixin, ExportMixin, Hi
     resource_classes = [EventResource]
     list_display = ["title", "organizer", "kind", "starts_at", "community", "state", "capacity", "taken"]
     list_filter = ["state", "kind", "community", ("organization", admin.EmptyFieldListFilter), "starts_at"]
-    search_fields = ["title", "description", "place", "organization__name"]
+    search_fields = ["title__finds", "description__finds", "place__finds", "organization__name__finds"]  # core.search
     date_hierarchy = "starts_at"
     autocomplete_fields = ["organization"]
     list_select_related = ["organization", "community"]
+    # 100,000 events: newest first off the (starts_at, id) index, no second COUNT of the whole table.
+    ordering = ["-starts_at", "-pk"]
+    show_full_result_count = False
+    paginator = LargeTablePaginator
     readonly_fields = [
-        "state", "published_at", "created_by", "created_at", "updated_at", "cancel_reason", "report_attendance",
-        "ratings",
+        "state", "published_at", "created_by", "created_at", "updated_at", "cancel_reason", "sign_ups",
+        "sign_up_counts", "report_attendance", "ratings",
     ]
     fieldsets = [
         (None, {"fields": ["organization", "kind", "title", "description", "cover"]}),
         (_("When and where"), {"fields": ["starts_at", "ends_at", "place", "community"]}),
         (
             _("Sign-up"),
-            {"fields": ["capacity", "registration_opens_at", "registration_closes_at", "signup_needs_code"]},
+            {
+                "fields": [
+                    "capacity", "registration_opens_at", "registration_closes_at", "signup_needs_code", "sign_ups",
+                ],
+            },
         ),
         (
             _("State"),
@@ -106,7 +101,8 @@ class EventAdmin(ServiceRefusalMixin, SafeSpreadsheetAdminMixin, ExportMixin, Hi
         ),
         (_("Attendance and ratings"), {"fields": ["report_attendance", "ratings"]}),
     ]
-    inlines = [RegistrationInline, EventChangeInline]
+    # No inline list of sign-ups: an event may have thousands. `sign_ups` links to them in their own list.
+    inlines = [EventChangeInline]
     actions = ["publish", "cancel"]
 
     def get_queryset(self, request):
@@ -115,6 +111,35 @@ class EventAdmin(ServiceRefusalMixin, SafeSpreadsheetAdminMixin, ExportMixin, Hi
     @admin.display(description=_("organizer"), ordering="organization__name")
     def organizer(self, obj):
         return obj.organizer_name
+
+    @admin.display(description=_("sign-ups"))
+    def sign_up_counts(self, obj):
+        """How many people hold a place, wait or cancelled (one query, whatever their number)."""
+        if obj is None or obj.pk is None:
+            return "—"
+        counts = dict(obj.registrations.values_list("status").annotate(n=Count("pk")).order_by())
+        return _("%(taken)s of %(capacity)s places taken, %(waiting)s waiting, %(cancelled)s cancelled") % {
+            "taken": sum(counts.get(status, 0) for status in Registration.HOLDING_PLACE),
+            "capacity": obj.capacity,
+            "waiting": counts.get(Registration.Status.WAITLISTED, 0),
+            "cancelled": counts.get(Registration.Status.CANCELLED, 0),
+        }
+
+    @admin.display(description=_("sign-ups"))
+    def sign_ups(self, obj):
+        """The counts and a link to the event's sign-ups in their own list, for staff who may see them."""
+        if obj is None or obj.pk is None:
+            return "—"
+        url = reverse("admin:events_registration_changelist") + f"?event__id__exact={obj.pk}"
+        return format_html('{} · <a href="{}">{}</a>', self.sign_up_counts(obj), url, _("Show the sign-ups"))
+
+    def get_fieldsets(self, request, obj=None):
+        if self.admin_site._registry[Registration].has_view_permission(request):
+            return self.fieldsets
+        return [
+            (name, {**options, "fields": ["sign_up_counts" if f == "sign_ups" else f for f in options["fields"]]})
+            for name, options in self.fieldsets
+        ]
 
     @admin.display(description=_("places taken"), ordering="taken_count")
     def taken(self, obj):
@@ -165,8 +190,14 @@ class RegistrationAdmin(SafeSpreadsheetAdminMixin, ExportMixin, admin.ModelAdmin
     resource_classes = [RegistrationResource]
     list_display = ["name", "masked_mobile", "event", "status", "created_at", "checked_in_at"]
     list_filter = ["status", "event__kind", "created_at"]
-    search_fields = ["name", "mobile", "email", "event__title"]
+    # core.search; the event by its filter (the event's admin page links to its sign-ups), not by a join of 1M rows.
+    search_fields = ["name__finds", "mobile__finds", "email"]
     list_select_related = ["event"]
+    # 1,000,000 sign-ups: newest first off the primary key (not a sort of every row by created_at), no second
+    # COUNT of the whole table, and an estimated count of the unfiltered list (core.pagination).
+    ordering = ["-pk"]
+    show_full_result_count = False
+    paginator = LargeTablePaginator
     # The status (and what goes with it) changes only by the actions below, which call the services.
     readonly_fields = [
         "event", "status", "consent", "cancel_code", "created_at", "cancelled_at", "promoted_at", "checked_in_at",

@@ -290,6 +290,11 @@ def seed(stdout=None):
                          "为社区困难家庭发放米、油和临期食品爱心包。",
                          _aware(today - timedelta(days=2), 9), 3, 30, community=home, state=Event.State.PUBLISHED)
         builder.add(to_report, signups=18)
+        # Under way when the demo is loaded: the check-in page, the venue QR code and the sign-in sheet have people.
+        started = now.replace(second=0, microsecond=0) - timedelta(minutes=30)
+        under_way = make(food_bank, Event.Kind.COMMUNITY_ACTIVITY, "社区长者午餐配送（进行中）",
+                         "志愿者为独居长者分装并配送午餐；报名的居民请在入口签到。", started, 3, 25, community=home)
+        builder.add(under_way, signups=20)
         draft = make(food_bank, Event.Kind.TRAINING, "食品安全志愿者培训（草稿）", "面向新志愿者的食品安全知识培训。",
                      _aware(today + timedelta(days=20), 14), 2, 25, community=home, state=Event.State.DRAFT)
         builder.add(draft)

@@ -1,3 +1,5 @@
+from datetime import datetime, time, timedelta
+
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
@@ -7,7 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from members.filters import StyledFilterSet
 from members.models import Community, Organization
 
-from .models import Event, Registration
+from .models import DUTY_TIME_ZONE, Event, Registration
+
+
+def day_start(day):
+    """The first instant of a day in Shanghai time."""
+    return datetime.combine(day, time.min, tzinfo=DUTY_TIME_ZONE)
 
 
 class EventFilter(StyledFilterSet):
@@ -24,17 +31,13 @@ class EventFilter(StyledFilterSet):
     organization = django_filters.ModelChoiceFilter(
         label=_("Organizer"), queryset=Organization.objects.public(), empty_label=_("All organizers")
     )
+    # Days in Shanghai time, as ranges of the stored start: the (starts_at, id) index answers them (a date of
+    # each event's start would be computed row by row).
     date_from = django_filters.DateFilter(
-        label=_("From"),
-        field_name="starts_at",
-        lookup_expr="date__gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("From"), method="filter_from", widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = django_filters.DateFilter(
-        label=_("To"),
-        field_name="starts_at",
-        lookup_expr="date__lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("To"), method="filter_to", widget=forms.DateInput(attrs={"type": "date"})
     )
 
     class Meta:
@@ -59,6 +62,12 @@ class EventFilter(StyledFilterSet):
 
     def search(self, queryset, name, value):
         return queryset.search(value)
+
+    def filter_from(self, queryset, name, value):
+        return queryset.filter(starts_at__gte=day_start(value))
+
+    def filter_to(self, queryset, name, value):
+        return queryset.filter(starts_at__lt=day_start(value + timedelta(days=1)))
 
     def filter_queryset(self, queryset):
         cleaned = self.form.cleaned_data

@@ -1,6 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from core.pictures import SafeImageField, reencode_image
 from core.validators import FULL_WIDTH, normalize_mobile, validate_mobile
@@ -125,6 +125,58 @@ class RegistrationCodeForm(TextCodeMixin, RegistrationForm):
         super().__init__(*args, **kwargs)
         for name in ("name", "mobile", "email", "consent"):
             self.fields[name].widget = forms.HiddenInput()
+
+
+class WalkInForm(forms.Form):
+    """The organizer adds a person at the door (现场报名): checked in at once while places are left."""
+
+    name = forms.CharField(label=pgettext_lazy("a person's", "Name"), max_length=50)
+    mobile = forms.CharField(
+        label=_("Mobile number"), max_length=20, validators=[validate_mobile],
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+    )
+
+    def clean_mobile(self):
+        return normalize_mobile(self.cleaned_data["mobile"])
+
+
+class SelfCheckInForm(forms.Form):
+    """A resident at the door, from the venue QR code: the mobile they signed up with. A number without a place
+    is asked for a name (and consent) to be added as a walk-in."""
+
+    mobile = forms.CharField(
+        label=_("Mobile number"), max_length=20, validators=[validate_mobile],
+        help_text=_("The number you signed up with."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    name = forms.CharField(
+        label=_("Your name"), max_length=50, required=False, widget=forms.HiddenInput(),
+    )
+    consent = forms.BooleanField(
+        label=_("I agree that my name and number are used for this event."), required=False,
+        widget=forms.HiddenInput(),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.data.get("name"):
+            self.show_walk_in_fields()
+
+    def show_walk_in_fields(self):
+        self.fields["name"].widget = forms.TextInput(attrs={"autocomplete": "name"})
+        self.fields["consent"].widget = forms.CheckboxInput()
+
+    def ask_for_name(self):
+        """No place under this number: the form asks for a name, to be added as a walk-in."""
+        self.show_walk_in_fields()
+        self.add_error(None, _("There is no sign-up under this number. To take part anyway, give your name and "
+                               "you are added as a walk-in while places are left."))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("name") and not cleaned.get("consent"):
+            self.add_error("consent", _("Please agree, to be added as a walk-in."))
+        return cleaned
 
 
 class CancelEventForm(forms.Form):

@@ -1,4 +1,5 @@
 import base64
+import re
 import secrets
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -19,7 +20,8 @@ from simple_history.models import HistoricalRecords
 
 from core.models import ChangeRecord, SmsOptOut
 from core.pictures import PictureField, upload_path
-from core.validators import mask_mobile, validate_mobile
+from core.search import clean_term, finds
+from core.validators import FULL_WIDTH, mask_mobile, validate_mobile
 from members.models import Community, Organization
 
 # The monthly activity duty is counted in the street's own time, whatever the server's time zone.
@@ -52,6 +54,9 @@ def month_bounds(year, month):
     start = datetime(year, month, 1, tzinfo=DUTY_TIME_ZONE)
     end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=DUTY_TIME_ZONE)
     return start, end
+
+
+SHORT_CODE = re.compile(r"[0-9a-z]+[0-9A-Za-z_-]{8}")  # Registration.short_code
 
 
 def new_token():
@@ -146,15 +151,18 @@ class EventQuerySet(models.QuerySet):
         )
 
     def search(self, term):
-        """Title, description, place or organizer's name contains the term."""
-        term = (term or "").replace("\x00", "").strip()
+        """Title, description, place or organizer's name contains the term (core.search: indexed on PostgreSQL)."""
+        term = clean_term(term)
         if not term:
             return self
-        return self.filter(
-            Q(title__icontains=term)
-            | Q(description__icontains=term)
-            | Q(place__icontains=term)
-            | Q(organization__name__icontains=term)
+        return self.filter(self.matching(term))
+
+    @staticmethod
+    def matching(term):
+        """The condition of `search`. The organizers are looked up first (a few ids): a condition on the joined
+        organization's name would keep the database from combining the indexes of the event's own columns."""
+        return finds(["title", "description", "place"], term) | Q(
+            organization__in=list(Organization.objects.filter(name__finds=term).values_list("pk", flat=True)[:100])
         )
 
     def with_place_counts(self):
@@ -478,6 +486,26 @@ class RegistrationQuerySet(models.QuerySet):
         """The sign-ups made with a mobile number; none once their personal data has been erased."""
         return self.filter(mobile=mobile, purged_at__isnull=True)
 
+    def find(self, term):
+        """The organizer's search of an event's sign-ups (the event page, the check-in page): the check-in code
+        (6 digits), the sign-up's short code (from the resident's text message or private link) or number (#123),
+        the last digits of the mobile (3 to 11), or part of the name. Full-width digits count as digits."""
+        term = (term or "").replace("\x00", "").translate(FULL_WIDTH).strip()
+        if not term:
+            return self
+        if term.startswith("#") and term[1:].isdigit() and len(term) < 19:
+            return self.filter(pk=int(term[1:]))
+        found = Q(name__icontains=term)
+        if term.isascii() and term.isdigit():
+            if len(term) == Registration.CHECK_IN_CODE_LENGTH:
+                found |= Q(check_in_code=term)
+            if 3 <= len(term) <= 11:
+                found |= Q(mobile__endswith=term)
+        by_code = Registration.from_short_code(term) if SHORT_CODE.fullmatch(term) else None
+        if by_code is not None:
+            found |= Q(pk=by_code.pk)
+        return self.filter(found)
+
     def current(self, now=None):
         """What "my sign-ups" lists: sign-ups of public events that have not ended or ended in the last
         RECENT_DAYS days (cancelled ones included, so that a resident sees what became of them)."""
@@ -499,6 +527,7 @@ class Registration(models.Model):
         SELF = "self", _("the resident, with the venue QR code")
 
     HOLDING_PLACE = [Status.CONFIRMED, Status.ATTENDED]
+    CHECK_IN_CODE_LENGTH = 6
     # "My sign-ups" (/events/my/) shows those of events that ended up to this many days ago, besides upcoming ones.
     RECENT_DAYS = 30
 
@@ -652,6 +681,14 @@ class Registration(models.Model):
         return self.check_in_refusal is None
 
     @property
+    def shows_check_in_code(self):
+        """Whether the private page shows the check-in code: a confirmed place of a published event not yet over."""
+        return (
+            bool(self.check_in_code) and self.is_confirmed and self.event.state == Event.State.PUBLISHED
+            and self.event.ends_at > timezone.now()
+        )
+
+    @property
     def undo_check_in_refusal(self):
         """Why a check-in cannot be taken back now, or None: a check-in, inside the event's check-in window."""
         refusal = self.event.check_in_refusal()
@@ -786,7 +823,7 @@ class Feedback(models.Model):
         related_name="feedback",
     )
     rating = models.PositiveSmallIntegerField(_("rating"), choices=RATINGS)
-    comment = models.TextField(_("comment"), blank=True, max_length=500)
+    comment = models.TextField(pgettext_lazy("a resident's feedback", "comment"), blank=True, max_length=500)
     created_at = models.DateTimeField(_("rated at"), default=timezone.now)
 
     objects = FeedbackQuerySet.as_manager()

@@ -4,6 +4,8 @@ and the portal dashboard. federation_portal calls these; members calls `duty_pan
 
 from django.utils.translation import gettext_lazy as _
 
+from core.search import best_first
+
 from . import compliance
 from .models import Event, Feedback, duty_proof_label
 
@@ -21,7 +23,8 @@ def home_section():
 def organization_section(organization):
     """An organization page's events (`detail_sections`): what is coming, the latest held, and the residents'
     average rating of its events (shown from FEEDBACK_PUBLIC_MINIMUM ratings on)."""
-    events = Event.objects.listed().for_organization(organization).for_cards()
+    # Titles and times only: no places left, so that a sign-up leaves the page cached (core.caching).
+    events = Event.objects.listed().for_organization(organization).select_related("organization")
     return {
         "template_name": "events/includes/_organization_section.html",
         "organization": organization,
@@ -35,7 +38,10 @@ def search_group(query):
     """Public events matching a search (`result_groups`)."""
     return {
         "label": _("Events"),
-        "items": list(Event.objects.public().search(query).order_by("-starts_at")[:SEARCH_LIMIT]),
+        # Title matches first, then the rest; latest first in each (core.search.best_first).
+        "items": best_first(
+            Event.objects.public().order_by("-starts_at"), query, ["title"], Event.objects.matching(query), SEARCH_LIMIT
+        ),
         "empty": _("No events match."),
     }
 

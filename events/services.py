@@ -10,6 +10,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -280,15 +281,17 @@ def _promote_waitlisted(event, *, free):
 
 
 @transaction.atomic
-def check_in_registration(registration, *, acting_user):
-    """The organizer marks a person with a place as attended (Registration.check_in_refusal says when)."""
+def check_in_registration(registration, *, acting_user, via=Registration.CheckInMethod.DOOR):
+    """A person with a place is marked as attended, by the organizer at the door or by the resident with the venue
+    QR code (`via`), inside the event's check-in window (Registration.check_in_refusal says when)."""
     registration = _locked_registration(registration)
     refusal = registration.check_in_refusal
     if refusal:
         raise ValidationError(refusal)
     registration.status = Registration.Status.ATTENDED
     registration.checked_in_at = timezone.now()
-    registration.save(update_fields=["status", "checked_in_at"])
+    registration.checked_in_via = via
+    registration.save(update_fields=["status", "checked_in_at", "checked_in_via"])
     _record(registration.event, EventChange.Action.CHECKED_IN, acting_user=acting_user, registration=registration)
     return registration
 
@@ -302,8 +305,79 @@ def undo_check_in(registration, *, acting_user):
         raise ValidationError(refusal)
     registration.status = Registration.Status.CONFIRMED
     registration.checked_in_at = None
-    registration.save(update_fields=["status", "checked_in_at"])
+    registration.checked_in_via = ""
+    registration.save(update_fields=["status", "checked_in_at", "checked_in_via"])
     _record(registration.event, EventChange.Action.CHECK_IN_UNDONE, acting_user=acting_user, registration=registration)
+    return registration
+
+
+def check_in_with_venue_code(event, *, token, mobile):
+    """A resident checks in with the venue QR code shown at the door (Event.venue_token) and their mobile: the
+    sign-up of that mobile is checked in, inside the check-in window. Raises ValidationError with code
+    "token" (not this event's code), "window", "not_signed_up" (no place under that number: a walk-in may be
+    added, add_walk_in()) or "refused" (e.g. only on the waiting list); returns the sign-up, already checked in
+    or not."""
+    check_venue_token(event, token)
+    mobile = normalize_mobile(mobile)
+    registration = event.registrations.active().of_mobile(mobile).first()
+    if registration is None:
+        raise ValidationError(_("There is no sign-up under this number."), code="not_signed_up")
+    if registration.has_attended:
+        return registration
+    if registration.is_waitlisted:  # a place at the door while one is free
+        return add_walk_in(event, name=registration.name, mobile=mobile, token=token)
+    try:
+        return check_in_registration(registration, acting_user=None, via=Registration.CheckInMethod.SELF)
+    except ValidationError as error:
+        raise ValidationError(error.messages[0], code="refused") from error
+
+
+def check_venue_token(event, token, *, window=True):
+    """Refuses (ValidationError) a venue token that is not `event`'s (code "token") and, with `window`, a check-in
+    outside the event's check-in window (code "window")."""
+    if not constant_time_compare(token or "", event.venue_token):
+        raise ValidationError(_("This check-in code is not this event's. Please scan the code at the door."),
+                              code="token")
+    refusal = event.check_in_refusal() if window else None
+    if refusal:
+        raise ValidationError(refusal, code="window")
+
+
+@transaction.atomic
+def add_walk_in(event, *, name, mobile, acting_user=None, token=None):
+    """A person who did not sign up beforehand is added at the door (现场报名) and checked in, while the event has
+    places left, inside the check-in window: by the organizer (`acting_user`) or by the resident with the venue QR
+    code (`token`). A waiting-list spot of the same mobile becomes the place."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if token is not None:
+        check_venue_token(event, token)
+    refusal = event.check_in_refusal()
+    if refusal:
+        raise ValidationError(refusal, code="window")
+    mobile = normalize_mobile(mobile)
+    existing = event.registrations.active().of_mobile(mobile).select_for_update().first()
+    if existing is not None and existing.holds_place:
+        raise ValidationError(
+            _("This number is already signed up for this event: find it in the list to check it in."),
+            code="duplicate",
+        )
+    if event.registrations.holding_place().count() >= event.capacity:
+        raise ValidationError(_("The event is full: no walk-ins can be added."), code="full")
+    now = timezone.now()
+    via = Registration.CheckInMethod.DOOR if token is None else Registration.CheckInMethod.SELF
+    if existing is not None:  # from the waiting list, now that a place is free
+        existing.status, existing.checked_in_at, existing.checked_in_via = Registration.Status.ATTENDED, now, via
+        existing.promoted_at = now
+        existing.save(update_fields=["status", "checked_in_at", "checked_in_via", "promoted_at"])
+        registration = existing
+    else:
+        registration = Registration.objects.create(
+            event=event, name=name.strip(), mobile=mobile, consent=True, status=Registration.Status.ATTENDED,
+            created_at=now, checked_in_at=now, checked_in_via=via, is_walk_in=True,
+            check_in_code=_free_check_in_code(event),
+        )
+    _record(event, EventChange.Action.CHECKED_IN, acting_user=acting_user, registration=registration,
+            note=_("walk-in"))
     return registration
 
 

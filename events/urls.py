@@ -57,6 +57,18 @@ urlpatterns += [
     ),
 ]
 
+# Attendance (events/attendance.py): the poster, the check-in page and the venue QR code, self check-in, the
+# sign-in sheet.
+from . import attendance  # noqa: E402
+
+urlpatterns += [
+    path("events/<int:pk>/poster/", attendance.EventPosterView.as_view(), name="poster"),
+    path("events/<int:pk>/check-in/<str:token>/", attendance.SelfCheckInView.as_view(), name="self-check-in"),
+    path("portal/events/<int:pk>/check-in/", attendance.CheckInView.as_view(), name="manage-check-in"),
+    path("portal/events/<int:pk>/venue-code/", attendance.VenueCodeView.as_view(), name="manage-venue-code"),
+    path("portal/events/<int:pk>/sign-in-sheet/", attendance.SignInSheetView.as_view(), name="manage-sign-in-sheet"),
+]
+
 # Residents' feedback (events.feedback): the resident's rating through the private link, the organizer's overview.
 from . import feedback  # noqa: E402
 

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -8,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -36,7 +38,8 @@ from .permissions import EventManagerMixin
 
 
 class EventListView(FilterView):
-    page_cache = True  # federation_portal/pagecache.py
+    page_cache = ("members", "events")  # the data families it shows (federation_portal/pagecache.py)
+    page_cache_lagging = ("signups",)  # places left on the cards: at most PAGE_CACHE_SECONDS old, as the page says
     filterset_class = EventFilter
     queryset = Event.objects.listed().for_cards()
     paginate_by = 20
@@ -47,7 +50,7 @@ class EventListView(FilterView):
 class EventMonthView(TemplateView):
     """A month of public events, as a calendar grid on wide screens and a day-by-day list on phones."""
 
-    page_cache = True  # federation_portal/pagecache.py
+    page_cache = ("members", "events")  # the data families it shows (federation_portal/pagecache.py)
     template_name = "events/event_month.html"
 
     def get_context_data(self, **kwargs):
@@ -59,7 +62,8 @@ class EventMonthView(TemplateView):
 
 
 class EventDetailView(DetailView):
-    page_cache = True  # the same page for every visitor who is not logged in (federation_portal/pagecache.py)
+    # The exact places left: a sign-up moves the "signups" version (federation_portal/pagecache.py).
+    page_cache = ("members", "projects", "events", "signups")
     queryset = (
         Event.objects.public()
         .select_related("organization", "community", "report", "project__organization")
@@ -165,7 +169,7 @@ class CalendarFeedView(View):
     soonest) and `past_limit` past ones (the latest), so that a city-wide feed stays a size a phone can sync.
     """
 
-    page_cache = True  # federation_portal/pagecache.py
+    page_cache = ("members", "events")  # the data families it shows (federation_portal/pagecache.py)
     limit = 400
     past_limit = 100
 
@@ -175,7 +179,7 @@ class CalendarFeedView(View):
     def feed_events(self):
         now = timezone.now()
         events = self.get_events()
-        upcoming = list(events.filter(ends_at__gte=now).order_by("starts_at", "pk")[: self.limit])
+        upcoming = list(events.upcoming(now).order_by("starts_at", "pk")[: self.limit])  # off the start's index
         since = now - timedelta(days=90)
         past = list(events.filter(ends_at__gte=since, ends_at__lt=now).order_by("-starts_at", "-pk")[: self.past_limit])
         return past[::-1] + upcoming
@@ -277,18 +281,32 @@ class ManageEventUpdateView(ManageEventMixin, UpdateView):
 
 
 class ManageEventDetailView(ManageEventMixin, DetailView):
-    """The organizer's own event: full mobile numbers of its sign-ups (and nowhere else), check-in, actions."""
+    """The organizer's own event: full mobile numbers of its sign-ups (and nowhere else), check-in, actions.
+
+    Sign-ups 50 a page, found by code, last digits of the mobile or name (`?q=`): an event with thousands of
+    sign-ups opens as fast as one with ten."""
 
     template_name = "events/manage/event_detail.html"
+    paginate_by = 50
 
     def get_context_data(self, **kwargs):
-        registrations = self.object.registrations.order_by("status", "created_at", "pk")
+        counts = {status: 0 for status in Registration.Status} | {
+            row["status"]: row["n"] for row in _status_counts(self.object)
+        }
+        query = self.request.GET.get("q", "").replace("\x00", "").strip()[:50]
+        registrations = self.object.registrations.find(query).order_by("status", "created_at", "pk")
+        paginator = ForgivingPaginator(registrations, self.paginate_by)
+        if not query:
+            paginator.count = sum(counts.values())  # known already: no COUNT query
+        page = paginator.get_page(self.request.GET.get("page"))
         record_personal_data_access(user=self.request.user, action="view", subject=self.object, records=0)
         return super().get_context_data(
-            registrations=registrations,
-            counts={status: 0 for status in Registration.Status} | {
-                row["status"]: row["n"] for row in _status_counts(self.object)
-            },
+            registrations=page.object_list,
+            page_obj=page,
+            paginator=paginator,
+            is_paginated=page.has_other_pages(),
+            query=query,
+            counts=counts,
             changes=self.object.changes.select_related("changed_by")[:10],
             feedback=event_feedback(self.object),
             **kwargs,
@@ -356,11 +374,18 @@ class ManageRegistrationActionView(ManageEventMixin, View):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, message % {"name": registration.name})
-        return redirect(reverse("events:manage-detail", args=[event.pk]) + f"#registration-{registration.pk}")
+        back = request.POST.get("next", "")  # the check-in page sends people back to its search
+        if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+            return redirect(back)
+        page = reverse("events:manage-detail", args=[event.pk])
+        # Back to the page of the list the organizer was on (its search and page number), at the row.
+        referer = urlsplit(request.headers.get("Referer", ""))
+        query = f"?{referer.query}" if referer.path == page and referer.query else ""
+        return redirect(f"{page}{query}#registration-{registration.pk}")
 
 
 class ManageEventExportView(ManageEventMixin, View):
-    """The sign-up list of one of the organizer's own events, as CSV or Excel."""
+    """The sign-up list of one of the organizer's own events, as CSV (streamed row by row) or Excel."""
 
     staff_permissions = ("events.view_registration",)
 
@@ -369,15 +394,19 @@ class ManageEventExportView(ManageEventMixin, View):
             raise Http404
         event = self.get_event()
         header = [_("Name"), _("Mobile number"), _("Email"), _("Status"), _("Signed up at"), _("Checked in at")]
-        rows = [
-            [r.name, r.mobile, r.email, r.get_status_display(), r.created_at, r.checked_in_at]
-            for r in event.registrations.order_by("created_at", "pk")
-        ]
+        registrations = event.registrations.order_by("created_at", "pk")
+        status_labels = dict(Registration.Status.choices)
+        rows = (
+            [name, mobile, email, status_labels.get(status, status), created_at, checked_in_at]
+            for name, mobile, email, status, created_at, checked_in_at in registrations.values_list(
+                "name", "mobile", "email", "status", "created_at", "checked_in_at"
+            ).iterator(chunk_size=2000)
+        )
         record_personal_data_access(
-            user=request.user, action="export", subject=f"{event} ({file_format})", records=len(rows)
+            user=request.user, action="export", subject=f"{event} ({file_format})", records=registrations.count()
         )
         return spreadsheet_response(
-            file_format, f"event-{event.pk}-registrations", header, rows, title=_("Registrations")
+            file_format, f"event-{event.pk}-registrations", header, rows, title=_("Registrations"), stream=True
         )
 
 

@@ -4,18 +4,20 @@ Most requests to the public pages (home, showcase, directory, events, statistics
 without an account, and every one of them sees the same page for the same address and language. Such a
 page is rendered once and then served from the cache (Redis when `REDIS_URL` is set) until:
 
-- **the data changes** — any write to a table of our apps that public pages show, by whatever means (`save`,
-  `QuerySet.update`, `bulk_create`, raw SQL; see `core.caching`). The change moves the *site version* on; the
-  version is part of every page's key, so the next request renders afresh. Nothing has to know which pages
-  show which rows.
+- **the data it shows changes** — any write to a table of the families the view declares (`page_cache =
+  ("members", "events")`; `True`: every family), by whatever means (`save`, `QuerySet.update`, `bulk_create`, raw
+  SQL; see `core.caching`). The change moves the family's version on; the versions are part of the page's key,
+  so the next request renders afresh. A sign-up moves only the sign-ups' version: the event's page changes, the
+  directory and the showcase stay cached.
 - **or `PAGE_CACHE_SECONDS` pass** (60 by default): pages that depend on the clock alone (“upcoming
   events”, sign-up opening at a given time) are at most that old.
 
-A page is only put into the cache when its view says it may be (`page_cache = True` on the view class),
+A page is only looked up and put into the cache when its view says it may be (`page_cache` on the view class;
+the address is resolved first, so a request for any other page costs no cache look-up),
 the visitor has no session (nobody logged in) and no message waiting (“your sign-up was cancelled”), and
 the page carries no per-visitor content: a page whose rendering asked for a CSRF token or set a cookie is
-never stored. The key is made of the version, the language and the full address (scheme, host, path and
-query string).
+never stored. The key is made of the versions, the language, the display mode (standard or 长辈版, display.py)
+and the full address (scheme, host, path and query string).
 
 The version is kept in the database and mirrored in a shared cache (Redis), so every app server sees a change
 at once. Settings turn the page cache off in production without Redis (see `PAGE_CACHE_SECONDS` in
@@ -32,10 +34,13 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 from django.utils.translation import get_language
 
-from core.caching import replica_may_lag, site_version
+from core.caching import data_version, families_of, replica_may_lag
+
+from . import display
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +49,10 @@ def enabled():
     return settings.PAGE_CACHE_SECONDS > 0
 
 
-def _view_is_cacheable(view_func):
-    return getattr(getattr(view_func, "view_class", None), "page_cache", False)
+def page_families(view_func):
+    """The data families a view's page shows when it may be kept (its `page_cache`), or None."""
+    declared = getattr(getattr(view_func, "view_class", None), "page_cache", None)
+    return families_of(declared) if declared else None
 
 
 class PublicPageCacheMiddleware:
@@ -65,9 +72,10 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request):
         key = None
-        if enabled() and request.method in ("GET", "HEAD") and not self._has_visitor_state(request):
+        families = self._families(request)
+        if families is not None:
             try:
-                key = self._key(request)
+                key = self._key(request, families)
                 entry = cache.get(key)
             except Exception:
                 logger.warning("page cache: cache not available", exc_info=True)
@@ -75,15 +83,24 @@ class PublicPageCacheMiddleware:
             if entry is not None:
                 return self._from_entry(entry)
         response = self.get_response(request)
-        if getattr(request, "_page_cacheable", False):
+        if getattr(request, "_page_families", None) is not None:
             self._public(response)
-            if key is not None and self._storable(request, response):
+            if key is not None and request._page_families == families and self._storable(request, response):
                 self._store(key, response)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if _view_is_cacheable(view_func):
-            request._page_cacheable = True
+        request._page_families = page_families(view_func)
+
+    def _families(self, request):
+        """The families of the page asked for, when it may come from the cache; None: no look-up."""
+        if not enabled() or request.method not in ("GET", "HEAD") or self._has_visitor_state(request):
+            return None
+        try:
+            match = resolve(request.path_info, getattr(request, "urlconf", None))
+        except Resolver404:
+            return None
+        return page_families(match.func)
 
     @staticmethod
     def _has_visitor_state(request):
@@ -91,9 +108,9 @@ class PublicPageCacheMiddleware:
         return settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in request.COOKIES
 
     @staticmethod
-    def _key(request):
+    def _key(request, families):
         address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()[:32]
-        return f"page:{site_version()}:{get_language()}:{address}"
+        return f"page:{data_version(families)}:{get_language()}:{display.mode_of(request)}:{address}"
 
     @staticmethod
     def _public(response):
@@ -112,7 +129,7 @@ class PublicPageCacheMiddleware:
             and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # the page holds this visitor's CSRF token
             and "private" not in response.get("Cache-Control", "")
             and "no-store" not in response.get("Cache-Control", "")
-            and not replica_may_lag()
+            and not replica_may_lag(request._page_families)
         )
 
     @staticmethod

@@ -123,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "members.context_processors.portal",
                 "federation_portal.context_processors.site_sections",
+                "federation_portal.context_processors.display_mode",
             ],
         },
     },
@@ -204,6 +205,7 @@ THROTTLES = {
     "cancel-address": os.environ.get("THROTTLE_CANCEL_PER_ADDRESS", "30/h"),
     "join-address": os.environ.get("THROTTLE_JOIN_PER_ADDRESS", "10/h"),
     "password-reset-address": os.environ.get("THROTTLE_PASSWORD_RESET_PER_ADDRESS", "10/h"),
+    "check-in-address": os.environ.get("THROTTLE_CHECK_IN_PER_ADDRESS", "60/h"),  # self check-in at the door
 }
 # Staff sessions end after this much inactivity; other sessions last two weeks.
 STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("STAFF_SESSION_IDLE_SECONDS", str(30 * 60)))
@@ -243,6 +245,10 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# The 长辈版 (elder mode) link sets this cookie; no cookie: the standard version (federation_portal/display.py).
+DISPLAY_MODE_COOKIE_NAME = "display_mode"
+DISPLAY_MODE_COOKIE_AGE = 365 * 24 * 60 * 60
+DISPLAY_MODE_COOKIE_SECURE = not DEBUG
 
 # Language and time: Chinese first, English second; stored in UTC, shown in Shanghai time
 LANGUAGE_CODE = "zh-hans"

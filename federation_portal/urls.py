@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("language/<str:language>/", views.switch_language, name="switch-language"),
+    path("display/<str:mode>/", views.switch_display, name="switch-display"),
     path("admin/", admin.site.urls),
     # Same path and view as members:organization-detail, plus the sections of the other apps.
     path("organizations/<str:slug>/", views.OrganizationDetailView.as_view(), name="organization-page"),

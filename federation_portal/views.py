@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 
 from core.forms import OutboxPasswordResetForm
 from core.models import OutboxMessage
+from core.search import best_first, finds
 from core.throttle import ThrottleMixin, by_address
 from events import sections as event_sections
 from members.models import Community, Organization
@@ -24,11 +25,13 @@ from projects.models import Call
 from stats import figures as stats_figures
 from stats import pages as stats_pages
 
+from . import display
 from .celery import app as celery_app
 
 
 class HomeView(TemplateView):
-    page_cache = True  # federation_portal/pagecache.py
+    page_cache = ("members", "projects", "events")  # the data families it shows (federation_portal/pagecache.py)
+    page_cache_lagging = ("signups",)  # places left on the upcoming events' cards: at most a minute old
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
@@ -47,8 +50,18 @@ class HomeView(TemplateView):
 class AboutView(MembersAboutView):
     """The about page with the number of members of stats.figures (members cannot import it)."""
 
+    page_cache = ("members", "projects", "events")  # the headline figures are computed from all three
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(member_count=stats_figures.headline_figures()["members"], **kwargs)
+
+
+def _back_to_next(request):
+    """A redirect to `next` (the page the visitor was on) if it is on this site, else to the home page."""
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+        next_url = "/"
+    return HttpResponseRedirect(next_url)
 
 
 @never_cache
@@ -57,10 +70,7 @@ def switch_language(request, language):
     form token for it (pages stay cacheable) and it works without JavaScript. Back to `next` on this site."""
     if language not in dict(settings.LANGUAGES):
         raise Http404
-    next_url = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
-        next_url = "/"
-    response = HttpResponseRedirect(next_url)
+    response = _back_to_next(request)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,
@@ -74,6 +84,27 @@ def switch_language(request, language):
     return response
 
 
+@never_cache
+def switch_display(request, mode):
+    """The 长辈版 / 标准版 link in every page's header (federation_portal/display.py): a plain link like the
+    language's, back to the same page in the other version. The standard version is no cookie at all."""
+    if mode not in display.MODES:
+        raise Http404
+    response = _back_to_next(request)
+    if mode == display.ELDER:
+        response.set_cookie(
+            settings.DISPLAY_MODE_COOKIE_NAME,
+            display.ELDER,
+            max_age=settings.DISPLAY_MODE_COOKIE_AGE,
+            secure=settings.DISPLAY_MODE_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+    else:
+        response.delete_cookie(settings.DISPLAY_MODE_COOKIE_NAME, samesite="Lax")
+    return response
+
+
 class BaselineView(TemplateView):
     """A one-line page through the full middleware stack: the benchmark's yardstick (bench/run.py)."""
 
@@ -81,14 +112,18 @@ class BaselineView(TemplateView):
 
 
 class SearchView(TemplateView):
-    page_cache = True  # federation_portal/pagecache.py
+    page_cache = ("members", "projects", "events")  # the data families it shows (federation_portal/pagecache.py)
     template_name = "search.html"
     limit = 20
 
     def get_context_data(self, **kwargs):
         # PostgreSQL refuses NUL characters in a query; they never belong in a search.
         query = self.request.GET.get("q", "").replace("\x00", "").strip()[:100]
-        organizations = Organization.objects.for_directory().search(query)[: self.limit] if query else []
+        organizations = []
+        if query:  # names first, then short descriptions (core.search.best_first)
+            organizations = best_first(
+                Organization.objects.for_directory(), query, ["name"], finds(["name", "summary"], query), self.limit
+            )
         result_groups = [*projects_site.search_groups(query), event_sections.search_group(query)] if query else []
         return super().get_context_data(
             query=query, organizations=organizations, result_groups=result_groups, **kwargs
@@ -97,6 +132,8 @@ class SearchView(TemplateView):
 
 class OrganizationDetailView(MembersOrganizationDetailView):
     """The organization page with the sections other apps add (members cannot import them)."""
+
+    page_cache = ("members", "projects", "events")  # its projects and events
 
     def get_context_data(self, **kwargs):
         detail_sections = [

@@ -73,7 +73,7 @@ class OrganizationAdmin(SafeSpreadsheetAdminMixin, ImportExportMixin, HistoryAdm
         "service_fields",
         "communities",
     ]
-    search_fields = ["name", "credit_code", "contact_person", "summary"]
+    search_fields = ["name__finds", "credit_code", "contact_person", "summary__finds"]  # core.search
     prepopulated_fields = {}
     filter_horizontal = ["service_fields", "communities"]
     inlines = [MembershipInline, OrganizationAccountInline]

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import ChangeRecord
 from core.pictures import PictureField, upload_path
+from core.search import clean_term, finds
 from core.validators import validate_credit_code, validate_phone
 
 
@@ -73,11 +74,11 @@ class OrganizationQuerySet(models.QuerySet):
         return self.filter(incubation_status=Organization.Incubation.INCUBATING)
 
     def search(self, term):
-        """Name or short description contains the term."""
-        term = (term or "").strip()
+        """Name or short description contains the term (core.search: indexed on PostgreSQL)."""
+        term = clean_term(term)
         if not term:
             return self
-        return self.filter(Q(name__icontains=term) | Q(summary__icontains=term))
+        return self.filter(finds(["name", "summary"], term))
 
     def for_directory(self):
         """Public organizations with what a directory card shows, in a fixed number of queries."""

@@ -31,7 +31,7 @@ from .permissions import OrganizationAdminRequiredMixin, OrganizationRequiredMix
 
 
 class OrganizationListView(FilterView):
-    page_cache = True  # federation_portal/pagecache.py
+    page_cache = ("members",)  # the data families it shows (federation_portal/pagecache.py)
     filterset_class = OrganizationFilter
     queryset = Organization.objects.for_directory()
     paginate_by = 20
@@ -40,7 +40,7 @@ class OrganizationListView(FilterView):
 
 
 class OrganizationDetailView(DetailView):
-    page_cache = True  # federation_portal/pagecache.py
+    page_cache = ("members",)  # the data families it shows (federation_portal/pagecache.py)
     queryset = Organization.objects.public().select_related("membership").prefetch_related(
         "service_fields", "communities"
     )
@@ -49,7 +49,7 @@ class OrganizationDetailView(DetailView):
 
 
 class AboutView(TemplateView):
-    page_cache = True  # federation_portal/pagecache.py
+    page_cache = ("members",)  # the data families it shows (federation_portal/pagecache.py)
     template_name = "members/about.html"
 
     def get_context_data(self, **kwargs):

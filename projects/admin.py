@@ -123,7 +123,7 @@ class ProjectAdmin(SafeSpreadsheetAdminMixin, ExportMixin, HistoryAdmin):
                     "is_selected", "is_brand", "starts_on"]
     list_filter = ["state", "is_brand", "is_selected", "service_field", "funding_source", "call", "communities",
                    "starts_on"]
-    search_fields = ["title", "summary", "organization__name", "slug"]
+    search_fields = ["title__finds", "summary__finds", "organization__name__finds", "slug"]  # core.search
     list_select_related = ["organization", "call"]
     autocomplete_fields = ["organization"]
     filter_horizontal = ["communities"]
@@ -247,7 +247,7 @@ class NeedResponseInline(admin.TabularInline):
 class CommunityNeedAdmin(HistoryAdmin):
     list_display = ["title", "community", "service_field", "state", "response_count", "posted_at", "matched_at"]
     list_filter = ["state", "service_field", "community"]
-    search_fields = ["title", "description", "community__name"]
+    search_fields = ["title__finds", "description__finds", "community__name"]  # core.search
     list_select_related = ["community"]
     readonly_fields = ["state", "matched_at", "posted_by"]
     inlines = [NeedResponseInline]

@@ -15,7 +15,7 @@ def project_years():
         dates = Project.objects.public().filter(starts_on__isnull=False).dates("starts_on", "year", order="DESC")
         return [(day.year, str(day.year)) for day in dates]
 
-    return cached("project-years", years)
+    return cached("project-years", years, families=("members", "projects"))
 
 
 class ProjectFilter(StyledFilterSet):

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from core.models import ChangeRecord
 from core.numbers import percentages
 from core.pictures import PictureField, upload_path
+from core.search import clean_term, finds
 from members.models import Community, Organization, ServiceField
 
 
@@ -221,12 +222,17 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(call=call).exclude(state=Project.State.DRAFT)
 
     def search(self, term):
-        """Title, summary or organization name contains the term."""
-        term = (term or "").replace("\x00", "").strip()  # PostgreSQL refuses NUL in text
+        """Title, summary or organization name contains the term (core.search: indexed on PostgreSQL)."""
+        term = clean_term(term)
         if not term:
             return self
-        return self.filter(
-            Q(title__icontains=term) | Q(summary__icontains=term) | Q(organization__name__icontains=term)
+        return self.filter(self.matching(term))
+
+    @staticmethod
+    def matching(term):
+        """The condition of `search`; the organizations are looked up first (see EventQuerySet.matching)."""
+        return finds(["title", "summary"], term) | Q(
+            organization__in=list(Organization.objects.filter(name__finds=term).values_list("pk", flat=True)[:100])
         )
 
     def showcase(self):
@@ -659,11 +665,11 @@ class CommunityNeedQuerySet(models.QuerySet):
         return self.filter(state=CommunityNeed.State.OPEN)
 
     def search(self, term):
-        """Title or description contains the term."""
-        term = (term or "").replace("\x00", "").strip()  # PostgreSQL refuses NUL in text
+        """Title or description contains the term (core.search: indexed on PostgreSQL)."""
+        term = clean_term(term)
         if not term:
             return self
-        return self.filter(Q(title__icontains=term) | Q(description__icontains=term))
+        return self.filter(finds(["title", "description"], term))
 
     def for_board(self):
         """Needs with their community and accepted response, open ones first, in a fixed number of queries."""

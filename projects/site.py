@@ -7,6 +7,8 @@ the panel registry. Each returns plain dicts for the templates' hooks.
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from core.search import best_first, finds
+
 from .models import Call, CommunityNeed, Project
 
 HOME_BRAND_PROJECTS = 6
@@ -35,12 +37,14 @@ def search_groups(query, limit=20):
     return [
         {
             "label": _("Projects"),
-            "items": list(Project.objects.showcase().search(query)[:limit]),
+            "items": best_first(Project.objects.showcase(), query, ["title"], Project.objects.matching(query), limit),
             "empty": _("No projects match."),
         },
         {
             "label": _("Community needs"),
-            "items": list(CommunityNeed.objects.public().search(query)[:limit]),
+            "items": best_first(
+                CommunityNeed.objects.public(), query, ["title"], finds(["title", "description"], query), limit
+            ),
             "empty": _("No community needs match."),
         },
     ]

@@ -30,7 +30,7 @@ def _error(request, error):
 
 
 class ProjectListView(FilterView):
-    page_cache = True  # federation_portal/pagecache.py
+    page_cache = ("members", "projects")  # the data families it shows (federation_portal/pagecache.py)
     filterset_class = ProjectFilter
     queryset = Project.objects.showcase()
     paginate_by = 12
@@ -42,7 +42,7 @@ class ProjectListView(FilterView):
 
 
 class ProjectDetailView(DetailView):
-    page_cache = True  # federation_portal/pagecache.py
+    page_cache = ("members", "projects")  # the data families it shows (federation_portal/pagecache.py)
     queryset = Project.objects.public().select_related("organization", "call").prefetch_related(
         "communities", "photos", Prefetch("updates", queryset=ProgressUpdate.objects.order_by("-on", "-pk"))
     )
@@ -50,7 +50,7 @@ class ProjectDetailView(DetailView):
 
 
 class CallListView(ListView):
-    page_cache = True  # federation_portal/pagecache.py
+    page_cache = ("members", "projects")  # the data families it shows (federation_portal/pagecache.py)
     template_name = "projects/call_list.html"
     context_object_name = "open_calls"
 
@@ -63,7 +63,7 @@ class CallListView(ListView):
 
 
 class CallDetailView(DetailView):
-    page_cache = True  # federation_portal/pagecache.py
+    page_cache = ("members", "projects")  # the data families it shows (federation_portal/pagecache.py)
     queryset = Call.objects.public()
     template_name = "projects/call_detail.html"
 
@@ -73,7 +73,7 @@ class CallDetailView(DetailView):
 
 
 class NeedListView(FilterView):
-    page_cache = True  # federation_portal/pagecache.py
+    page_cache = ("members", "projects")  # the data families it shows (federation_portal/pagecache.py)
     filterset_class = NeedFilter
     queryset = CommunityNeed.objects.public().for_board()
     paginate_by = 20
@@ -82,7 +82,7 @@ class NeedListView(FilterView):
 
 
 class NeedDetailView(DetailView):
-    page_cache = True  # federation_portal/pagecache.py
+    page_cache = ("members", "projects")  # the data families it shows (federation_portal/pagecache.py)
     queryset = CommunityNeed.objects.public().for_board()
     context_object_name = "need"
     template_name = "projects/need_detail.html"

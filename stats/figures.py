@@ -28,6 +28,10 @@ from projects.models import FundingSource, Project
 REGISTERED_TYPES = [Organization.Type.SOCIAL_GROUP, Organization.Type.SERVICE_AGENCY, Organization.Type.FOUNDATION]
 # Years the member and organization series go back from the year chosen.
 SERIES_YEARS = 15
+# What the cached figures are computed from (core.caching): not the sign-ups, which change by the second. (The
+# monthly duty counts check-ins, but only of completed events, whose check-ins are settled: filing the report
+# (family "events") completes an event.)
+FIGURE_FAMILIES = ("members", "projects", "events")
 
 
 @dataclass(frozen=True)
@@ -434,7 +438,7 @@ def page_figures(filters, *, with_compliance=False, now=None):
             figures["feedback"] = feedback_by_organization(*_year_days(filters.year), filters.community)
         return figures
 
-    return cached(name, compute)
+    return cached(name, compute, families=FIGURE_FAMILIES)
 
 
 # Headline figures: the home page, /about/ and the top of the statistics pages
@@ -480,7 +484,10 @@ def headline_figures(filters=None, now=None):
             projects_by_field=[(row["field"], row["projects"]) for row in projects_by_field(filters, now)],
         )
 
-    return cached(f"headline-{filters.year}-{community}-{on:%Y%m%d}-{settings.MONTHLY_DUTY_PROOF}", compute)
+    return cached(
+        f"headline-{filters.year}-{community}-{on:%Y%m%d}-{settings.MONTHLY_DUTY_PROOF}", compute,
+        families=FIGURE_FAMILIES,
+    )
 
 
 def page_headline(filters, data, now=None):

@@ -11,7 +11,10 @@ from .forms import PeriodForm, StatsFilterForm
 class StatsView(TemplateView):
     """The federation in figures, for residents: charts from live data, filtered by year and community."""
 
-    page_cache = True  # federation_portal/pagecache.py
+    page_cache = ("members", "projects", "events")  # the data families it shows (federation_portal/pagecache.py)
+    # The monthly duty reads check-ins (MONTHLY_DUTY_PROOF), but only of completed events, whose check-ins no
+    # longer change: completing an event (the report, family "events") is what moves the figure.
+    page_cache_lagging = ("signups",)
     template_name = "stats/stats.html"
     is_staff_page = False
 
@@ -49,6 +52,7 @@ class StaffStatsView(StaffPermissionRequiredMixin, StatsView):
 
     permission_required = "stats.view_statistics"
     is_staff_page = True
+    page_cache = None  # staff only: never from the page cache, and no look-up for it
 
     def get_figures(self, filters):
         return figures.page_figures(filters, with_compliance=True)

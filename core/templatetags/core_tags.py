@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from core.qr import link_qr_svg, qr_svg
 from core.validators import mask_mobile
 
 register = template.Library()
@@ -27,6 +28,18 @@ def elided_pages(page_obj):
 def masked(mobile):
     """138****5678"""
     return mask_mobile(mobile)
+
+
+@register.simple_tag
+def qr_code(data, *, label, css_class="qr"):
+    """{% qr_code text label=… %}: a QR code of `text` as inline SVG."""
+    return qr_svg(data, label=label, css_class=css_class)
+
+
+@register.simple_tag
+def qr_link(path, *, label, css_class="qr"):
+    """{% qr_link event.get_absolute_url label=… %}: a QR code of the site's page at `path`."""
+    return link_qr_svg(path, label=label, css_class=css_class)
 
 
 @register.filter
@@ -63,3 +76,16 @@ def picture(image, *, alt, sizes="100vw", loading="lazy", width=None, height=Non
     return format_html(
         "<img {}>", format_html_join(" ", '{}="{}"', ((k, v) for k, v in attrs.items() if v is not None))
     )
+
+
+@register.filter
+def active_filter_count(form):
+    """How many of a filter form's fields the visitor has set (for “筛选（2）”); the page number is no filter."""
+    data = form.data
+    values_of = data.getlist if hasattr(data, "getlist") else lambda key: [data[key]]
+    count = 0
+    for name in form.fields:
+        key = form.add_prefix(name)
+        keys = [other for other in data if other == key or other.startswith(f"{key}_")]  # and a MultiWidget's parts
+        count += any(value not in (None, "") for other in keys for value in values_of(other))
+    return count

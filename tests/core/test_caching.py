@@ -72,21 +72,21 @@ def test_one_update_of_the_version_row_per_transaction(django_capture_on_commit_
 
 @pytest.mark.django_db(transaction=True)
 def test_a_commit_moves_the_row_every_process_reads_and_a_rollback_does_not():
-    start = DataVersion.objects.filter(name=caching.SITE).values_list("version", flat=True).first() or 0
+    start = DataVersion.objects.filter(name="members").values_list("version", flat=True).first() or 0
     with transaction.atomic():
         OrganizationFactory()
         OrganizationFactory()  # one transaction: one step
-    assert DataVersion.objects.get(name=caching.SITE).version == start + 1
-    committed = caching._stored_version()
+    assert DataVersion.objects.get(name="members").version == start + 1
+    committed = caching.site_version()
     assert site_version() == committed  # nothing uncommitted: the version other processes read
     with pytest.raises(RuntimeError), transaction.atomic():
         OrganizationFactory()
         assert site_version() != committed  # this process's readers inside the transaction: not the cache's
         raise RuntimeError
-    assert caching._stored_version() == committed
+    assert caching._stored_versions(caching.FAMILIES) == caching._committed_versions(caching.FAMILIES)
     assert site_version() == committed
     OrganizationFactory()  # autocommit: at once
-    assert DataVersion.objects.get(name=caching.SITE).version == start + 2
+    assert DataVersion.objects.get(name="members").version == start + 2
 
 
 @pytest.mark.django_db(transaction=True)
@@ -105,7 +105,7 @@ def test_without_a_shared_cache_a_figure_follows_a_change_committed_by_another_p
     finally:
         wrappers[:] = saved
     assert cached("test-organizations", count) == 1  # nothing told this process yet
-    caching._publish("default")
+    caching._publish("default", ("members",))
     assert cached("test-organizations", count) == 2
 
 

@@ -64,3 +64,18 @@ def test_page_99_of_a_portal_list_is_its_last_page(client, org_user):
     response = client.get(reverse("members:inbox"), {"page": 99})
     assert response.status_code == 200
     assert response.context["page_obj"].number == response.context["paginator"].num_pages
+
+
+@pytest.mark.django_db
+def test_an_unfiltered_list_of_a_large_table_is_counted_from_the_statistics(monkeypatch):
+    from core import pagination
+    from events.models import Registration
+    from tests.events.factories import RegistrationFactory
+
+    RegistrationFactory()
+    monkeypatch.setattr(pagination, "_estimated_rows", lambda queryset: 1_000_000)
+    assert pagination.LargeTablePaginator(Registration.objects.order_by("-pk"), 100).count == 1_000_000
+    filtered = Registration.objects.filter(status="confirmed").order_by("-pk")
+    assert pagination.LargeTablePaginator(filtered, 100).count == 1  # a filtered list is counted
+    monkeypatch.setattr(pagination, "_estimated_rows", lambda queryset: None)  # SQLite: no statistics
+    assert pagination.LargeTablePaginator(Registration.objects.order_by("-pk"), 100).count == 1

@@ -43,6 +43,7 @@ class Page:
     data: dict | None = None  # POST this form data (e.g. to see a form's errors) instead of a GET
     status: int = 200  # what the server answers (after redirects)
     screenshot: bool = False  # part of `make screenshots` (docs/screenshots/)
+    html_check: bool = True  # checked by the Nu Html Checker (test_html.py); False only where the markup is not ours
 
     @property
     def is_public(self):
@@ -138,6 +139,18 @@ def tour_event_filter(title):
     return lambda: f"event={tour_event(title)()['pk']}"
 
 
+def venue_check_in(title):
+    """The self check-in page that the venue QR code of the tour event `title` opens."""
+
+    def kwargs():
+        from events.models import Event
+
+        event = Event.objects.get(title=title)
+        return {"pk": event.pk, "token": event.venue_token}
+
+    return kwargs
+
+
 def tour_registration():
     """A resident's place at the tour's upcoming event."""
     from events.models import Registration
@@ -215,6 +228,10 @@ PAGES = [
         status=400,
     ),
     Page("registration", "events:registration", kwargs=tour_registration),
+    Page("event poster", "events:poster", kwargs=tour_event(UPCOMING)),
+    Page("self check-in", "events:self-check-in", kwargs=venue_check_in(BUSY)),
+    Page("self check-in unknown number", "events:self-check-in", kwargs=venue_check_in(BUSY),
+         data={"mobile": "13012345678"}),
     Page("registration cancel", "events:registration-cancel", kwargs=tour_registration),
     Page("registration after the event", "events:registration", kwargs=rating_registration),
     Page("registration feedback", "events:registration-feedback", kwargs=rating_registration, screenshot=True),
@@ -254,6 +271,10 @@ PAGES = [
     Page("portal event edit", "events:manage-edit", kwargs=tour_event(UPCOMING), user=ORG_ADMIN),
     Page("portal new event", "events:manage-create", user=ORG_ADMIN),
     Page("portal event report", "events:manage-report", kwargs=tour_event(BUSY), user=ORG_ADMIN),
+    Page("portal check-in", "events:manage-check-in", kwargs=tour_event(BUSY), user=ORG_ADMIN),
+    Page("portal check-in search", "events:manage-check-in", kwargs=tour_event(BUSY), query="q=王", user=ORG_ADMIN),
+    Page("portal venue code", "events:manage-venue-code", kwargs=tour_event(BUSY), user=ORG_ADMIN),
+    Page("portal sign-in sheet", "events:manage-sign-in-sheet", kwargs=tour_event(BUSY), user=ORG_ADMIN),
     Page("portal registrations", "events:manage-registrations", user=ORG_ADMIN),
     Page("portal event rated", "events:manage-detail", kwargs=tour_event(RATED), user=ORG_ADMIN),
     Page("portal ratings", "events:manage-feedback", user=ORG_ADMIN),
@@ -276,4 +297,63 @@ PAGES = [
     Page("call close early", "projects:call-close-early", kwargs=tour_call, user=STAFF),
     Page("portal profile with errors", "members:manage-profile", user=ORG_ADMIN, data={"name": "", "website": "x"}),
     Page("portal invite with errors", "members:manage-invite", user=ORG_ADMIN, data={"email": "not-an-email"}),
+]
+
+
+def admin_object(model, lookup):
+    """kwargs of an object's admin page: `model` as "app.Model", found by `lookup` (a function of the model)."""
+
+    def kwargs():
+        from django.apps import apps
+
+        return {"object_id": lookup(apps.get_model(model)).pk}
+
+    return kwargs
+
+
+def demo_organization(model):
+    return model.objects.get(name=DEMO_ORGANIZATION)
+
+
+def busy_event(model):
+    return model.objects.get(title=BUSY)
+
+
+def first_public_project(model):
+    return model.objects.public().order_by("pk").first()
+
+
+# The admin pages street-office staff use (index, lists, forms, import and export, history), checked by axe and
+# the Nu Html Checker in both languages (tests/e2e/test_tour.py, test_html.py). The admin is for staff at their
+# desks; on a phone its index at least fits the screen. html_check=False: pages whose invalid markup comes from
+# Django's own widgets (an empty <option> of an autocomplete field, a required <select> whose first option has a
+# value) or from django-import-export's export form (its own attributes resource-id/resource-index, which its
+# script reads); axe still checks them.
+ADMIN_PAGES = [
+    Page("admin index", "admin:index", user=STAFF),
+    Page("admin organizations", "admin:members_organization_changelist", user=STAFF),
+    Page(
+        "admin organizations filtered",
+        "admin:members_organization_changelist",
+        query="org_type__exact=social_group&q=长寿",
+        user=STAFF,
+    ),
+    Page("admin organization", "admin:members_organization_change",
+         kwargs=admin_object("members.Organization", demo_organization), user=STAFF),
+    Page("admin organization history", "admin:members_organization_history",
+         kwargs=admin_object("members.Organization", demo_organization), user=STAFF),
+    Page("admin organization import", "admin:members_organization_import", user=STAFF),
+    Page("admin organization export", "admin:members_organization_export", user=STAFF, html_check=False),
+    Page("admin memberships", "admin:members_membership_changelist", user=STAFF),
+    Page("admin events", "admin:events_event_changelist", user=STAFF),
+    Page("admin event", "admin:events_event_change", kwargs=admin_object("events.Event", busy_event), user=STAFF,
+         html_check=False),
+    Page("admin new event", "admin:events_event_add", user=STAFF, html_check=False),
+    Page("admin sign-ups", "admin:events_registration_changelist", user=STAFF),
+    Page("admin projects", "admin:projects_project_changelist", user=STAFF),
+    Page("admin project", "admin:projects_project_change",
+         kwargs=admin_object("projects.Project", first_public_project), user=STAFF, html_check=False),
+    Page("admin calls", "admin:projects_call_changelist", user=STAFF),
+    Page("admin needs", "admin:projects_communityneed_changelist", user=STAFF),
+    Page("admin outbox", "admin:core_outboxmessage_changelist", user=STAFF),
 ]

@@ -32,19 +32,28 @@ def test_resident_on_a_phone_browses_filters_opens_an_organization_and_switches_
     tab = open_page("/", language=language, viewport=PHONE, java_script_enabled=language != "zh-hans")
     assert tab.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
 
-    # From the home page's menu to the directory.
+    # From the home page's menu to the directory: on a phone the menu is one button.
+    directory = tab.locator(".site-nav").get_by_role("link", name=say(language, "Organizations"))
+    assert not directory.is_visible()
+    menu = tab.locator(".site-nav summary")
+    assert menu.inner_text() == say(language, "Menu", context="the site's main menu")
+    menu.click()
     with tab.expect_navigation(url="**" + reverse("members:organization-list")):
-        tab.locator(".site-nav").get_by_role("link", name=say(language, "Organizations")).click()
+        directory.click()
     assert tab.locator("h1").inner_text() == say(language, "Organization directory")
     everything = count_in(tab.get_by_role("status").inner_text())
     assert everything == Organization.objects.public().count()
 
-    # Filter: elderly care, members only.
+    # Filter: elderly care, members only. The results come first; the filters are behind one button.
+    filters = tab.locator("main summary")
+    assert filters.inner_text() == say(language, "Filters (%(active)s)") % {"active": 0}
+    assert not tab.get_by_label(say(language, "Service field")).is_visible()
+    filters.click()
     elderly = say(language, "Elderly care")
     tab.get_by_label(say(language, "Service field")).select_option(label=elderly)
     tab.get_by_label(say(language, "Members only")).check()
     with tab.expect_navigation(url="**service_field=*"):
-        tab.get_by_role("button", name=say(language, "Filter")).click()
+        tab.get_by_role("button", name=say(language, "Filter", context="apply the filters")).click()
     expected = Organization.objects.public().members().filter(service_fields__code="elderly").distinct()
     found = count_in(tab.get_by_role("status").inner_text())
     assert 0 < found == expected.count() < everything
@@ -54,6 +63,7 @@ def test_resident_on_a_phone_browses_filters_opens_an_organization_and_switches_
         card_text = cards.nth(index).inner_text()
         assert elderly in card_text and say(language, "Member") in card_text
     assert tab.get_by_label(say(language, "Members only")).is_checked()  # the form remembers the filters
+    assert filters.inner_text() == say(language, "Filters (%(active)s)") % {"active": 2}  # and counts them
 
     # Open the first organization.
     first = cards.first.get_by_role("link")

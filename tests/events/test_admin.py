@@ -214,10 +214,9 @@ def test_sign_ups_are_not_added_in_the_admin_nor_listed_editable_with_their_even
     RegistrationFactory(event=event)
     client.force_login(staff_user)
     assert client.get(reverse("admin:events_registration_add")).status_code == 403
-    inline = client.get(reverse("admin:events_event_change", args=[event.pk])).context["inline_admin_formsets"][0]
-    assert inline.formset.model is Registration
-    assert not inline.has_add_permission and not inline.has_delete_permission
-    assert set(inline.readonly_fields) >= {"status", "name", "mobile"}
+    # Not inline with their event either (an event may have thousands): a link leads to their own list.
+    inlines = client.get(reverse("admin:events_event_change", args=[event.pk])).context["inline_admin_formsets"]
+    assert Registration not in {inline.formset.model for inline in inlines}
 
 
 def test_only_cancelled_sign_ups_can_be_deleted(client, staff_user):

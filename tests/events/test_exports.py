@@ -43,7 +43,7 @@ def test_csv_export_of_own_event(client, org_user, event_with_hostile_names):
     response = client.get(reverse("events:manage-export", args=[event_with_hostile_names.pk, "csv"]))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0][:2] == ["Name", "Mobile number"]
     names = [row[0] for row in rows[1:]]
     assert "王秀英" in names

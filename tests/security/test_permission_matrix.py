@@ -59,6 +59,7 @@ MATRIX = {
     "bench-baseline": (None, PUBLIC),
     "after-login": (None, outcomes("login", 302, reviewer=302, staff=302)),
     "switch-language": (lambda w: {"language": "en"}, outcomes(302, 302)),  # sets the cookie, back to the page
+    "switch-display": (lambda w: {"mode": "elder"}, outcomes(302, 302)),  # the 长辈版 cookie, back to the page
     "login": (None, PUBLIC),
     "logout": (None, outcomes(405, 405)),  # POST only
     "password_change": (None, outcomes("login", 200, reviewer=200)),
@@ -138,6 +139,12 @@ MATRIX |= {
     ),
     "events:compliance": (None, STAFF_PAGE),
     "events:compliance-export": (lambda w: {"file_format": "csv"}, STAFF_PAGE),
+    # Attendance: the poster and the self check-in page (with the venue token) are public; the door is org A's.
+    "events:poster": (lambda w: {"pk": _event(w).pk}, PUBLIC),
+    "events:self-check-in": (lambda w: {"pk": _event(w).pk, "token": _event(w).venue_token}, PUBLIC),
+    "events:manage-check-in": (lambda w: {"pk": _event(w).pk}, EVENT_OF_ORG_A),
+    "events:manage-venue-code": (lambda w: {"pk": _event(w).pk}, EVENT_OF_ORG_A),
+    "events:manage-sign-in-sheet": (lambda w: {"pk": _event(w).pk}, EVENT_OF_ORG_A),
     # Residents' feedback: the rating page opens with the sign-up's private link (it says when rating is not
     # possible); the organizer's overview of ratings (staff: the federation's events, with view_feedback).
     "events:registration-feedback": (lambda w: {"token": _event(w).registrations.get().token}, PUBLIC),

@@ -44,12 +44,22 @@ def test_public_statistics_show_charts_with_text_alternatives_and_tables(client)
     assert response.status_code == 200
     page = response.content.decode()
     assert page.count("<h1") == 1
-    assert page.count('<svg role="img"') >= 6
+    assert page.count('<svg class="stats-chart-drawing" role="img"') >= 6
     assert 'aria-labelledby="events-title events-desc"' in page
     assert "Beneficiaries served per month" in page
     assert '<title id="members-title">Member units at the end of each year</title>' in page
     assert "<table" in page and "Data table" in page
     assert "Monthly-duty compliance rate" not in page  # staff only
+
+
+def test_in_the_elder_version_charts_are_their_tables(client, settings):
+    """The 长辈版 shows the figures as tables, open, in large text, instead of drawings."""
+    make_data(2)
+    client.cookies[settings.DISPLAY_MODE_COOKIE_NAME] = "elder"
+    page = client.get(reverse("stats")).content.decode()
+    assert "<svg" not in page.split("<main", 1)[1]
+    assert page.count('<details class="stats-chart-data small" open>') >= 6
+    assert "Beneficiaries served per month" in page
 
 
 def test_filters_by_year_and_community(client):

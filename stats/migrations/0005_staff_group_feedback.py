@@ -33,7 +33,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("stats", "0003_staff_group_outbox"),
+        ("stats", "0004_search_indexes"),
         ("events", "0013_attendance"),
     ]
 
