@@ -235,7 +235,7 @@ PAGES = [
          data={"mobile": "13012345678"}),
     Page("registration cancel", "events:registration-cancel", kwargs=tour_registration),
     Page("registration after the event", "events:registration", kwargs=rating_registration),
-    Page("registration feedback", "events:registration-feedback", kwargs=rating_registration, screenshot=True),
+    Page("registration feedback", "events:registration-feedback", kwargs=rating_registration),
     Page(
         "registration feedback with errors",
         "events:registration-feedback",

@@ -116,7 +116,7 @@ def test_staff_read_the_count_the_figure_and_the_reason(client, staff_user, org,
     assert "Six came without signing up." in change and 'name="checked_in"' not in change  # kept as filed
     event_page = client.get(reverse("admin:events_event_change", args=[event.pk])).content.decode()
     assert "9 (checked in: 3) — Six came without signing up." in event_page
-    month = compliance.this_month()
+    month = compliance.this_month(event.starts_at)  # the event's month (at a month's edge, not this one)
     duty = client.get(reverse("events:compliance"), {"month": f"{month:%Y-%m}"})
     assert [r.pk for r in duty.context["differing"]] == [report.pk]
     assert "Six came without signing up." in duty.content.decode()
