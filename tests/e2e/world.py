@@ -104,6 +104,8 @@ def make_tour_objects(organization, organizer):
                 created_at=now - timedelta(days=3) + timedelta(minutes=17 * index),
                 checked_in_at=event.starts_at + timedelta(minutes=index) if status == STATUS.ATTENDED else None,
                 cancelled_at=now - timedelta(days=1) if status == STATUS.CANCELLED else None,
+                check_in_code=f"{480000 + index:06d}",  # unique in the event, as services give them
+                checked_in_via=Registration.CheckInMethod.DOOR if status == STATUS.ATTENDED else "",
             )
             registration.full_clean()  # as valid as a real sign-up: names fit the field, mobiles are mobiles
             registration.save()
