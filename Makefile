@@ -97,11 +97,14 @@ serve: $(VENV)/.installed-runtime
 	exec $(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 # Benchmark (docs/performance.md): seeds a PostgreSQL database federation_bench_$(SCALE) at city scale, runs
-# gunicorn in production mode on 127.0.0.1:$(BENCH_PORT) and measures every main page. SCALE=full|small|demo.
+# gunicorn in production mode on 127.0.0.1:$(BENCH_PORT) and replays realistic traffic with wrk (bench/mix.py:
+# the public mix with a cold cache, with sign-ups at 2/s and 10/s, an organization's and the staff's mixes).
+# SCALE=full|small|demo; BENCH_ARGS=--variants adds preload/recycling variants, --pages the page-by-page table.
 SCALE ?= full
 BENCH_PORT ?= 8071
 bench: install
-	$(PY) bench/run.py --scale $(SCALE) --port $(BENCH_PORT)
+	@command -v wrk >/dev/null || { echo "make bench needs wrk (apt-get install wrk)"; exit 2; }
+	$(PY) bench/run.py --scale $(SCALE) --port $(BENCH_PORT) $(BENCH_ARGS)
 
 # The sign-ups alone (part of `make bench` too): POSTs with the console and with an SMS provider taking 2 s a
 # message, a Celery worker on the bench's Redis. The data size hardly matters here, so the demo by default.

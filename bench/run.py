@@ -1,5 +1,8 @@
 """The benchmark: `make bench` (full city scale) or `make bench SCALE=small` (a tenth of it).
 
+By default it replays realistic traffic (bench/mix.py, issue 24) — see `mixes()` below. With --pages it measures
+each main page on its own instead (one address repeated: after the first request a page-cache hit):
+
 1. Creates the PostgreSQL database federation_bench_<scale> when missing (BENCH_DATABASE_URL points at the
    server, default postgres://postgres@127.0.0.1:5432), migrates it and seeds it (seed_scale skips data that
    is already there at that scale).
@@ -47,6 +50,12 @@ def parse_args():
     parser.add_argument("--max-requests", type=int, default=5000, help="per page and concurrency")
     parser.add_argument("--only", default="", help="comma-separated page names to run ('sign-ups' included)")
     parser.add_argument("--no-signups", action="store_true", help="skip the sign-ups (bench/signups.py)")
+    parser.add_argument("--pages", action="store_true", help="each page alone (the table of earlier sessions)")
+    parser.add_argument("--mix-seconds", type=float, default=None, help="per mix run (default 40, small 20)")
+    parser.add_argument("--seed", type=int, default=24, help="of the address mixes")
+    parser.add_argument("--variants", action="store_true",
+                        help="also the public mix with other gunicorn settings (preload, recycling)")
+    parser.add_argument("--mixes-only", default="", help="comma-separated: public, signups, organization, staff")
     return parser.parse_args()
 
 
@@ -120,6 +129,20 @@ def prepare(env, scale):
         manage(env, "seed_demo")
     else:
         manage(env, "seed_scale", *[f"--{key}={value}" for key, value in sizes.items()])
+    vacuum(env)
+
+
+def vacuum(env):
+    """VACUUM ANALYZE, as autovacuum would have done by the time traffic comes: a migration or the demo's purge of
+    old sign-ups rewrites rows, and until the visibility map and the statistics are fresh again the planner's
+    index-only scans read the table (the events list's count: 65 ms instead of 16 ms)."""
+    import psycopg2
+
+    connection = psycopg2.connect(env["DATABASE_URL"])
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    connection.close()
 
 
 def start_server(env, port):
@@ -300,6 +323,8 @@ def table(results, concurrency):
 
 def main():
     args = parse_args()
+    if not args.pages:
+        return mixes(args)
     seconds = args.seconds or (3 if args.scale != "full" else 5)
     os.chdir(ROOT)
     sys.path.insert(0, str(ROOT))
@@ -388,6 +413,186 @@ def main():
     print()
     print(markdown)
     print(f"\nWritten to bench/results/{stamp}-{args.scale}.json and .md")
+
+
+# Realistic traffic (issue 24): the default of `make bench`
+
+RATES = [2, 10]  # sign-ups a second beside the public mix
+VARIANTS = [  # --variants: the public mix (cold cache) with other gunicorn settings than deployed
+    ("preload_app", {"GUNICORN_PRELOAD": "1"}),
+    ("max_requests 1,000", {"GUNICORN_MAX_REQUESTS": "1000"}),
+    ("no recycling", {"GUNICORN_MAX_REQUESTS": "0"}),
+]
+
+
+def mixes(args):
+    """Builds the seeded address mixes (bench/mix.py), renders a sample of each kind of address once without the
+    page cache (what a page costs when its data has just changed), then with gunicorn as deployed and wrk at
+    concurrency 8: the baseline page, the public mix with a cold cache, the same with sign-ups at 2/s and 10/s
+    (bench/signups.py's browser-like GET + POST, open loop), the organization's and the staff's mixes, and the
+    baseline again (the faster baseline counts: the machine is shared). Results to bench/results/."""
+    import mix as traffic
+
+    seconds = args.mix_seconds or (40 if args.scale == "full" else 20)
+    wanted = {name.strip() for name in args.mixes_only.split(",") if name.strip()} or {
+        "public", "signups", "organization", "staff"}
+    os.chdir(ROOT)
+    sys.path.insert(0, str(ROOT))
+    env = production_env(database_env(args.scale), args.port)
+    prepare(env, args.scale)
+    os.environ.update(env)
+    os.environ["LOG_LEVEL"] = "WARNING"
+    _pages, cookies = pages_and_sessions()
+    import signups
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+
+    started_at = time.monotonic()
+    load_before = os.getloadavg()
+    User = get_user_model()
+    print("Building the mixes…", flush=True)
+    public, public_info = traffic.build_public(traffic.rng_for(args.seed, "public"), 20000)
+    organization, organization_info = traffic.build_organization(
+        traffic.rng_for(args.seed, "organization"), 4000, User.objects.get(username="org@changshou.demo"))
+    staff, _info = traffic.build_staff(traffic.rng_for(args.seed, "staff"), 4000, organization_info["big event"])
+    mix_lists = {"public": (public, ""), "organization": (organization, cookies["portal"]),
+                 "staff": (staff, cookies["staff"])}
+    print("Rendering a sample of each kind without the page cache…", flush=True)
+    profiles = {}
+    for name, (pairs, cookie) in mix_lists.items():
+        if name in wanted or (name == "public" and "signups" in wanted):
+            print(f"  {name}", flush=True)
+            profiles[name] = traffic.profile(pairs, cookie, per_kind=8)
+
+    runs = []
+    sign_up_events = []
+
+    def record(label, result, variant="", **extra):
+        result.update(label=label + variant, variant=variant, load_average=round(os.getloadavg()[0], 2), **extra)
+        runs.append(result)
+        print(f"  {label:<36} {result['rps']:>7.1f} req/s  p50 {result['p50_ms']:>6.1f}  p95 {result['p95_ms']:>6.1f}"
+              f"  p99 {result['p99_ms']:>6.1f} ms  hits {result['hit_rate']}  statuses {result['statuses']}"
+              f"  errors {result['errors']}  load {result['load_average']}", flush=True)
+
+    def public_paths():
+        return [path for _kind, path in public]
+
+    def session(server_env, variant=""):
+        server = start_server(server_env, args.port)
+        try:
+            traffic.wrk(args.port, ["/bench/baseline/"], 3)  # every worker started, connections open
+            traffic.wrk(args.port, public_paths()[-500:], 5)  # templates compiled, per-process caches filled
+            record("baseline", traffic.wrk(args.port, ["/bench/baseline/"], 10), variant)
+            if "public" in wanted:
+                cache.clear()
+                record("public mix, cold cache", traffic.wrk(args.port, public_paths(), seconds), variant,
+                       mix="public")
+            if variant:
+                return
+            if "signups" in wanted:
+                for rate in RATES:
+                    capacity = int(rate * seconds * 1.5)
+                    events = [signups.create_event(capacity, f"mix + {rate}/s, {n}") for n in range(3)]
+                    sign_up_events.extend(event.pk for event in events)
+                    cache.clear()
+                    first_mobile = 13900000000 + secrets.randbelow(80_000_000)
+                    writer = signups.paced(args.port, [event.pk for event in events], first_mobile, rate, seconds)
+                    result = traffic.wrk(args.port, public_paths(), seconds)
+                    result["signups"] = json.loads(writer.communicate()[0])
+                    record(f"public mix, cold cache + {rate} sign-ups/s", result, mix="public", rate=rate)
+                    print(f"    sign-ups {result['signups']['per_second']}/s  POST p50 "
+                          f"{result['signups']['p50_ms']}  p95 {result['signups']['p95_ms']} ms  "
+                          f"{result['signups']['statuses']}", flush=True)
+            for name in ("organization", "staff"):
+                if name in wanted:
+                    paths = [path for _kind, path in mix_lists[name][0]]
+                    record(f"{name} mix", traffic.wrk(args.port, paths, seconds, cookie=mix_lists[name][1]),
+                           mix=name)
+            record("baseline (again)", traffic.wrk(args.port, ["/bench/baseline/"], 10))
+        finally:
+            stop_server(server)
+
+    try:
+        session(env)
+        if args.variants:
+            for label, changes in VARIANTS:
+                session({**env, **changes}, f" ({label})")
+    finally:
+        from core.models import OutboxMessage
+        from events.models import Event, Registration
+
+        mobiles = list(Registration.objects.filter(event__in=sign_up_events).values_list("mobile", flat=True))
+        OutboxMessage.objects.filter(recipient__in=mobiles).delete()
+        Event.objects.filter(pk__in=sign_up_events).delete()
+
+    baselines = {}  # per gunicorn variant: the faster of its baseline runs
+    for run in runs:
+        if run["label"].startswith("baseline"):
+            baselines[run["variant"]] = max(baselines.get(run["variant"], 0), run["rps"])
+    for run in runs:
+        run["ratio"] = round(run["rps"] / (baselines.get(run["variant"]) or 1), 3)
+
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d-%H%M")
+    report = {
+        "date": stamp, "scale": args.scale, "sizes": SCALES[args.scale], "cores": cores(), "seed": args.seed,
+        "seconds_per_run": seconds, "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        "minutes": round((time.monotonic() - started_at) / 60, 1),
+        "mixes": {"public": public_info, "organization": organization_info,
+                  "weights": {"public": traffic.PUBLIC_WEIGHTS, "organization": traffic.ORGANIZATION_WEIGHTS,
+                              "staff": traffic.STAFF_WEIGHTS}},
+        "runs": runs, "uncached": profiles,
+    }
+    markdown = mix_tables(report)
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / f"{stamp}-{args.scale}-mixes.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    (out / f"{stamp}-{args.scale}-mixes.md").write_text(markdown + "\n")
+    print()
+    print(markdown)
+    print(f"\nWritten to bench/results/{stamp}-{args.scale}-mixes.json and .md")
+
+
+def mix_tables(report):
+    lines = [
+        f"Benchmark {report['date']} UTC, scale {report['scale']} {report['sizes'] or '(demo data)'}, "
+        f"{report['cores']} cores, load average {report['load_average_before'][0]:.1f} before and "
+        f"{report['load_average_after'][0]:.1f} after; wrk, 2 threads, 8 connections, "
+        f"{report['seconds_per_run']:g} s a run; gunicorn as deployed (gunicorn.conf.py) unless the row says.",
+        "",
+        "| workload | req/s | × baseline | p50 ms | p95 ms | p99 ms | max ms | page-cache hit rate | failed "
+        "| load average |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for run in report["runs"]:
+        hits = f"{run['hit_rate'] * 100:.0f} %" if run["hit_rate"] is not None else "—"
+        lines.append(
+            f"| {run['label']} | {run['rps']:.0f} | {run['ratio']:.3f} | {run['p50_ms']:.0f} | {run['p95_ms']:.0f} "
+            f"| {run['p99_ms']:.0f} | {run['max_ms']:.0f} | {hits} | {run['failed']} | {run['load_average']:.1f} |"
+        )
+    written = [run for run in report["runs"] if "signups" in run]
+    if written:
+        lines += ["", "| sign-ups beside the public mix | done/s | POST p50 ms | POST p95 ms | POST p99 ms "
+                  "| statuses |", "|---|---:|---:|---:|---:|---|"]
+        for run in written:
+            done = run["signups"]
+            statuses = ", ".join(f"{count}× {status}" for status, count in sorted(done["statuses"].items()))
+            lines.append(f"| {run['rate']}/s | {done['per_second']:.1f} | {done['p50_ms']:.0f} "
+                         f"| {done['p95_ms']:.0f} | {done['p99_ms']:.0f} | {statuses} |")
+    weights = report["mixes"]["weights"]
+    lines += ["", "Each kind of address rendered without the page cache (test client, same database, the faster of "
+              "two renderings; a sample of up to 8 addresses of the mix per kind):", "",
+              "| mix | kind | share | p50 ms | p95 ms | max ms | slowest address |",
+              "|---|---|---:|---:|---:|---:|---|"]
+    for name, kinds in report["uncached"].items():
+        for kind, row in kinds.items():
+            share = weights.get(name, {}).get(kind)
+            total = sum(weights.get(name, {}).values()) or 1
+            lines.append(f"| {name} | {kind} | {share * 100 / total:.0f} % | {row['p50_ms']:.0f} "
+                         f"| {row['p95_ms']:.0f} | {row['max_ms']:.0f} | `{row['slowest']}` |" if share else
+                         f"| {name} | {kind} | — | {row['p50_ms']:.0f} | {row['p95_ms']:.0f} | {row['max_ms']:.0f} "
+                         f"| `{row['slowest']}` |")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -50,21 +50,38 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 # The client: runs in its own process (like bench/load.py), standard library only
 
 
+def request(connection, method, path, body=None, headers=None):
+    connection.request(method, path, body=body, headers={"Host": "127.0.0.1", **(headers or {})})
+    response = connection.getresponse()
+    content = response.read()
+    if response.getheader("Connection", "").lower() == "close":
+        connection.close()
+    return response, content
+
+
+def sign_up(connection, event_id, n, mobile):
+    """One new resident (no cookie yet) GETs the sign-up page and POSTs the form like a browser (CSRF cookie and
+    token, Origin header). Returns the POST's status and milliseconds, and the page's text when it was no 302."""
+    path = f"/events/{event_id}/sign-up/"
+    page, content = request(connection, "GET", path)
+    cookies = "; ".join(value.split(";", 1)[0] for value in page.headers.get_all("Set-Cookie") or [])
+    token = TOKEN.search(content.decode("utf-8", "replace"))
+    form = urlencode({"csrfmiddlewaretoken": token.group(1) if token else "", "name": f"居民{n}",
+                      "mobile": str(mobile), "consent": "on"})
+    headers = {"Cookie": cookies, "Origin": "http://127.0.0.1", "Referer": f"http://127.0.0.1{path}",
+               "Content-Type": "application/x-www-form-urlencoded"}
+    started = time.perf_counter()
+    response, content = request(connection, "POST", path, form, headers)
+    elapsed = (time.perf_counter() - started) * 1000
+    problem = None if response.status == 302 else content.decode("utf-8", "replace")[:500]
+    return response.status, elapsed, problem
+
+
 def sign_up_client(port, event_id, first_mobile, count, concurrency):
     """`count` residents sign up for one event, `concurrency` at a time; returns the POSTs' latencies (ms)."""
-    host = {"Host": "127.0.0.1"}
-    path = f"/events/{event_id}/sign-up/"
     latencies, statuses, problems = [], {}, []
     lock = threading.Lock()
     next_index = [0]
-
-    def request(connection, method, body=None, headers=None):
-        connection.request(method, path, body=body, headers={**host, **(headers or {})})
-        response = connection.getresponse()
-        content = response.read()
-        if response.getheader("Connection", "").lower() == "close":
-            connection.close()
-        return response, content
 
     def worker():
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -76,19 +93,9 @@ def sign_up_client(port, event_id, first_mobile, count, concurrency):
                 next_index[0] += 1
             status, elapsed = "error", None
             try:
-                page, content = request(connection, "GET")  # a new resident: no cookie yet
-                cookies = "; ".join(value.split(";", 1)[0] for value in page.headers.get_all("Set-Cookie") or [])
-                token = TOKEN.search(content.decode("utf-8", "replace"))
-                form = urlencode({"csrfmiddlewaretoken": token.group(1) if token else "", "name": f"居民{n}",
-                                  "mobile": str(first_mobile + n), "consent": "on"})
-                headers = {"Cookie": cookies, "Origin": "http://127.0.0.1", "Referer": f"http://127.0.0.1{path}",
-                           "Content-Type": "application/x-www-form-urlencoded"}
-                started = time.perf_counter()
-                response, content = request(connection, "POST", form, headers)
-                elapsed = (time.perf_counter() - started) * 1000
-                status = response.status
-                if status != 302 and len(problems) < 3:
-                    problems.append(content.decode("utf-8", "replace")[:500])
+                status, elapsed, problem = sign_up(connection, event_id, n, first_mobile + n)
+                if problem and len(problems) < 3:
+                    problems.append(problem)
             except (OSError, http.client.HTTPException) as error:
                 connection.close()
                 if len(problems) < 3:
@@ -106,6 +113,48 @@ def sign_up_client(port, event_id, first_mobile, count, concurrency):
         thread.join()
     wall = time.monotonic() - started
     return {"latencies": latencies, "statuses": statuses, "seconds": wall, "problems": problems}
+
+
+def paced_client(port, event_ids, first_mobile, rate, seconds):
+    """Sign-ups at a steady `rate` a second for `seconds` beside other traffic (bench/run.py's mixes): open loop,
+    each on its own connection, so a slow answer does not slow the rate down. Events taken in turn."""
+    latencies, statuses, problems = [], {}, []
+    lock = threading.Lock()
+
+    def one(n):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        status, elapsed = "error", None
+        try:
+            status, elapsed, problem = sign_up(connection, event_ids[n % len(event_ids)], n, first_mobile + n)
+        except (OSError, http.client.HTTPException) as error:
+            problem = repr(error)
+        connection.close()
+        with lock:
+            statuses[str(status)] = statuses.get(str(status), 0) + 1
+            if elapsed is not None:
+                latencies.append(elapsed)
+            if problem and len(problems) < 3:
+                problems.append(problem)
+
+    started = time.monotonic()
+    threads = []
+    for n in range(int(rate * seconds)):
+        delay = started + n / rate - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        thread = threading.Thread(target=one, args=(n,))
+        thread.start()
+        threads.append(thread)
+    for thread in threads:
+        thread.join()
+    return {**summary(latencies, len(threads), time.monotonic() - started), "statuses": statuses,
+            "problems": problems}
+
+
+def paced(port, event_ids, first_mobile, rate, seconds):
+    """paced_client in its own process, started now; returns the process (its stdout is the result)."""
+    options = {"port": port, "event_ids": event_ids, "first_mobile": first_mobile, "rate": rate, "seconds": seconds}
+    return subprocess.Popen([bench.PY, __file__, "--paced", json.dumps(options)], stdout=subprocess.PIPE, text=True)
 
 
 def summary(latencies, count, seconds):
@@ -353,6 +402,7 @@ def parse_args():
     parser.add_argument("--signups", type=int, default=200, help="sign-ups per backend and concurrency")
     parser.add_argument("--worker-concurrency", type=int, default=16, help="threads of the Celery worker")
     parser.add_argument("--client", help=argparse.SUPPRESS)  # the load generator's own process
+    parser.add_argument("--paced", help=argparse.SUPPRESS)  # sign-ups at a steady rate (bench/run.py's mixes)
     return parser.parse_args()
 
 
@@ -360,6 +410,9 @@ def main():
     args = parse_args()
     if args.client:
         print(json.dumps(sign_up_client(**json.loads(args.client))))
+        return
+    if args.paced:
+        print(json.dumps(paced_client(**json.loads(args.paced))))
         return
     os.chdir(bench.ROOT)
     sys.path.insert(0, str(bench.ROOT))

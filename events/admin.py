@@ -12,7 +12,7 @@ from import_export.admin import ExportMixin
 
 from core.admin_actions import run_service
 from core.admin_history import HistoryAdmin
-from core.pagination import LargeTablePaginator
+from core.pagination import LargeTableChangeList, LargeTablePaginator
 from core.spreadsheets import SafeSpreadsheetAdminMixin
 from core.validators import mask_mobile
 from members.services import record_personal_data_access
@@ -80,6 +80,9 @@ class EventAdmin(ServiceRefusalMixin, SafeSpreadsheetAdminMixin, ExportMixin, Hi
     ordering = ["-starts_at", "-pk"]
     show_full_result_count = False
     paginator = LargeTablePaginator
+
+    def get_changelist(self, request, **kwargs):
+        return LargeTableChangeList
     readonly_fields = [
         "state", "published_at", "created_by", "created_at", "updated_at", "cancel_reason", "sign_ups",
         "sign_up_counts", "report_attendance", "ratings",
@@ -209,6 +212,17 @@ class RegistrationAdmin(SafeSpreadsheetAdminMixin, ExportMixin, admin.ModelAdmin
     def cancel_code(self, obj):
         # A translated label for the model's token field, which has none (without migrating the model).
         return obj.token
+
+    def get_search_fields(self, request):
+        # Each term where it can be: names always, mobiles when it has a digit, e-mail addresses when it has an @.
+        # No index serves "%居民%" over every address, and a mobile has no Chinese: in an OR with the indexed names
+        # they made a search of a common word read all 1,000,000 sign-ups (0.8-2.5 s).
+        term = request.GET.get("q", "")
+        return [
+            field for field in super().get_search_fields(request)
+            if field.startswith("name") or (field.startswith("mobile") and any(c.isdigit() for c in term))
+            or (field == "email" and "@" in term)
+        ]
 
     def has_add_permission(self, request):
         # Residents sign up through the public form: capacity, waiting list and consent are checked there.

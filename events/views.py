@@ -17,7 +17,7 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Tem
 from django_filters.views import FilterView
 
 from core.clientip import client_ip
-from core.pagination import ForgivingPaginator
+from core.pagination import ForgivingPaginator, ShownRowsPaginator
 from core.permissions import StaffPermissionRequiredMixin
 from core.spreadsheets import FORMATS, spreadsheet_response
 from core.throttle import ThrottleMixin, by_address, by_address_and, by_posted
@@ -43,7 +43,7 @@ class EventListView(FilterView):
     filterset_class = EventFilter
     queryset = Event.objects.listed().for_cards()
     paginate_by = 20
-    paginator_class = ForgivingPaginator  # ?page=99 shows the last page
+    paginator_class = ShownRowsPaginator  # places counted for the 20 rows shown; ?page=99 shows the last page
     template_name = "events/event_list.html"
 
 

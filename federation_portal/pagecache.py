@@ -23,7 +23,8 @@ The version is kept in the database and mirrored in a shared cache (Redis), so e
 at once. Settings turn the page cache off in production without Redis (see `PAGE_CACHE_SECONDS` in
 settings.py): each process's own memory would hold pages that other processes cannot see.
 
-Residents' browsers get `Cache-Control: no-cache` and an ETag (ConditionalGetMiddleware): they ask again
+Every page looked up says so in `X-Page-Cache: hit` or `miss` (the benchmark's hit rate; other pages say
+nothing). Residents' browsers get `Cache-Control: no-cache` and an ETag (ConditionalGetMiddleware): they ask again
 each time and get `304 Not Modified` while nothing changed.
 """
 
@@ -81,12 +82,17 @@ class PublicPageCacheMiddleware:
                 logger.warning("page cache: cache not available", exc_info=True)
                 key = entry = None
             if entry is not None:
-                return self._from_entry(entry)
+                response = self._from_entry(entry)
+                response["X-Page-Cache"] = "hit"
+                return response
         response = self.get_response(request)
         if getattr(request, "_page_families", None) is not None:
             self._public(response)
             if key is not None and request._page_families == families and self._storable(request, response):
                 self._store(key, response)
+        if key is not None:
+            # Looked up and not found: the benchmark counts hits and misses from this header (bench/mix.py).
+            response["X-Page-Cache"] = "miss"
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):

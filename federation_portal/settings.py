@@ -156,6 +156,10 @@ def database_from_url(url):
         server_limits = {
             "statement_timeout": os.environ.get("DB_STATEMENT_TIMEOUT", ""),
             "lock_timeout": os.environ.get("DB_LOCK_TIMEOUT", ""),
+            # PostgreSQL compiles a query whose estimated cost passes jit_above_cost: the portal's queries read a
+            # few hundred rows through indexes, but searches (fp_bigrams is costly to the planner) and counts are
+            # estimated high, and compiling took 520-570 ms for queries that then ran in 15-50 ms (issue 24).
+            "jit": os.environ.get("DB_JIT", "off"),
         }
         limits = " ".join(f"-c {name}={value}" for name, value in server_limits.items() if value.strip())
         if limits:

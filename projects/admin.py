@@ -8,6 +8,7 @@ from import_export.admin import ExportMixin
 
 from core.admin_actions import run_service, run_service_with_reason
 from core.admin_history import HistoryAdmin
+from core.pagination import LargeTableChangeList, LargeTablePaginator
 from core.spreadsheets import SafeSpreadsheetAdminMixin
 
 from . import scoring, services
@@ -93,6 +94,14 @@ class ProjectPhotoInline(admin.TabularInline):
     extra = 1
     fields = ["image", "caption", "update"]
 
+    def get_formset(self, request, obj=None, **kwargs):
+        # A photo belongs to one of this project's updates: the choices were every update of every project, each
+        # naming its project with a query of its own (at city scale the page never finished).
+        formset = super().get_formset(request, obj, **kwargs)
+        updates = ProgressUpdate.objects.filter(project=obj) if obj else ProgressUpdate.objects.none()
+        formset.form.base_fields["update"].queryset = updates.select_related("project")
+        return formset
+
 
 class ProjectStateChangeInline(admin.TabularInline):
     model = ProjectStateChange
@@ -130,6 +139,9 @@ class ProjectAdmin(SafeSpreadsheetAdminMixin, ExportMixin, HistoryAdmin):
     readonly_fields = ["state", "next_steps", "submitted_at", "decided_at", "decided_by", "decision_reason",
                        "created_at", "updated_at", "public_link"]
     date_hierarchy = "starts_on"
+    # 20,000 projects at city scale: a search counts at most 2,000 matches and has no date drill-down (both read
+    # every match: a two-character word took 0.9 s of queries); the unfiltered list counts from the statistics.
+    paginator = LargeTablePaginator
     fieldsets = [
         (None, {"fields": ["title", "slug", "organization", "call", "state", "next_steps", "public_link"]}),
         (
@@ -143,6 +155,9 @@ class ProjectAdmin(SafeSpreadsheetAdminMixin, ExportMixin, HistoryAdmin):
     inlines = [ProjectPhotoInline, ProgressUpdateInline, ReviewInline, ProjectStateChangeInline]
     actions = ["approve", "reject", "start", "complete", "mark_selected", "unmark_selected", "mark_brand",
                "unmark_brand"]
+
+    def get_changelist(self, request, **kwargs):
+        return LargeTableChangeList
 
     @admin.display(description=_("public page"))
     def public_link(self, obj):

@@ -79,3 +79,56 @@ def test_an_unfiltered_list_of_a_large_table_is_counted_from_the_statistics(monk
     assert pagination.LargeTablePaginator(filtered, 100).count == 1  # a filtered list is counted
     monkeypatch.setattr(pagination, "_estimated_rows", lambda queryset: None)  # SQLite: no statistics
     assert pagination.LargeTablePaginator(Registration.objects.order_by("-pk"), 100).count == 1
+
+
+@pytest.mark.django_db
+def test_deep_pages_pick_their_rows_first_and_count_places_for_those_only(django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.pagination import ShownRowsPaginator
+    from events.models import Event
+    from tests.events.factories import EventFactory, RegistrationFactory
+
+    events = EventFactory.create_batch(7)
+    RegistrationFactory(event=events[4])
+    queryset = Event.objects.for_cards()
+    for number in (1, 2, 3, 99):
+        plain = ForgivingPaginator(queryset, 3).page(number)
+        shown = ShownRowsPaginator(queryset, 3).page(number)
+        assert shown.number == plain.number
+        assert [(e.pk, e.taken_count) for e in shown.object_list] == [(e.pk, e.taken_count) for e in plain]
+    assert sum(event.taken_count for page in (1, 2, 3) for event in ShownRowsPaginator(queryset, 3).page(page)) == 1
+    with CaptureQueriesContext(connection) as captured:
+        list(ShownRowsPaginator(queryset, 3).page(2).object_list)
+    page_query = captured.captured_queries[-1]["sql"]
+    # The place counts (subqueries on the sign-ups) are outside the subquery that skips the first page's rows.
+    before, inner = page_query.split("IN (SELECT", 1)
+    assert "events_registration" in before and "OFFSET" in inner.upper() and "events_registration" not in inner
+
+
+@pytest.mark.django_db
+def test_a_filtered_list_of_a_large_table_counts_up_to_its_limit_and_says_more_than(
+    client, staff_user, monkeypatch
+):
+    from core import pagination
+    from events.models import Registration
+    from tests.events.factories import RegistrationFactory
+
+    monkeypatch.setattr(pagination.LargeTablePaginator, "COUNT_LIMIT", 2)
+    RegistrationFactory.create_batch(3, name="王居民")
+    filtered = pagination.LargeTablePaginator(Registration.objects.filter(name="王居民").order_by("-pk"), 1)
+    assert (filtered.count, filtered.capped, filtered.num_pages) == (2, True, 2)
+    exact = pagination.LargeTablePaginator(Registration.objects.filter(pk__lte=0).order_by("-pk"), 1)
+    assert (exact.count, exact.capped) == (0, False)
+    client.force_login(staff_user)
+    response = client.get(reverse("admin:events_registration_changelist"), {"q": "居民"})
+    page = response.content.decode()
+    assert response.context["cl"].paginator.capped and "more than 2 results" in page and "more than 2 " in page
+    # Searching the events has no date drill-down (it would read the first and last date of every match).
+    assert response.status_code == 200
+    events = client.get(reverse("admin:events_event_changelist"), {"q": "居民"}).context["cl"]
+    assert events.date_hierarchy is None
+    assert client.get(reverse("admin:events_event_changelist")).context["cl"].date_hierarchy == "starts_at"
+    projects = client.get(reverse("admin:projects_project_changelist"), {"q": "居民"}).context["cl"]
+    assert projects.date_hierarchy is None and isinstance(projects.paginator, pagination.LargeTablePaginator)

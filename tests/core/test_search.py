@@ -25,7 +25,8 @@ def events():
 
 @pytest.mark.parametrize(
     ("term", "expected"),
-    [("理发", {0, 1, 2}), ("便民理发", {0}), ("理", {0, 1, 2}), ("tai chi", {3}), ("长寿路", {2}), ("龙虾", set())],
+    [("理发", {0, 1, 2}), ("便民理发", {0}), ("理", {0, 1, 2}), ("tai chi", {3}), ("tA", {3}), ("长寿路", {2}),
+     ("龙虾", set()), ("%", set())],
 )
 def test_finds_what_contains_the_term_whatever_its_length(events, term, expected):
     found = set(Event.objects.filter(finds(["title", "description", "place"], term)).values_list("pk", flat=True))
@@ -58,4 +59,7 @@ def test_on_postgresql_two_characters_ask_the_bigram_index_and_more_the_trigram_
     with CaptureQueriesContext(connection) as three:
         list(Event.objects.filter(title__finds="便民理发"))
     assert "fp_bigrams" in two[0]["sql"]
+    # Not a LIKE, which a trigram index would offer to answer and, having no trigram of two characters, answer
+    # with every row.
+    assert "LIKE" not in two[0]["sql"]
     assert "LIKE" in three[0]["sql"] and "fp_bigrams" not in three[0]["sql"]

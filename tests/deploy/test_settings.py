@@ -142,13 +142,16 @@ def test_postgresql_gets_persistent_connections_and_time_limits():
     assert result["conn_health_checks"] is True
     assert result["default_options"] == {
         "connect_timeout": 3,
-        "options": "-c statement_timeout=25000 -c lock_timeout=5s",
+        "options": "-c statement_timeout=25000 -c lock_timeout=5s -c jit=off",
     }
 
 
-def test_postgresql_without_time_limits_sets_only_the_connect_timeout():
+def test_postgresql_without_time_limits_sets_the_connect_timeout_and_jit_off():
     result = probe(DATABASE_URL="postgres://portal@db.internal/portal")
-    assert result["default_options"] == {"connect_timeout": 5}
+    assert result["default_options"] == {"connect_timeout": 5, "options": "-c jit=off"}
+    # JIT compilation only cost (issue 24); a server that gains from it can have it back.
+    assert probe(DATABASE_URL="postgres://portal@db.internal/portal", DB_JIT="on")["default_options"] == {
+        "connect_timeout": 5, "options": "-c jit=on"}
 
 
 def test_replica_url_adds_the_replica_and_its_router():

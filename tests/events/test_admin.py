@@ -282,3 +282,27 @@ def test_sign_ups_of_a_cancelled_event_are_left_as_they_are(client, staff_user):
 def test_reports_are_filed_in_the_portal_not_added_in_the_admin(client, staff_user):
     client.force_login(staff_user)
     assert client.get(reverse("admin:events_eventreport_add")).status_code == 403
+
+
+def test_the_sign_ups_search_looks_for_each_term_where_it_can_be(client, staff_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.events.factories import RegistrationFactory
+
+    zhang = RegistrationFactory(name="张居民", mobile="13800001234", email="zhang@example.cn")
+    other = RegistrationFactory(name="李四", mobile="13900005678", email="li@example.cn")
+    client.force_login(staff_user)
+    url = reverse("admin:events_registration_changelist")
+
+    def found(term):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, {"q": term})
+        searched = [query["sql"].split("WHERE", 1)[1] for query in queries.captured_queries if term in query["sql"]]
+        return {row.pk for row in response.context["cl"].result_list}, " ".join(searched)
+
+    rows, searched = found("居民")  # Chinese: names only (no index serves it on mobiles and addresses)
+    assert rows == {zhang.pk} and '"name"' in searched
+    assert '"mobile"' not in searched and '"email"' not in searched
+    assert found("5678")[0] == {other.pk}  # digits: mobiles too
+    assert found("li@example")[0] == {other.pk}  # an @: addresses too

@@ -828,3 +828,20 @@ def test_one_proposal_from_draft_to_a_public_project_page(client, org_user, staf
     assert [c.to_state for c in Project.objects.get().changes.order_by("pk")] == [
         "submitted", "under_review", "approved", "in_progress"
     ]
+
+
+@pytest.mark.parametrize("others", [1, 8])
+def test_the_admin_project_page_offers_only_its_own_updates_for_a_photo(
+    client, staff_user, django_assert_num_queries, others
+):
+    from tests.projects.factories import ProgressUpdateFactory
+
+    own = ProgressUpdateFactory()
+    ProgressUpdateFactory.create_batch(others)  # updates of other projects: neither choices nor queries
+    client.force_login(staff_user)
+    url = reverse("admin:projects_project_change", args=[own.project.pk])
+    client.get(url)
+    with django_assert_num_queries(15):
+        response = client.get(url)
+    choices = response.context["inline_admin_formsets"][0].formset.forms[0].fields["update"].queryset
+    assert list(choices) == [own]
