@@ -1,11 +1,13 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, F, Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from import_export.admin import ExportMixin
 
 from core.admin_actions import run_service
@@ -16,7 +18,7 @@ from core.validators import mask_mobile
 from members.services import record_personal_data_access
 
 from . import services
-from .models import Event, EventChange, EventReport, Registration, ReportPhoto
+from .models import Event, EventChange, EventReport, Feedback, Registration, ReportPhoto
 from .resources import EventResource, RegistrationResource
 
 
@@ -83,7 +85,7 @@ class EventAdmin(ServiceRefusalMixin, SafeSpreadsheetAdminMixin, ExportMixin, Hi
         return LargeTableChangeList
     readonly_fields = [
         "state", "published_at", "created_by", "created_at", "updated_at", "cancel_reason", "sign_ups",
-        "sign_up_counts",
+        "sign_up_counts", "report_attendance", "ratings",
     ]
     fieldsets = [
         (None, {"fields": ["organization", "kind", "title", "description", "cover"]}),
@@ -100,6 +102,7 @@ class EventAdmin(ServiceRefusalMixin, SafeSpreadsheetAdminMixin, ExportMixin, Hi
             _("State"),
             {"fields": ["state", "cancel_reason", "published_at", "created_by", "created_at", "updated_at"]},
         ),
+        (_("Attendance and ratings"), {"fields": ["report_attendance", "ratings"]}),
     ]
     # No inline list of sign-ups: an event may have thousands. `sign_ups` links to them in their own list.
     inlines = [EventChangeInline]
@@ -144,6 +147,21 @@ class EventAdmin(ServiceRefusalMixin, SafeSpreadsheetAdminMixin, ExportMixin, Hi
     @admin.display(description=_("places taken"), ordering="taken_count")
     def taken(self, obj):
         return obj.taken_count
+
+    @admin.display(description=_("attendance reported"))
+    def report_attendance(self, obj):
+        """The report's attendance against the check-ins when it was filed, and the organizer's reason."""
+        report = getattr(obj, "report", None) if obj.pk else None
+        return attendance_summary(report) if report else "—"
+
+    @admin.display(description=_("residents' rating"))
+    def ratings(self, obj):
+        summary = Feedback.objects.filter(event=obj).summary() if obj.pk else {"count": 0}
+        if not summary["count"]:
+            return "—"
+        count = summary["count"]
+        text = ngettext("%(average).1f / 5 (%(count)d rating)", "%(average).1f / 5 (%(count)d ratings)", count)
+        return text % summary
 
     def has_change_permission(self, request, obj=None):
         # As in the portal: cancelled and completed events are kept as they were.
@@ -252,16 +270,89 @@ class ReportPhotoInline(admin.TabularInline):
     extra = 0
 
 
+def attendance_summary(report):
+    """"20 (checked in: 12) — reason" for staff: the attendance reported against the check-ins at filing."""
+    if report.checked_in is None:
+        return str(report.attendance)
+    text = _("%(attendance)d (checked in: %(checked_in)d)") % {
+        "attendance": report.attendance, "checked_in": report.checked_in
+    }
+    if report.attendance_differs:
+        text = f"{text} — {report.attendance_note}"
+    return text
+
+
+class AttendanceDiffersFilter(admin.SimpleListFilter):
+    title = _("attendance and check-ins")
+    parameter_name = "differs"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Attendance differs from the check-ins")), ("no", _("Attendance is the check-ins"))]
+
+    def queryset(self, request, queryset):
+        differs = Q(checked_in__isnull=False) & ~Q(attendance=F("checked_in"))
+        if self.value() == "yes":
+            return queryset.filter(differs)
+        if self.value() == "no":
+            return queryset.exclude(differs)
+        return queryset
+
+
 @admin.register(EventReport)
 class EventReportAdmin(admin.ModelAdmin):
     """Reports are filed by the organizer (staff: for the federation's own events) in the portal, which completes
-    the event (events.services.file_event_report); here staff read and correct them."""
+    the event (events.services.file_event_report); here staff read and correct them. The check-ins counted at
+    filing stay as they were."""
 
-    list_display = ["event", "attendance", "volunteers", "beneficiaries_served", "filed_at"]
-    search_fields = ["event__title", "summary"]
+    list_display = ["event", "attendance", "checked_in", "differs", "volunteers", "beneficiaries_served", "filed_at"]
+    list_filter = [AttendanceDiffersFilter, "filed_at"]
+    search_fields = ["event__title", "summary", "attendance_note"]
     list_select_related = ["event"]
-    readonly_fields = ["event", "filed_by", "filed_at"]
+    readonly_fields = ["event", "checked_in", "filed_by", "filed_at"]
+    fields = [
+        "event", "attendance", "checked_in", "attendance_note", "volunteers", "beneficiaries_served", "summary",
+        "filed_by", "filed_at",
+    ]
     inlines = [ReportPhotoInline]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("differs from the check-ins"), boolean=True)
+    def differs(self, obj):
+        return obj.attendance_differs
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    """Residents' ratings, read-only: they come from the residents themselves (events.services.rate_event). The
+    comments are for the organizer and staff only; the person is not shown (the sign-up's number only)."""
+
+    list_display = ["event", "organizer", "rating", "short_comment", "created_at"]
+    list_filter = ["rating", "created_at", ("event__organization", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["event__title", "event__organization__name", "comment"]
+    list_select_related = ["event__organization"]
+    date_hierarchy = "created_at"
+    fields = ["event", "sign_up", "rating", "comment", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("organizer"), ordering="event__organization__name")
+    def organizer(self, obj):
+        return obj.event.organizer_name
+
+    @admin.display(description=_("comment"))
+    def short_comment(self, obj):
+        return Truncator(obj.comment).chars(80)
+
+    @admin.display(description=_("sign-up"))
+    def sign_up(self, obj):
+        return f"#{obj.registration_id}" if obj.registration_id else "—"

@@ -15,5 +15,6 @@ class EventsConfig(AppConfig):
 
         register_nav("events:manage-list", _("Events"), order=40)
         register_nav("events:manage-registrations", _("Sign-ups"), order=41)
+        register_nav("events:manage-feedback", _("Ratings"), order=42)
         register_panel("events/includes/_duty_panel.html", duty_panel, order=20)
         register_notifications()

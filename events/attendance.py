@@ -27,7 +27,7 @@ from members.services import record_personal_data_access
 
 from . import services
 from .forms import SelfCheckInForm, WalkInForm
-from .models import Event, Registration
+from .models import Event
 from .views import ManageEventMixin
 
 
@@ -63,7 +63,7 @@ class CheckInView(ManageEventMixin, FormView):
             query=query,
             page_obj=page,
             registrations=page.object_list,
-            checked_in=event.registrations.filter(status=Registration.Status.ATTENDED).count(),
+            checked_in=services.checked_in_count(event),
             taken=event.registrations.holding_place().count(),
             window_refusal=event.check_in_refusal(),
             **kwargs,

@@ -1,6 +1,7 @@
 """The monthly activity duty (每月不少于一次): every member organization holds at least one community
-public-benefit activity a month. A month is met by a completed community activity with a report,
-starting within that month in Shanghai time.
+public-benefit activity a month. A month is met by a completed community activity with a report and the proof
+that it was held which MONTHLY_DUTY_PROOF names (check-ins, photos, either, or the report alone:
+EventQuerySet.counting_for_duty), starting within that month in Shanghai time.
 
 The current month is in progress until it ends: an organization without an activity yet has not missed it,
 and the staff pages, the staff dashboard and the organization's own panel all say so. A month counts for an
@@ -10,13 +11,13 @@ organization from the month it joined (see `_members_in_month` and `first_counte
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from members.models import Membership, Organization
 
-from .models import DUTY_TIME_ZONE, Event, month_bounds
+from .models import DUTY_TIME_ZONE, Event, EventReport, month_bounds
 
 DUTY_PER_MONTH = 1
 
@@ -110,6 +111,19 @@ def month_totals(month):
     return {"members": totals["members"], "below": totals["members"] - totals["met"]}
 
 
+def community_word(month):
+    """{"confirmed": …, "disputed": …}: of the month's members' community activities, how many their neighbourhood
+    committee confirmed (or staff dismissed the dispute: communities.ActivityConfirmation.counts_for_duty) and how
+    many are disputed (open, or upheld). One aggregate query."""
+    start, end = month_bounds(month.year, month.month)
+    return Event.objects.filter(
+        kind=Event.Kind.COMMUNITY_ACTIVITY, organization__isnull=False, starts_at__gte=start, starts_at__lt=end
+    ).aggregate(
+        confirmed=Count("pk", filter=Q(community_confirmation__counts_for_duty=True)),
+        disputed=Count("pk", filter=Q(community_confirmation__counts_for_duty=False)),
+    )
+
+
 def first_counted_month(organization):
     """The first month the duty applies to the organization, as the staff pages count it (`_members_in_month`):
     the month it joined, or any month when that date was not recorded; None when it is not an active member
@@ -162,3 +176,21 @@ def organizations_to_remind(month):
         state__in=[Event.State.PUBLISHED, Event.State.COMPLETED],
     ).in_month(month.year, month.month)
     return Organization.objects.members().filter(~Exists(planned)).order_by("name")
+
+
+def reports_differing(month):
+    """The month's reports of members' community activities whose attendance is not the number of people
+    checked in when they were filed, with the organizer's reason: what staff check. One query."""
+    start, end = month_bounds(month.year, month.month)
+    return (
+        EventReport.objects.filter(
+            event__kind=Event.Kind.COMMUNITY_ACTIVITY,
+            event__organization__isnull=False,
+            event__starts_at__gte=start,
+            event__starts_at__lt=end,
+            checked_in__isnull=False,
+        )
+        .exclude(attendance=F("checked_in"))
+        .select_related("event__organization")
+        .order_by("event__starts_at", "pk")
+    )

@@ -3,8 +3,9 @@
 Every member organization holds its monthly community public-benefit activity (每月不少于一次),
 except a few that missed recent months; the federation's own events from the news report
 (the orienteering event 跟随革命先辈的足迹庆祝祖国生日, partner day, matching and promotion
-meetings, trainings, party-building activities); sign-ups, check-ins and reports. Deterministic,
-and safe to run twice: once the marker event exists nothing is added.
+meetings, trainings, party-building activities); sign-ups, check-ins, reports (most activities proven by
+check-ins, some by report photos only, a few by neither) and residents' ratings. Deterministic, and safe to run
+twice: once the marker event exists nothing is added.
 """
 
 import io
@@ -20,7 +21,7 @@ from members.models import Community, Organization
 from projects.models import Project
 
 from .compliance import shift_month, this_month
-from .models import DUTY_TIME_ZONE, Event, EventChange, EventReport, Registration, ReportPhoto
+from .models import DUTY_TIME_ZONE, Event, EventChange, EventReport, Feedback, Registration, ReportPhoto
 
 MARKER_TITLE = "跟随革命先辈的足迹庆祝祖国生日 · 长寿社会组织定向赛"
 MISSING_DUTY = 6  # members that missed recent months, so the compliance page has something to show
@@ -43,6 +44,15 @@ PLACES = ["居委会活动室", "社区睦邻点", "社区文化活动中心", "
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程"
 GIVEN = ["建国", "秀英", "玉兰", "伟", "芳", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟",
          "涛", "明", "超", "霞", "平", "刚", "桂英", "文", "华", "红", "志强", "海燕", "晓东", "佳怡"]
+
+# What residents wrote when they rated an event, by rating.
+COMMENTS = {
+    5: ["志愿者很耐心，下次还来！", "老师讲得很清楚，谢谢组织者。", "活动安排得很好，老人们都很开心。"],
+    4: ["总体不错，希望多办几次。", "内容实用，就是时间短了点。"],
+    3: ["还可以，场地有点挤。", "排队时间有点长。"],
+    2: ["通知太晚了，很多邻居不知道。", "现场有点乱，希望改进签到。"],
+    1: ["活动推迟了也没有提前通知。"],
+}
 
 # The federation's own events (organizer empty): (days from today, kind, title, hours, capacity, description)
 FEDERATION_EVENTS = [
@@ -96,8 +106,8 @@ class _Builder:
         self.events = []  # (Event, plan) — plan says what to add once saved
         self.mobiles = set()
 
-    def add(self, event, *, report=False, signups=0, fill=None):
-        self.events.append((event, {"report": report, "signups": signups, "fill": fill}))
+    def add(self, event, *, report=False, signups=0, fill=None, photo=False):
+        self.events.append((event, {"report": report, "signups": signups, "fill": fill, "photo": photo}))
 
     def person(self):
         rng = self.rng
@@ -116,9 +126,12 @@ class _Builder:
             registrations.extend(self._registrations(event, plan))
             if plan["report"]:
                 attended = sum(1 for r in registrations if r.event is event and r.status == "attended")
+                attendance, note = self._attendance(attended)
                 reports.append(EventReport(
                     event=event,
-                    attendance=max(attended, self.rng.randrange(8, 40)),
+                    attendance=attendance,
+                    checked_in=attended,
+                    attendance_note=note,
                     volunteers=self.rng.randrange(2, 12),
                     beneficiaries_served=self.rng.randrange(10, 80),
                     summary=f"{event.title}顺利举行。{event.description}居民反响良好，下次继续开展。",
@@ -132,7 +145,32 @@ class _Builder:
         Registration.objects.bulk_create(registrations, batch_size=500)
         EventReport.objects.bulk_create(reports, batch_size=500)
         EventChange.objects.bulk_create(changes, batch_size=500)
+        Feedback.objects.bulk_create(self._feedback(registrations), batch_size=500)
         return len(registrations)
+
+    def _attendance(self, attended):
+        """The attendance an organizer reports, and why it differs from the check-ins when it does: mostly the
+        check-ins; now and then more people, some of whom only signed the paper sheet."""
+        if not attended:
+            return self.rng.randrange(8, 40), "本次活动未使用扫码签到，参加人数以纸质签到表为准。"
+        if self.rng.random() < 0.2:
+            extra = self.rng.randrange(2, 8)
+            return attended + extra, f"另有{extra}位居民临时到场，只在纸质签到表上签了名。"
+        return attended, ""
+
+    def _feedback(self, registrations):
+        """Some of those checked in at past events rated them, mostly well; a few left a comment."""
+        rows = []
+        for registration in registrations:
+            event = registration.event
+            if registration.status != "attended" or event.ends_at >= self.now or self.rng.random() < 0.55:
+                continue
+            rating = self.rng.choices([5, 4, 3, 2, 1], weights=[45, 35, 12, 5, 3])[0]
+            comment = self.rng.choice(COMMENTS[rating]) if self.rng.random() < 0.35 else ""
+            rated_at = min(event.ends_at + timedelta(hours=self.rng.randrange(2, 72)), self.now)
+            rows.append(Feedback(event=event, registration=registration, rating=rating, comment=comment,
+                                 created_at=rated_at))
+        return rows
 
     def _registrations(self, event, plan):
         count = plan["fill"] if plan["fill"] is not None else plan["signups"]
@@ -220,7 +258,11 @@ def seed(stdout=None):
             event = make(organization, Event.Kind.COMMUNITY_ACTIVITY, f"{community.name.removesuffix('居委会')}{title}",
                          description, starts, 2, rng.choice([20, 30, 40]), community=community)
             over = event.ends_at < now
-            builder.add(event, report=over, signups=rng.randrange(3, 12) if (not over or rng.random() < 0.2) else 0)
+            # Past activities: most checked people in at the door, some have photos in the report only, a few
+            # neither (reported, but not counted for the duty under the default proof).
+            proof = rng.random() if over else 0
+            builder.add(event, report=over, signups=rng.randrange(6, 20) if proof < 0.85 else 0,
+                        photo=0.85 <= proof < 0.95)
 
     # The orienteering event of the report, just before the last National Day, with photos.
     national_day = date(today.year if today >= date(today.year, 10, 1) else today.year - 1, 10, 1)
@@ -275,6 +317,14 @@ def seed(stdout=None):
         photo = ReportPhoto(report=report, caption=caption)
         photo.image.save(f"orienteering-{index}.jpg", _photo(f"Changshou orienteering {index + 1}", color), save=False)
         photo.save()
+    # Activities proven by their report's photo only share one stored picture.
+    shared = report.photos.first()
+    ReportPhoto.objects.bulk_create(
+        ReportPhoto(report=event.report, image=shared.image.name, image_width=shared.image_width,
+                    image_height=shared.image_height, caption="活动现场")
+        for event, plan in builder.events
+        if plan["photo"] and plan["report"]
+    )
 
     # Community activities of organizations with running projects belong to those projects.
     for project in Project.objects.public().order_by("pk"):

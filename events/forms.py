@@ -1,13 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from core.pictures import SafeImageField, reencode_image
 from core.validators import FULL_WIDTH, normalize_mobile, validate_mobile
 from members.models import Community
 from projects.models import Project
 
-from .models import Event, EventReport, LookupCode
+from .models import Event, EventReport, Feedback, LookupCode
+from .services import attendance_note_needed
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 MAX_REPORT_PHOTOS = 10
@@ -213,19 +214,35 @@ class MultipleImageField(forms.FileField):
 
 
 class EventReportForm(forms.ModelForm):
+    """The after-event report. The attendance starts from the people checked in (walk-ins included); another
+    figure needs a reason (events.services.file_event_report), asked for here too."""
+
     photos = MultipleImageField(
         label=_("Photos"), help_text=_("Up to 10 pictures: JPEG, PNG, GIF or WebP, at most 2 MB each.")
     )
 
     class Meta:
         model = EventReport
-        fields = ["attendance", "volunteers", "beneficiaries_served", "summary"]
-        widgets = {"summary": forms.Textarea(attrs={"rows": 6})}
+        fields = ["attendance", "attendance_note", "volunteers", "beneficiaries_served", "summary"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 6}), "attendance_note": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, event=None, **kwargs):
+    def __init__(self, *args, checked_in=0, **kwargs):
         super().__init__(*args, **kwargs)
-        if event is not None and "attendance" not in self.initial:
-            self.initial["attendance"] = event.registrations.filter(status="attended").count() or None
+        self.checked_in = checked_in
+        self.initial.setdefault("attendance", checked_in)
+        self.fields["attendance"].help_text = ngettext(
+            "%(count)d person was checked in (walk-ins included). Another figure needs a reason below.",
+            "%(count)d people were checked in (walk-ins included). Another figure needs a reason below.",
+            checked_in,
+        ) % {"count": checked_in}
+        self.fields["attendance"].widget.attrs.update({"min": 0, "inputmode": "numeric"})
+
+    def clean(self):
+        cleaned = super().clean()
+        attendance = cleaned.get("attendance")
+        if attendance is not None and attendance != self.checked_in and not cleaned.get("attendance_note", "").strip():
+            self.add_error("attendance_note", attendance_note_needed(self.checked_in))
+        return cleaned
 
 
 class LookupMobileForm(forms.Form):
@@ -251,3 +268,28 @@ class LookupCodeForm(TextCodeMixin, LookupMobileForm):
         super().__init__(*args, **kwargs)
         self.fields["mobile"].widget = forms.HiddenInput()
 
+
+
+class FeedbackForm(forms.Form):
+    """A resident's rating of an event they attended (events.services.rate_event): 1–5 and an optional comment."""
+
+    RATING_CHOICES = [
+        (5, _("5 – excellent")),
+        (4, _("4 – good")),
+        (3, _("3 – all right")),
+        (2, _("2 – poor")),
+        (1, _("1 – very poor")),
+    ]
+
+    rating = forms.TypedChoiceField(
+        label=_("How was the event?"), choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect,
+        error_messages={"required": _("Please choose a rating from 1 to 5.")},
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=Feedback._meta.get_field("comment").max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What went well, what could be better. Only the organizer and the street office read it; it is "
+                    "never shown on the public pages."),
+    )

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery, Value
+from django.db.models import Avg, Count, Exists, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,27 @@ from members.models import Community, Organization
 
 # The monthly activity duty is counted in the street's own time, whatever the server's time zone.
 DUTY_TIME_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+# What proves that a community activity was held, for the monthly duty (settings.MONTHLY_DUTY_PROOF): what staff
+# read on the duty's pages.
+DUTY_PROOFS = {
+    "check_in": _("at least one person checked in at the door"),
+    "photos": _("an after-event report with photos"),
+    "check_in_or_photos": _("at least one person checked in at the door, or an after-event report with photos"),
+    "report": _("the after-event report alone"),
+}
+
+
+def duty_proof_label(proof=None):
+    """What proves, for the monthly duty, that an activity was held (MONTHLY_DUTY_PROOF), for people."""
+    return DUTY_PROOFS[proof or settings.MONTHLY_DUTY_PROOF]
+
+
+def rating_is_public(count):
+    """Whether an average of `count` ratings is shown on public pages: from FEEDBACK_PUBLIC_MINIMUM on, so that
+    one or two votes do not stand for an event or an organization. Comments are never public."""
+    return count >= settings.FEEDBACK_PUBLIC_MINIMUM
 
 
 def month_bounds(year, month):
@@ -95,13 +116,42 @@ class EventQuerySet(models.QuerySet):
         start, end = month_bounds(year, month)
         return self.filter(starts_at__gte=start, starts_at__lt=end)
 
-    def counting_for_duty(self):
-        """Events that fulfil the monthly activity duty: completed community public-benefit activities with a report."""
-        return self.filter(
+    def counting_for_duty(self, proof=None):
+        """Events that fulfil the monthly activity duty: completed community public-benefit activities of an
+        organization with a report, and the proof that they were held which MONTHLY_DUTY_PROOF (or `proof`) names
+        (DUTY_PROOFS): at least one person checked in, walk-ins included ("check_in"); a report with photos
+        ("photos"); either ("check_in_or_photos", the default); the report alone ("report"). An activity its
+        neighbourhood committee disputes does not count while the dispute is open, nor after staff upheld it
+        (communities.ActivityConfirmation.counts_for_duty).
+
+        Each proof is an EXISTS on an index (sign-ups by event and status, photos by report): the duty's counts
+        stay on the duty index (event_duty_idx) and cost the same however many sign-ups there are.
+        """
+        proof = proof or settings.MONTHLY_DUTY_PROOF
+        held = self.filter(
             kind=Event.Kind.COMMUNITY_ACTIVITY,
             state=Event.State.COMPLETED,
             organization__isnull=False,
         ).filter(Exists(EventReport.objects.filter(event=OuterRef("pk"))))
+        held = held.exclude(community_confirmation__counts_for_duty=False)
+        checked_in = Exists(Registration.objects.filter(event=OuterRef("pk"), status=Registration.Status.ATTENDED))
+        photos = Exists(ReportPhoto.objects.filter(report__event=OuterRef("pk")))
+        if proof == "check_in":
+            return held.filter(checked_in)
+        if proof == "photos":
+            return held.filter(photos)
+        if proof == "check_in_or_photos":
+            return held.filter(checked_in | photos)
+        return held
+
+    def with_ratings(self):
+        """Each event with `rating_count` and `rating_average` (None without ratings) of its residents' feedback,
+        in the same query: correlated subqueries on the feedback's (event, created_at) index."""
+        ratings = Feedback.objects.filter(event=OuterRef("pk")).order_by().values("event")
+        return self.annotate(
+            rating_count=Coalesce(Subquery(ratings.annotate(n=Count("pk")).values("n")), Value(0)),
+            rating_average=Subquery(ratings.annotate(average=Avg("rating")).values("average")),
+        )
 
     def search(self, term):
         """Title, description, place or organizer's name contains the term (core.search: indexed on PostgreSQL)."""
@@ -344,6 +394,17 @@ class Event(models.Model):
     @property
     def is_check_in_open(self):
         return self.check_in_refusal() is None
+
+    # Residents' feedback: those checked in rate the event from its end until FEEDBACK_DAYS after.
+
+    @property
+    def feedback_closes_at(self):
+        return self.ends_at + timedelta(days=settings.FEEDBACK_DAYS)
+
+    @property
+    def has_public_rating(self):
+        """Whether residents see the event's average rating (`rating_is_public`; needs `with_ratings()`)."""
+        return rating_is_public(self.rating_count)
 
     @property
     def is_editable(self):
@@ -645,6 +706,35 @@ class Registration(models.Model):
         return self.undo_check_in_refusal is None
 
     @property
+    def feedback_refusal(self):
+        """Why this resident cannot rate the event now, or None: a person checked in at an event that has taken
+        place (not cancelled), from its end until FEEDBACK_DAYS after, once."""
+        event, now = self.event, timezone.now()
+        if event.state == Event.State.CANCELLED:
+            return _("The event was cancelled: there is nothing to rate.")
+        if self.status != self.Status.ATTENDED:
+            return _("Only people checked in at the event can rate it.")
+        if now < event.ends_at:
+            return _("You can rate the event once it has ended.")
+        if self.feedback_given is not None:
+            return _("You have rated this event. Thank you!")
+        if now >= event.feedback_closes_at:
+            return _("Ratings for this event closed on %(when)s.") % {"when": _local_time(event.feedback_closes_at)}
+        return None
+
+    @property
+    def can_rate(self):
+        return self.feedback_refusal is None
+
+    @property
+    def feedback_given(self):
+        """This sign-up's feedback, or None."""
+        try:
+            return self.feedback
+        except Feedback.DoesNotExist:
+            return None
+
+    @property
     def waitlist_position(self):
         if self.status != self.Status.WAITLISTED:
             return None
@@ -688,6 +778,40 @@ class EventReport(models.Model):
     def __str__(self):
         return str(self.event)
 
+    @property
+    def attendance_differs(self):
+        """Whether the attendance reported is not the number of people checked in when it was filed (staff read
+        the reason, `attendance_note`). Reports filed before check-ins were counted differ from nothing."""
+        return self.checked_in is not None and self.attendance != self.checked_in
+
+
+class FeedbackQuerySet(models.QuerySet):
+    def for_organization(self, organization):
+        return self.filter(event__organization=organization)
+
+    def of_events_starting(self, since, until):
+        """Ratings of events starting from the day `since` to the day `until`, both included, Shanghai time."""
+        start = datetime(since.year, since.month, since.day, tzinfo=DUTY_TIME_ZONE)
+        following = until + timedelta(days=1)
+        end = datetime(following.year, following.month, following.day, tzinfo=DUTY_TIME_ZONE)
+        return self.filter(event__starts_at__gte=start, event__starts_at__lt=end)
+
+    def summary(self):
+        """{"count": ratings, "average": their mean or None, "is_public": whether residents may see the average
+        (rating_is_public)}, in one query."""
+        summary = self.order_by().aggregate(count=Count("pk"), average=Avg("rating"))
+        return {**summary, "is_public": rating_is_public(summary["count"])}
+
+    def by_organization(self):
+        """Rows of organization (id, None for the federation's own events), organization__name, count and
+        average, lowest average first, then by name: one query, grouped in the database."""
+        return (
+            self.order_by()
+            .values("event__organization", "event__organization__name")
+            .annotate(count=Count("pk"), average=Avg("rating"))
+            .order_by("average", "event__organization__name", "event__organization")
+        )
+
 
 class Feedback(models.Model):
     """A resident's rating of an event they attended (1–5, an optional comment), once per sign-up, from the end of
@@ -704,6 +828,8 @@ class Feedback(models.Model):
     rating = models.PositiveSmallIntegerField(_("rating"), choices=RATINGS)
     comment = models.TextField(pgettext_lazy("a resident's feedback", "comment"), blank=True, max_length=500)
     created_at = models.DateTimeField(_("rated at"), default=timezone.now)
+
+    objects = FeedbackQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

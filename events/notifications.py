@@ -55,6 +55,10 @@ RULES = {
     "event_reminder": _resident_rule(
         lambda c: _("Reminder: %(event)s") % {"event": c["event"].title}, "event_reminder"
     ),
+    # After the event, to those checked in: rate it (events.services.send_feedback_invitations).
+    "event_feedback_invitation": _resident_rule(
+        lambda c: _("How was %(event)s? Please rate it") % {"event": c["event"].title}, "feedback_invitation"
+    ),
     # The code that lets a resident see their sign-ups (/events/my/): by text message only.
     "event_lookup_code": Rule(
         subject=lambda c: _("Your code"),

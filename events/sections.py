@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.search import best_first
 
 from . import compliance
-from .models import Event
+from .models import Event, Feedback, duty_proof_label
 
 HOME_EVENTS = 3
 ORGANIZATION_EVENTS = 5
@@ -21,12 +21,14 @@ def home_section():
 
 
 def organization_section(organization):
-    """An organization page's events (`detail_sections`): what is coming and the latest held."""
+    """An organization page's events (`detail_sections`): what is coming, the latest held, and the residents'
+    average rating of its events (shown from FEEDBACK_PUBLIC_MINIMUM ratings on)."""
     # Titles and times only: no places left, so that a sign-up leaves the page cached (core.caching).
     events = Event.objects.listed().for_organization(organization).select_related("organization")
     return {
         "template_name": "events/includes/_organization_section.html",
         "organization": organization,
+        "rating": Feedback.objects.for_organization(organization).summary(),
         "upcoming": list(events.upcoming()[:ORGANIZATION_EVENTS]),
         "recent": list(events.past().order_by("-starts_at")[:ORGANIZATION_EVENTS]),
     }
@@ -48,5 +50,6 @@ def duty_panel(request, organization):
     """Dashboard panel: the organization's monthly activity duty over the last 12 months, and what is next."""
     return {
         "history": compliance.organization_history(organization),
+        "proof": duty_proof_label(),
         "upcoming": list(Event.objects.for_organization(organization).listed().upcoming().order_by("starts_at")[:3]),
     }

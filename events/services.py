@@ -18,7 +18,16 @@ from core.models import OutboxMessage, SmsOptOut
 from core.notifications import notify
 from core.validators import normalize_mobile
 
-from .models import Event, EventChange, EventReport, LookupCode, Registration, ReportPhoto, new_check_in_code
+from .models import (
+    Event,
+    EventChange,
+    EventReport,
+    Feedback,
+    LookupCode,
+    Registration,
+    ReportPhoto,
+    new_check_in_code,
+)
 from .permissions import can_cancel
 
 
@@ -372,22 +381,51 @@ def add_walk_in(event, *, name, mobile, acting_user=None, token=None):
     return registration
 
 
+def checked_in_count(event):
+    """People checked in at the event, walk-ins included: the attendance the report starts from."""
+    return event.registrations.filter(status=Registration.Status.ATTENDED).count()
+
+
+def attendance_note_needed(count):
+    """The refusal of an attendance that differs from the `count` of people checked in, without a reason."""
+    return ngettext(
+        "%(count)d person was checked in. Please say why the attendance is different (for example: people signed "
+        "in on the paper sheet only); the street office reads it.",
+        "%(count)d people were checked in. Please say why the attendance is different (for example: people signed "
+        "in on the paper sheet only); the street office reads it.",
+        count,
+    ) % {"count": count}
+
+
 @transaction.atomic
-def file_event_report(event, *, acting_user, attendance, volunteers, beneficiaries_served, summary, photos=()):
+def file_event_report(
+    event, *, acting_user, attendance, volunteers, beneficiaries_served, summary, attendance_note="", photos=()
+):
     """The organizer reports on an event that has taken place; the event becomes completed.
 
-    Completed community public-benefit activities with a report count toward the monthly duty.
+    The attendance follows the check-ins: the number of people checked in (walk-ins included) is kept with the
+    report, and an attendance that differs from it needs a reason (`attendance_note`), which staff read.
+    Completed community public-benefit activities with a report count toward the monthly duty, with the proof
+    MONTHLY_DUTY_PROOF names (EventQuerySet.counting_for_duty).
     """
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = Event.objects.select_for_update().get(pk=event.pk)  # no check-in changes the count meanwhile
     refusal = event.report_refusal
     if refusal:
         raise ValidationError(refusal)
+    checked_in = checked_in_count(event)
+    attendance_note = (attendance_note or "").strip()
+    if attendance != checked_in and not attendance_note:
+        raise ValidationError(
+            {"attendance_note": attendance_note_needed(checked_in)}, code="attendance_note"
+        )
     report = EventReport.objects.create(
         event=event,
         attendance=attendance,
         volunteers=volunteers,
         beneficiaries_served=beneficiaries_served,
         summary=summary,
+        checked_in=checked_in,
+        attendance_note=attendance_note if attendance != checked_in else "",
         filed_by=_user(acting_user),
     )
     for photo in photos:
@@ -404,7 +442,8 @@ def purge_personal_data(*, now=None, retention_days=None):
 
     The sign-ups themselves stay (status, times), so attendance counts and statistics are unchanged. What named
     them elsewhere goes too: the messages sent to them, and the name in the admin's action log. Sign-ups have no
-    history table, and their events' history (EventChange) points at a sign-up by id only.
+    history table, and their events' history (EventChange) points at a sign-up by id only. Residents' ratings stay
+    with the event (its averages unchanged), no longer linked to the sign-up.
     Returns the number of sign-ups erased.
     """
     days = settings.PERSONAL_DATA_RETENTION_DAYS if retention_days is None else retention_days
@@ -412,6 +451,7 @@ def purge_personal_data(*, now=None, retention_days=None):
     expired = Registration.objects.filter(event__ends_at__lt=cutoff, purged_at__isnull=True)
     abouts = [_about(pk) for pk in expired.values_list("pk", flat=True)]
     erased = expired.update(name="", mobile="", email="", purged_at=now or timezone.now())
+    _unlink_feedback()
     for start in range(0, len(abouts), 500):  # the messages sent to them go too (mobiles, addresses, names)
         OutboxMessage.objects.filter(about__in=abouts[start : start + 500]).delete()
     _redact_admin_log()
@@ -483,17 +523,23 @@ def send_event_reminders(*, now=None):
         .exclude(mobile="", email="")
         .select_related("event", "event__organization")
     )
-    registrations = list(due)
-    reminded = set(
-        OutboxMessage.objects.filter(kind="event_reminder", about__in=[_about(r.pk) for r in registrations])
+    return _notify_each_once(due, "event_reminder")
+
+
+def _notify_each_once(registrations, kind):
+    """Send `kind` to each of the sign-ups that has not had it yet (the outbox's key makes sure, the look-up
+    first spares the writes), each in a transaction of its own. Returns the number sent."""
+    registrations = list(registrations)
+    done = set(
+        OutboxMessage.objects.filter(kind=kind, about__in=[_about(r.pk) for r in registrations])
         .values_list("about", flat=True)
     )
     sent = 0
     for registration in registrations:
-        if _about(registration.pk) in reminded:
+        if _about(registration.pk) in done:
             continue
         with transaction.atomic():
-            notify_registration(registration, "event_reminder", key=f"event_reminder:{registration.pk}")
+            notify_registration(registration, kind, key=f"{kind}:{registration.pk}")
         sent += 1
     return sent
 
@@ -622,3 +668,53 @@ def resume_text_messages(registration):
     """The resident undoes stop_text_messages(): text messages go to the sign-up's mobile again."""
     if registration.mobile:
         SmsOptOut.objects.filter(mobile=registration.mobile).delete()
+
+
+# Residents' feedback: attendees rate the event (1–5, an optional comment) from its end until FEEDBACK_DAYS after.
+
+
+@transaction.atomic
+def rate_event(registration, *, rating, comment=""):
+    """A resident who was checked in rates the event, through the private link of their sign-up: once, from the
+    end of the event until FEEDBACK_DAYS after, as Registration.feedback_refusal says. Returns the Feedback."""
+    registration = _locked_registration(registration)
+    refusal = registration.feedback_refusal
+    if refusal:
+        raise ValidationError(refusal, code="refused")
+    if rating not in range(1, 6):
+        raise ValidationError(_("Please choose a rating from 1 to 5."), code="rating")
+    comment = (comment or "").strip()
+    limit = Feedback._meta.get_field("comment").max_length
+    if len(comment) > limit:
+        raise ValidationError(
+            _("Please keep the comment to %(limit)d characters.") % {"limit": limit}, code="comment"
+        )
+    return Feedback.objects.create(event=registration.event, registration=registration, rating=rating, comment=comment)
+
+
+def _unlink_feedback():
+    """Ratings of sign-ups whose personal data is erased stay, without the link to the person."""
+    return Feedback.objects.filter(registration__purged_at__isnull=False).update(registration=None)
+
+
+FEEDBACK_INVITATION_KIND = "event_feedback_invitation"
+
+
+def send_feedback_invitations(*, now=None):
+    """Everyone checked in at an event that has ended is invited to rate it while they may (FEEDBACK_DAYS after
+    the end), once (the outbox's key), unless they have rated it already: a periodic job, safe to run again.
+    Returns the number invited."""
+    now = now or timezone.now()
+    due = (
+        Registration.objects.filter(
+            status=Registration.Status.ATTENDED,
+            event__state__in=[Event.State.PUBLISHED, Event.State.COMPLETED],
+            event__ends_at__lte=now,
+            event__ends_at__gt=now - timedelta(days=settings.FEEDBACK_DAYS),
+            feedback__isnull=True,
+            purged_at__isnull=True,
+        )
+        .exclude(mobile="", email="")
+        .select_related("event", "event__organization")
+    )
+    return _notify_each_once(due, FEEDBACK_INVITATION_KIND)

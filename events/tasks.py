@@ -12,6 +12,12 @@ def send_event_reminders():
 
 
 @shared_task(ignore_result=True)
+def send_feedback_invitations():
+    """Hourly in the daytime: those checked in at an event that has ended are invited to rate it (once each)."""
+    return services.send_feedback_invitations()
+
+
+@shared_task(ignore_result=True)
 def remind_monthly_duty():
     """On the 20th: members with no community activity planned this month are reminded (once per month)."""
     month = compliance.this_month()

@@ -68,3 +68,15 @@ urlpatterns += [
     path("portal/events/<int:pk>/venue-code/", attendance.VenueCodeView.as_view(), name="manage-venue-code"),
     path("portal/events/<int:pk>/sign-in-sheet/", attendance.SignInSheetView.as_view(), name="manage-sign-in-sheet"),
 ]
+
+# Residents' feedback (events.feedback): the resident's rating through the private link, the organizer's overview.
+from . import feedback  # noqa: E402
+
+urlpatterns += [
+    path(
+        "events/sign-ups/<str:token>/feedback/",
+        feedback.RegistrationFeedbackView.as_view(),
+        name="registration-feedback",
+    ),
+    path("portal/events/feedback/", feedback.ManageFeedbackView.as_view(), name="manage-feedback"),
+]

@@ -27,10 +27,11 @@ from members.services import record_personal_data_access
 
 from . import compliance, services
 from .calendar import month_calendar, month_of
+from .feedback import event_feedback
 from .filters import EventFilter, ManageRegistrationFilter
 from .forms import CancelEventForm, EventForm, EventReportForm, RegistrationCodeForm, RegistrationForm
 from .ical import build_calendar
-from .models import Event, LookupCode, Registration
+from .models import Event, LookupCode, Registration, duty_proof_label
 from .permissions import EventManagerMixin
 
 # Public pages
@@ -67,6 +68,7 @@ class EventDetailView(DetailView):
         Event.objects.public()
         .select_related("organization", "community", "report", "project__organization")
         .with_place_counts()
+        .with_ratings()
     )
     template_name = "events/event_detail.html"
 
@@ -306,6 +308,7 @@ class ManageEventDetailView(ManageEventMixin, DetailView):
             query=query,
             counts=counts,
             changes=self.object.changes.select_related("changed_by")[:10],
+            feedback=event_feedback(self.object),
             **kwargs,
         )
 
@@ -413,7 +416,7 @@ class ManageEventReportView(ManageEventMixin, FormView):
     template_name = "events/manage/event_report.html"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "event": self.get_event()}
+        return {**super().get_form_kwargs(), "checked_in": services.checked_in_count(self.get_event())}
 
     def form_valid(self, form):
         try:
@@ -485,6 +488,9 @@ class ComplianceView(ComplianceMixin, ListView):
             previous_month=compliance.shift_month(self.month, -1),
             next_month=compliance.shift_month(self.month, 1) if self.month < current else None,
             recent_months=[compliance.shift_month(current, -offset) for offset in range(12)],
+            proof=duty_proof_label(),
+            differing=compliance.reports_differing(self.month),
+            community_word=compliance.community_word(self.month),
             **kwargs,
         )
 

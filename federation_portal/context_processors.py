@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.models import Call
 
+from .display import is_elder_mode
+
 # The public sections of the site, in menu order. A section whose app is not installed is skipped.
 SITE_SECTIONS = [
     ("members:organization-list", _("Organizations")),
@@ -30,3 +32,8 @@ def site_sections(request):
             lambda: bool(user and user.is_authenticated and Call.objects.assigned_to(user).exists())
         ),
     }
+
+
+def display_mode(request):
+    """`elder_mode`: the visitor chose the 长辈版 (federation_portal/display.py)."""
+    return {"elder_mode": is_elder_mode(request)}

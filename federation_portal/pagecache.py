@@ -16,8 +16,8 @@ A page is only looked up and put into the cache when its view says it may be (`p
 the address is resolved first, so a request for any other page costs no cache look-up),
 the visitor has no session (nobody logged in) and no message waiting (“your sign-up was cancelled”), and
 the page carries no per-visitor content: a page whose rendering asked for a CSRF token or set a cookie is
-never stored. The key is made of the versions, the language and the full address (scheme, host, path and
-query string).
+never stored. The key is made of the versions, the language, the display mode (standard or 长辈版, display.py)
+and the full address (scheme, host, path and query string).
 
 The version is kept in the database and mirrored in a shared cache (Redis), so every app server sees a change
 at once. Settings turn the page cache off in production without Redis (see `PAGE_CACHE_SECONDS` in
@@ -40,6 +40,8 @@ from django.utils.cache import patch_cache_control, patch_vary_headers, set_resp
 from django.utils.translation import get_language
 
 from core.caching import data_version, families_of, replica_may_lag
+
+from . import display
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +116,7 @@ class PublicPageCacheMiddleware:
     @staticmethod
     def _key(request, families):
         address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()[:32]
-        return f"page:{data_version(families)}:{get_language()}:{address}"
+        return f"page:{data_version(families)}:{get_language()}:{display.mode_of(request)}:{address}"
 
     @staticmethod
     def _public(response):

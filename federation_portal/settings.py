@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "federation_portal",
     "core",
     "members",
+    "communities",
     "projects",
     "events",
     "stats",
@@ -123,6 +124,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "members.context_processors.portal",
                 "federation_portal.context_processors.site_sections",
+                "federation_portal.context_processors.display_mode",
             ],
         },
     },
@@ -248,6 +250,10 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# The 长辈版 (elder mode) link sets this cookie; no cookie: the standard version (federation_portal/display.py).
+DISPLAY_MODE_COOKIE_NAME = "display_mode"
+DISPLAY_MODE_COOKIE_AGE = 365 * 24 * 60 * 60
+DISPLAY_MODE_COOKIE_SECURE = not DEBUG
 
 # Language and time: Chinese first, English second; stored in UTC, shown in Shanghai time
 LANGUAGE_CODE = "zh-hans"
@@ -332,6 +338,9 @@ FEEDBACK_PUBLIC_MINIMUM = int(os.environ.get("FEEDBACK_PUBLIC_MINIMUM", "5"))
 MONTHLY_DUTY_PROOF = os.environ.get("MONTHLY_DUTY_PROOF", "check_in_or_photos")
 if MONTHLY_DUTY_PROOF not in {"check_in", "photos", "check_in_or_photos", "report"}:
     raise ImproperlyConfigured("MONTHLY_DUTY_PROOF must be check_in, photos, check_in_or_photos or report.")
+# Neighbourhood committees (communities app): an activity nobody in its community confirmed or disputed confirms
+# itself this many days after its end.
+COMMUNITY_CONFIRMATION_DAYS = int(os.environ.get("COMMUNITY_CONFIRMATION_DAYS", "7"))
 
 # Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -418,8 +427,17 @@ CELERY_TIMEZONE = TIME_ZONE
 OUTBOX_SWEEP_SECONDS = float(os.environ.get("OUTBOX_SWEEP_SECONDS", "60"))
 OUTBOX_SWEEP_AFTER_SECONDS = float(os.environ.get("OUTBOX_SWEEP_AFTER_SECONDS", "120"))  # queued, no worker yet
 CELERY_BEAT_SCHEDULE = {
+    "community-confirmations": {
+        "task": "communities.tasks.confirm_unreviewed_activities",
+        "schedule": crontab(hour="3", minute="40"),
+    },
     "outbox-retry-due": {"task": "core.tasks.retry_due", "schedule": OUTBOX_SWEEP_SECONDS},
     "event-reminders": {"task": "events.tasks.send_event_reminders", "schedule": 600.0},
+    # In the daytime only (CELERY_TIMEZONE): an evening event's attendees are asked the next morning.
+    "feedback-invitations": {
+        "task": "events.tasks.send_feedback_invitations",
+        "schedule": crontab(hour="9-20", minute="15"),
+    },
     "monthly-duty-reminders": {
         "task": "events.tasks.remind_monthly_duty",
         "schedule": crontab(day_of_month="20", hour="9", minute="0"),

@@ -20,12 +20,14 @@ urlpatterns = [
     path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("language/<str:language>/", views.switch_language, name="switch-language"),
+    path("display/<str:mode>/", views.switch_display, name="switch-display"),
     path("admin/", admin.site.urls),
     # Same path and view as members:organization-detail, plus the sections of the other apps.
     path("organizations/<str:slug>/", views.OrganizationDetailView.as_view(), name="organization-page"),
     # Same path and view as members:about, with the number of members of stats.figures.
     path("about/", views.AboutView.as_view(), name="about-page"),
     path("", include("members.urls")),
+    path("", include("communities.urls")),
     path("", include("projects.urls")),
     path("", include("events.urls")),
     path("stats/", stats_views.StatsView.as_view(), name="stats"),

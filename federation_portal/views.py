@@ -25,6 +25,7 @@ from projects.models import Call
 from stats import figures as stats_figures
 from stats import pages as stats_pages
 
+from . import display
 from .celery import app as celery_app
 
 
@@ -55,16 +56,21 @@ class AboutView(MembersAboutView):
         return super().get_context_data(member_count=stats_figures.headline_figures()["members"], **kwargs)
 
 
+def _back_to_next(request):
+    """A redirect to `next` (the page the visitor was on) if it is on this site, else to the home page."""
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+        next_url = "/"
+    return HttpResponseRedirect(next_url)
+
+
 @never_cache
 def switch_language(request, language):
     """The 中文 / English links in every page's header: a plain link, so that no page carries a per-visitor
     form token for it (pages stay cacheable) and it works without JavaScript. Back to `next` on this site."""
     if language not in dict(settings.LANGUAGES):
         raise Http404
-    next_url = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
-        next_url = "/"
-    response = HttpResponseRedirect(next_url)
+    response = _back_to_next(request)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,
@@ -75,6 +81,27 @@ def switch_language(request, language):
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
+    return response
+
+
+@never_cache
+def switch_display(request, mode):
+    """The 长辈版 / 标准版 link in every page's header (federation_portal/display.py): a plain link like the
+    language's, back to the same page in the other version. The standard version is no cookie at all."""
+    if mode not in display.MODES:
+        raise Http404
+    response = _back_to_next(request)
+    if mode == display.ELDER:
+        response.set_cookie(
+            settings.DISPLAY_MODE_COOKIE_NAME,
+            display.ELDER,
+            max_age=settings.DISPLAY_MODE_COOKIE_AGE,
+            secure=settings.DISPLAY_MODE_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+    else:
+        response.delete_cookie(settings.DISPLAY_MODE_COOKIE_NAME, samesite="Lax")
     return response
 
 

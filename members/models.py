@@ -452,16 +452,11 @@ class InvitationQuerySet(models.QuerySet):
         return self.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
 
 
-class Invitation(models.Model):
-    """An invitation by an organization admin for a colleague to join the organization's portal."""
+class InvitationBase(models.Model):
+    """A link by email to join a portal (an organization's, a neighbourhood committee's): works once, until it
+    expires. Subclasses add what the person joins and the role."""
 
-    organization = models.ForeignKey(
-        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="invitations"
-    )
     email = models.EmailField(_("email"))
-    role = models.CharField(
-        _("role"), max_length=10, choices=OrganizationAccount.Role.choices, default=OrganizationAccount.Role.EDITOR
-    )
     token = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("invited by"), on_delete=models.SET_NULL, null=True, related_name="+"
@@ -473,16 +468,30 @@ class Invitation(models.Model):
     objects = InvitationQuerySet.as_manager()
 
     class Meta:
+        abstract = True
         ordering = ["-created_at"]
+
+    @property
+    def is_usable(self):
+        return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+class Invitation(InvitationBase):
+    """An invitation by an organization admin for a colleague to join the organization's portal."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    role = models.CharField(
+        _("role"), max_length=10, choices=OrganizationAccount.Role.choices, default=OrganizationAccount.Role.EDITOR
+    )
+
+    class Meta(InvitationBase.Meta):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
 
     def __str__(self):
         return f"{self.email} → {self.organization}"
-
-    @property
-    def is_usable(self):
-        return self.accepted_at is None and self.expires_at > timezone.now()
 
 
 class AccountChange(ChangeRecord):

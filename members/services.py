@@ -192,6 +192,31 @@ def register_organization(
     return account
 
 
+def create_invitation(model, *, email, acting_user, **fields):
+    """An invitation (members.Invitation, or another subclass of InvitationBase) with its secret link, valid for
+    INVITATION_DAYS. Callers check who may be invited and send the link."""
+    return model.objects.create(
+        email=email,
+        token=secrets.token_urlsafe(32),
+        invited_by=acting_user,
+        expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+        **fields,
+    )
+
+
+def use_invitation(invitation, *, acting_user=None, new_account=None):
+    """The person taking up an invitation, which is marked used: the logged-in `acting_user`, or a new account made
+    from `new_account` (full_name, password; the email is the invited address). Call inside a transaction; the
+    invitation is locked, and works once and only until it expires."""
+    invitation = type(invitation).objects.select_for_update(of=("self",)).get(pk=invitation.pk)
+    if not invitation.is_usable:
+        raise ValidationError(_("This invitation has expired or has already been used."))
+    user = create_account(**{**new_account, "email": invitation.email}) if new_account else acting_user
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return user
+
+
 @transaction.atomic
 def invite_colleague(organization, *, email, role, acting_user):
     """An organization administrator invites a colleague by email; the link is valid for two weeks."""
@@ -203,13 +228,8 @@ def invite_colleague(organization, *, email, role, acting_user):
         raise ValidationError(_("This email already belongs to an organization account."))
     if organization.invitations.pending().filter(email__iexact=email).exists():
         raise ValidationError(_("An invitation to this email is already waiting to be accepted."))
-    invitation = Invitation.objects.create(
-        organization=organization,
-        email=email,
-        role=role,
-        token=secrets.token_urlsafe(32),
-        invited_by=acting_user,
-        expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+    invitation = create_invitation(
+        Invitation, email=email, acting_user=acting_user, organization=organization, role=role
     )
     _record_account_change(organization, AccountChange.Action.INVITED, email, role=role, acting_user=acting_user)
     notify(
@@ -230,16 +250,11 @@ def accept_invitation(invitation, *, acting_user=None, new_account=None):
     the email is the invited address) in the same transaction. The link works once and only until it expires.
     Returns the new OrganizationAccount.
     """
-    invitation = Invitation.objects.select_for_update(of=("self",)).select_related("organization").get(pk=invitation.pk)
-    if not invitation.is_usable:
-        raise ValidationError(_("This invitation has expired or has already been used."))
-    user = create_account(**{**new_account, "email": invitation.email}) if new_account else acting_user
+    user = use_invitation(invitation, acting_user=acting_user, new_account=new_account)
     if OrganizationAccount.objects.filter(user=user).exists():
         raise ValidationError(_("Your account already belongs to an organization."))
     organization = invitation.organization
     account = OrganizationAccount.objects.create(user=user, organization=organization, role=invitation.role)
-    invitation.accepted_at = timezone.now()
-    invitation.save(update_fields=["accepted_at"])
     _record_account_change(organization, AccountChange.Action.JOINED, user, role=account.role, acting_user=user)
     notify(
         "colleague_joined",

@@ -119,13 +119,24 @@ class JoinView(ThrottleMixin, TemplateView):
 
 
 class AcceptInvitationView(TemplateView):
-    """A colleague follows the invitation link: creates an account (or uses the one logged in) and joins."""
+    """A colleague follows the invitation link: creates an account (or uses the one logged in) and joins.
+
+    Other portals (communities) subclass it with their own invitation model, service and landing page."""
 
     template_name = "members/invitation_accept.html"
+    invitation_queryset = Invitation.objects.select_related("organization")
+    landing_url = "members:portal"
 
     def dispatch(self, request, *args, **kwargs):
-        self.invitation = get_object_or_404(Invitation.objects.select_related("organization"), token=kwargs["token"])
+        self.invitation = get_object_or_404(self.invitation_queryset, token=kwargs["token"])
         return super().dispatch(request, *args, **kwargs)
+
+    def joins(self):
+        """What the invited person joins (shown on the page)."""
+        return self.invitation.organization
+
+    def accept(self, **kwargs):
+        return services.accept_invitation(self.invitation, **kwargs)
 
     def get_form(self):
         if self.request.user.is_authenticated or not self.invitation.is_usable:
@@ -135,23 +146,21 @@ class AcceptInvitationView(TemplateView):
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("form", self.get_form())
-        return super().get_context_data(invitation=self.invitation, **kwargs)
+        return super().get_context_data(invitation=self.invitation, joins=self.joins(), **kwargs)
 
     def post(self, request, *args, **kwargs):
         form = self.get_form()
         if form is not None and not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         try:
-            account = services.accept_invitation(
-                self.invitation, acting_user=request.user, new_account=form.new_account if form else None
-            )
+            account = self.accept(acting_user=request.user, new_account=form.new_account if form else None)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(request.path)
         if form is not None:
             login(request, account.user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome to %(organization)s.") % {"organization": account.organization})
-        return redirect("members:portal")
+        messages.success(request, _("Welcome to %(organization)s.") % {"organization": self.joins()})
+        return redirect(self.landing_url)
 
 
 # Portal

@@ -9,8 +9,10 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-WIDTH, HEIGHT = 640, 300
-LEFT, RIGHT, TOP, BOTTOM = 48, 12, 16, 56
+# The drawing's text is 17 units high (the template's font-size): at least 12 px wherever the drawing is shown (from
+# 576 px up; phones get the data table), with room below the axis for labels turned by 45°.
+WIDTH, HEIGHT = 640, 400
+LEFT, RIGHT, TOP, BOTTOM = 90, 12, 16, 150
 PALETTE = ["#c8102e", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#7f7f7f", "#17becf"]
 
 
@@ -48,7 +50,7 @@ def _frame(maximum, ticks=4):
         grid.append(
             {
                 "y": round(TOP + plot_height - plot_height * index / ticks, 1),
-                "label": f"{value:g}",
+                "label": f"{value:,.0f}" if float(value).is_integer() else f"{value:g}",  # 1,000,000 (not 1e+06)
             }
         )
     return top, plot_height, grid
@@ -107,7 +109,7 @@ def bar_chart(chart_id, title, description, labels, series, unit="", extra_colum
         "left": LEFT,
         "right": WIDTH - RIGHT,
         "baseline": TOP + plot_height,
-        "label_y": TOP + plot_height + 18,
+        "label_y": TOP + plot_height + 20,
         "grid": grid,
         "bars": bars,
         "ticks": ticks,
@@ -151,7 +153,7 @@ def line_chart(chart_id, title, description, labels, series, unit=""):
         "left": LEFT,
         "right": WIDTH - RIGHT,
         "baseline": TOP + plot_height,
-        "label_y": TOP + plot_height + 18,
+        "label_y": TOP + plot_height + 20,
         "grid": grid,
         "lines": lines,
         "ticks": ticks,

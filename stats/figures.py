@@ -13,13 +13,14 @@ one at 00:10 on 1 February belongs to February, though it is still 31 January in
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from core.caching import cached
 from events import compliance
-from events.models import DUTY_TIME_ZONE, Event, month_bounds
+from events.models import DUTY_TIME_ZONE, Event, Feedback, month_bounds
 from members.models import Community, Membership, MembershipChange, Organization, ServiceField
 from projects.models import FundingSource, Project
 
@@ -27,7 +28,9 @@ from projects.models import FundingSource, Project
 REGISTERED_TYPES = [Organization.Type.SOCIAL_GROUP, Organization.Type.SERVICE_AGENCY, Organization.Type.FOUNDATION]
 # Years the member and organization series go back from the year chosen.
 SERIES_YEARS = 15
-# What the cached figures are computed from (core.caching): not the sign-ups, which change by the second.
+# What the cached figures are computed from (core.caching): not the sign-ups, which change by the second. (The
+# monthly duty counts check-ins, but only of completed events, whose check-ins are settled: filing the report
+# (family "events") completes an event.)
 FIGURE_FAMILIES = ("members", "projects", "events")
 
 
@@ -210,7 +213,8 @@ def _events(filters):
 
 def _held(filters):
     """The rule for "community activities held": those of the year that count for the monthly duty (completed
-    community public-benefit activities of an organization, with their report: EventQuerySet.counting_for_duty)."""
+    community public-benefit activities of an organization, with their report and the proof MONTHLY_DUTY_PROOF
+    names: EventQuerySet.counting_for_duty)."""
     start, end = _year_bounds(filters.year)
     return Event.objects.counting_for_duty().filter(starts_at__gte=start, starts_at__lt=end).values("pk")
 
@@ -370,6 +374,33 @@ def projects_by_funding(filters, now=None):
     ]
 
 
+# Residents' ratings of events (events.Feedback), per organization
+
+
+def feedback_by_organization(since, until, community=None):
+    """Residents' average rating per organizer over the events starting from the day `since` to the day `until`
+    (Shanghai time; optionally in one community), lowest average first: the one definition of the staff pages'
+    ratings per organization. Rows: organization (id; None: the federation's own events), name (None: the
+    federation), count, average. One query.
+    """
+    ratings = Feedback.objects.of_events_starting(since, until)
+    if community is not None:
+        ratings = ratings.filter(event__community=community)
+    return [
+        {
+            "organization": row["event__organization"],
+            "name": row["event__organization__name"],
+            "count": row["count"],
+            "average": row["average"],
+        }
+        for row in ratings.by_organization()
+    ]
+
+
+def _year_days(year):
+    return date(year, 1, 1), date(year, 12, 31)
+
+
 # Cached: every figure of a statistics page, once per version of the data
 
 
@@ -383,7 +414,11 @@ def page_figures(filters, *, with_compliance=False, now=None):
     """
     today = local_today(now)
     community = filters.community.pk if filters.community is not None else "all"
-    name = f"stats-{filters.year}-{community}-{today:%Y%m%d}-{'staff' if with_compliance else 'public'}"
+    # The duty's proof is a setting: figures kept under another rule are not this rule's.
+    name = (
+        f"stats-{filters.year}-{community}-{today:%Y%m%d}-{'staff' if with_compliance else 'public'}"
+        f"-{settings.MONTHLY_DUTY_PROOF}"
+    )
 
     def compute():
         # Plain values only: labels are translated for each request's language (and lazy ones unpickle slowly).
@@ -400,6 +435,7 @@ def page_figures(filters, *, with_compliance=False, now=None):
         }
         if with_compliance:
             figures["compliance"] = compliance_by_month(filters, now)
+            figures["feedback"] = feedback_by_organization(*_year_days(filters.year), filters.community)
         return figures
 
     return cached(name, compute, families=FIGURE_FAMILIES)
@@ -448,7 +484,10 @@ def headline_figures(filters=None, now=None):
             projects_by_field=[(row["field"], row["projects"]) for row in projects_by_field(filters, now)],
         )
 
-    return cached(f"headline-{filters.year}-{community}-{on:%Y%m%d}", compute, families=FIGURE_FAMILIES)
+    return cached(
+        f"headline-{filters.year}-{community}-{on:%Y%m%d}-{settings.MONTHLY_DUTY_PROOF}", compute,
+        families=FIGURE_FAMILIES,
+    )
 
 
 def page_headline(filters, data, now=None):

@@ -1,9 +1,11 @@
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Community
 
-from .figures import current_year
+from .figures import current_year, local_today
 
 FIRST_YEAR = 2015  # the federation's records start with the street's first registered organizations
 
@@ -24,3 +26,30 @@ class StatsFilterForm(forms.Form):
         """(year, community) from valid input; the current year and all communities otherwise."""
         data = self.cleaned_data if self.is_valid() else {}
         return data.get("year") or current_year(), data.get("community")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class PeriodForm(forms.Form):
+    """A period of days (both included), by default from the first of January to today."""
+
+    since = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    until = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The end of the period must not be before its start."))
+        return cleaned
+
+    def period(self):
+        """(since, until) from valid input, the defaults for what is missing; the defaults for invalid input."""
+        today = local_today()
+        data = self.cleaned_data if self.is_valid() else {}
+        return data.get("since") or date(today.year, 1, 1), data.get("until") or today

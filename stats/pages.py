@@ -3,7 +3,7 @@
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from events.models import Event
+from events.models import Event, duty_proof_label
 from members.models import ServiceField
 from projects.models import FundingSource
 
@@ -128,8 +128,10 @@ def staff_charts(filters, communities=None, data=None):
         _("Monthly-duty compliance rate"),
         _(
             "Per cent of member organizations that held at least one community public-benefit activity "
-            "with a report in each month. The current month is in progress: its rate is the rate so far."
-        ),
+            "with a report in each month (proof that it was held: %(proof)s). The current month is in progress: "
+            "its rate is the rate so far."
+        )
+        % {"proof": duty_proof_label()},
         [_in_progress_label(row["month"]) if row["is_current"] else _month_label(row["month"]) for row in rows],
         [(_("Members meeting the duty (%)"), [row["rate"] for row in rows])],
         unit="%",

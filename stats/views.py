@@ -1,16 +1,20 @@
-from django.views.generic import TemplateView
+from django.views.generic import ListView, TemplateView
 
+from core.pagination import ForgivingPaginator
 from core.permissions import StaffPermissionRequiredMixin
 
 from . import dashboard, figures, pages
 from .figures import Filters
-from .forms import StatsFilterForm
+from .forms import PeriodForm, StatsFilterForm
 
 
 class StatsView(TemplateView):
     """The federation in figures, for residents: charts from live data, filtered by year and community."""
 
     page_cache = ("members", "projects", "events")  # the data families it shows (federation_portal/pagecache.py)
+    # The monthly duty reads check-ins (MONTHLY_DUTY_PROOF), but only of completed events, whose check-ins no
+    # longer change: completing an event (the report, family "events") is what moves the figure.
+    page_cache_lagging = ("signups",)
     template_name = "stats/stats.html"
     is_staff_page = False
 
@@ -35,8 +39,12 @@ class StatsView(TemplateView):
             headline_cards=pages.headline_cards(headline),
             charts=self.get_charts(filters, communities, data),
             is_staff_page=self.is_staff_page,
+            **self.get_extra_context(filters, data),
             **kwargs,
         )
+
+    def get_extra_context(self, filters, data):
+        return {}
 
 
 class StaffStatsView(StaffPermissionRequiredMixin, StatsView):
@@ -51,6 +59,42 @@ class StaffStatsView(StaffPermissionRequiredMixin, StatsView):
 
     def get_charts(self, filters, communities, data):
         return pages.staff_charts(filters, communities, data)
+
+    def get_extra_context(self, filters, data):
+        """Residents' ratings per organization in the year (the lowest first; the whole list on its page)."""
+        rows = data["feedback"]
+        return {
+            "feedback_rows": rows[:FEEDBACK_ROWS],
+            "feedback_more": len(rows) > FEEDBACK_ROWS,
+            "feedback_query": f"since={filters.year}-01-01&until={filters.year}-12-31",
+        }
+
+
+FEEDBACK_ROWS = 15
+
+
+class StaffFeedbackView(StaffPermissionRequiredMixin, ListView):
+    """Residents' average rating per organization over any period (by the events' start): staff see which
+    organizations residents rate low, and read the comments in the admin."""
+
+    permission_required = "events.view_feedback"
+    template_name = "stats/feedback.html"
+    context_object_name = "rows"
+    paginate_by = 50
+    paginator_class = ForgivingPaginator  # ?page=99 shows the last page
+
+    def get_queryset(self):
+        self.form = PeriodForm(self.request.GET or None)
+        self.since, self.until = self.form.period()
+        return figures.feedback_by_organization(self.since, self.until)
+
+    def get_context_data(self, **kwargs):
+        rows = self.object_list
+        total = sum(row["count"] for row in rows)
+        average = sum(row["average"] * row["count"] for row in rows) / total if total else None
+        return super().get_context_data(
+            form=self.form, since=self.since, until=self.until, total=total, average=average, **kwargs
+        )
 
 
 class StaffDashboardView(StaffPermissionRequiredMixin, TemplateView):

@@ -76,3 +76,16 @@ def picture(image, *, alt, sizes="100vw", loading="lazy", width=None, height=Non
     return format_html(
         "<img {}>", format_html_join(" ", '{}="{}"', ((k, v) for k, v in attrs.items() if v is not None))
     )
+
+
+@register.filter
+def active_filter_count(form):
+    """How many of a filter form's fields the visitor has set (for “筛选（2）”); the page number is no filter."""
+    data = form.data
+    values_of = data.getlist if hasattr(data, "getlist") else lambda key: [data[key]]
+    count = 0
+    for name in form.fields:
+        key = form.add_prefix(name)
+        keys = [other for other in data if other == key or other.startswith(f"{key}_")]  # and a MultiWidget's parts
+        count += any(value not in (None, "") for other in keys for value in values_of(other))
+    return count

@@ -3,6 +3,8 @@
 from django import template
 from django.utils import formats, timezone
 
+from events.forms import FeedbackForm
+
 register = template.Library()
 
 STATE_CLASSES = {
@@ -37,3 +39,9 @@ def event_when(event):
     if start.date() == end.date():
         return f"{first}–{formats.time_format(end, 'H:i')}"
     return f"{first} – {formats.date_format(end, 'Y-m-d H:i')}"
+
+
+@register.simple_tag
+def new_feedback_form():
+    """An empty rating form (events.forms.FeedbackForm), for the private sign-up page's feedback section."""
+    return FeedbackForm()

@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 
 register = template.Library()
 
-TICK_LABEL_LENGTH = 14
+TICK_LABEL_WIDTH = 9  # in Chinese characters; a Latin letter or digit counts as half of one
 
 
 def _number(value):
@@ -23,9 +23,14 @@ def _number(value):
     return text[:-2] if text.endswith(".0") else text
 
 
-def _truncated(label, length=TICK_LABEL_LENGTH):
-    label = str(label)
-    return label if len(label) <= length else label[: length - 1] + "…"
+def _truncated(label, width=TICK_LABEL_WIDTH):
+    """The label cut to fit below the axis: “曹杨新村第三居…”."""
+    label, used = str(label), 0
+    for index, character in enumerate(label):
+        used += 0.5 if character.isascii() else 1
+        if used > width:
+            return label[: index - 1] + "…"
+    return label
 
 
 def _grid(chart):
@@ -74,8 +79,10 @@ def _lines(chart):
 
 def _axis(chart):
     y = chart["label_y"]
+    angle = -45 if len(chart["ticks"]) <= 14 else -60  # many labels: steeper, so that they do not overlap
     labels = "".join(
-        f'<text transform="translate({_number(tick["x"])} {y}) rotate(-35)">{escape(_truncated(tick["label"]))}</text>'
+        f'<text transform="translate({_number(tick["x"])} {y}) rotate({angle})">'
+        f"{escape(_truncated(tick['label']))}</text>"
         for tick in chart["ticks"]
     )
     return (
@@ -91,18 +98,20 @@ def chart_shapes(chart):
     return mark_safe(_grid(chart) + shapes + _axis(chart))  # every text above is escaped
 
 
-def _cell(value, unit):
-    return "<td>—</td>" if value is None else f"<td>{escape(str(localize(value)))}{escape(unit)}</td>"
+def _cell(header, value, unit):
+    # On phones each row is a card (site.css .table-stack) whose cells name their column.
+    label = f'<span class="table-stack-label">{escape(str(header))}</span> '
+    return f"<td>{label}—</td>" if value is None else f"<td>{label}{escape(str(localize(value)))}{escape(unit)}</td>"
 
 
 @register.simple_tag
 def chart_table_rows(chart):
     """The rows of a chart's data table: the label as the row header, then one cell per column."""
-    unit = chart["table"]["unit"]
+    unit, headers = chart["table"]["unit"], chart["table"]["headers"]
     return mark_safe(  # every text is escaped
         "".join(
             f'<tr><th scope="row">{escape(str(row["label"]))}</th>'
-            + "".join(_cell(value, unit) for value in row["values"])
+            + "".join(_cell(header, value, unit) for header, value in zip(headers, row["values"], strict=True))
             + "</tr>"
             for row in chart["table"]["rows"]
         )

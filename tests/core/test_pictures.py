@@ -113,7 +113,7 @@ def test_event_covers_and_report_photos_get_versions(client, org, org_user):
     assert [stored(size_name(event.cover.name, w))[2] for w in (320, 640, 1280)] == [(320, 180), (640, 360),
                                                                                        (1280, 720)]
     past = EventFactory(organization=org, starts_at=timezone.now() - timedelta(hours=3))
-    report = {"attendance": "18", "volunteers": "4", "beneficiaries_served": "20", "summary": "Good day.",
+    report = {"attendance": "0", "volunteers": "4", "beneficiaries_served": "20", "summary": "Good day.",
               "photos": [upload((700, 700)), upload((300, 200))]}
     assert client.post(reverse("events:manage-report", args=[past.pk]), report).status_code == 302
     big, small = ReportPhoto.objects.filter(report__event=past).order_by("image_width")[::-1]

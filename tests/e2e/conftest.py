@@ -46,6 +46,8 @@ LANGUAGES = {
 PHONE = {"width": 375, "height": 812}
 SMALL_PHONE = {"width": 320, "height": 568}  # the narrowest phones still in use (iPhone SE 1st generation)
 DESKTOP = {"width": 1280, "height": 900}
+# The two display modes (federation_portal/display.py): the standard version and the 长辈版.
+MODES = ("standard", "elder")
 
 
 def missing_tools():
@@ -80,10 +82,10 @@ def pytest_terminal_summary(terminalreporter, config):
         terminalreporter.write_line(config.stash[NOT_RUN], yellow=True)
 
 
-def say(language, message, *, capital=False):
-    """What the site shows for `message` in `language`; Chinese must really be translated."""
+def say(language, message, *, capital=False, context=None):
+    """What the site shows for `message` (in `context`) in `language`; Chinese must really be translated."""
     with translation.override(language):
-        text = translation.gettext(message)
+        text = translation.pgettext(context, message) if context else translation.gettext(message)
     if language != "en":
         assert text != message, f"no {language} translation for {message!r}"
     return capfirst(text) if capital else text
@@ -183,10 +185,10 @@ def session_cookie(username, base_url):
 
 @pytest.fixture
 def open_page(browser, demo):
-    """open_page(path, language=, user=, viewport=) → a Playwright page showing `path` of the demo site."""
+    """open_page(path, language=, user=, viewport=, mode=) → a Playwright page showing `path` of the demo site."""
     contexts = []
 
-    def open_(path="/", *, language="zh-hans", user=None, viewport=PHONE, **context_options):
+    def open_(path="/", *, language="zh-hans", user=None, viewport=PHONE, mode="standard", **context_options):
         context = browser.new_context(
             base_url=demo,
             locale=LANGUAGES[language]["locale"],
@@ -197,6 +199,8 @@ def open_page(browser, demo):
         contexts.append(context)
         if user:
             context.add_cookies([session_cookie(user, demo)])
+        if mode != "standard":
+            context.add_cookies([{"name": django_settings.DISPLAY_MODE_COOKIE_NAME, "value": mode, "url": demo}])
         page = context.new_page()
         if path is not None:
             page.goto(path)
@@ -231,13 +235,14 @@ def post(tab, path, data):
 
 @pytest.fixture
 def tour(open_page):
-    """tour(language, viewport=, pages=) yields (Page, browser tab) for each page, logged in as the page needs."""
+    """tour(language, viewport=, pages=, mode=) yields (Page, browser tab) for each page, logged in as the page
+    needs, in the standard version or the 长辈版 (mode="elder")."""
 
-    def tour_(language, *, viewport=PHONE, pages=PAGES):
+    def tour_(language, *, viewport=PHONE, pages=PAGES, mode="standard"):
         tabs = {}
         for spec in pages:
             if spec.user not in tabs:
-                tabs[spec.user] = open_page(None, language=language, user=spec.user, viewport=viewport)
+                tabs[spec.user] = open_page(None, language=language, user=spec.user, viewport=viewport, mode=mode)
             tab = tabs[spec.user]
             response = tab.goto(spec.path()) if spec.data is None else post(tab, spec.path(), spec.data)
             assert response.status == spec.status, f"{spec.name} ({language}): HTTP {response.status}"

@@ -23,12 +23,13 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from .world import BUSY, OPEN_CALL, RESIDENT, UPCOMING
+from .world import BUSY, OPEN_CALL, RATED, RESIDENT, UPCOMING
 
 # Demo accounts made by members/demo.py (password Changshou-2026).
 ORG_ADMIN = "org@changshou.demo"  # admin of 长寿社区食品银行服务社
 ORG_EDITOR = "editor@changshou.demo"
 STAFF = "staff"
+COMMITTEE = "cs01-jwh"  # the neighbourhood committee of the first demo community (communities app)
 REVIEWER = "reviewer"
 DEMO_ORGANIZATION = "长寿社区食品银行服务社"
 
@@ -43,6 +44,7 @@ class Page:
     data: dict | None = None  # POST this form data (e.g. to see a form's errors) instead of a GET
     status: int = 200  # what the server answers (after redirects)
     screenshot: bool = False  # part of `make screenshots` (docs/screenshots/)
+    html_check: bool = True  # checked by the Nu Html Checker (test_html.py); False only where the markup is not ours
 
     @property
     def is_public(self):
@@ -157,6 +159,13 @@ def tour_registration():
     return {"token": Registration.objects.get(event__title=UPCOMING, name=RESIDENT).token}
 
 
+def rating_registration():
+    """The tour's resident, checked in at the event that ended yesterday and not rated yet: the rating form."""
+    from events.models import Registration
+
+    return {"token": Registration.objects.get(event__title=RATED, name=RESIDENT).token}
+
+
 # "My sign-ups": the tour's resident (world.py: the first sign-up of each tour event) and a code the tour knows.
 RESIDENT_MOBILE = "13900000001"
 TOUR_CODE = "246810"
@@ -225,6 +234,15 @@ PAGES = [
     Page("self check-in unknown number", "events:self-check-in", kwargs=venue_check_in(BUSY),
          data={"mobile": "13012345678"}),
     Page("registration cancel", "events:registration-cancel", kwargs=tour_registration),
+    Page("registration after the event", "events:registration", kwargs=rating_registration),
+    Page("registration feedback", "events:registration-feedback", kwargs=rating_registration),
+    Page(
+        "registration feedback with errors",
+        "events:registration-feedback",
+        kwargs=rating_registration,
+        data={"rating": "", "comment": "x" * 501},
+        status=400,
+    ),
     Page("my sign-ups", "events:my-sign-ups"),
     Page("my sign-ups with errors", "events:my-sign-ups-code", data={"mobile": "123"}, status=400),
     Page("my sign-ups code", "events:my-sign-ups-code", data={"mobile": RESIDENT_MOBILE}),
@@ -259,6 +277,8 @@ PAGES = [
     Page("portal venue code", "events:manage-venue-code", kwargs=tour_event(BUSY), user=ORG_ADMIN),
     Page("portal sign-in sheet", "events:manage-sign-in-sheet", kwargs=tour_event(BUSY), user=ORG_ADMIN),
     Page("portal registrations", "events:manage-registrations", user=ORG_ADMIN),
+    Page("portal event rated", "events:manage-detail", kwargs=tour_event(RATED), user=ORG_ADMIN),
+    Page("portal ratings", "events:manage-feedback", user=ORG_ADMIN),
     Page(
         "portal registrations of one event",
         "events:manage-registrations",
@@ -270,10 +290,75 @@ PAGES = [
     Page("statistics filtered", "stats", query=demo_figures_year),
     # Staff pages
     Page("monthly activity", "events:compliance", user=STAFF),
+    Page("community portal", "communities:portal", user=COMMITTEE),
+    Page("community portal last month", "communities:portal", query="month=2026-01", user=COMMITTEE),
+    Page("staff invite a committee", "communities:staff-invite", user=STAFF),
+    Page("staff disputes", "communities:disputes", user=STAFF),
     Page("staff statistics", "stats:staff", user=STAFF),
+    Page("staff ratings", "stats:feedback", user=STAFF),
+    Page("staff ratings bad period", "stats:feedback", query="since=2026-05-01&until=2026-01-01", user=STAFF),
     Page("staff dashboard", "stats:dashboard", user=STAFF),
     Page("call ranking", "projects:ranking", kwargs=tour_call, user=STAFF),
     Page("call close early", "projects:call-close-early", kwargs=tour_call, user=STAFF),
     Page("portal profile with errors", "members:manage-profile", user=ORG_ADMIN, data={"name": "", "website": "x"}),
     Page("portal invite with errors", "members:manage-invite", user=ORG_ADMIN, data={"email": "not-an-email"}),
+]
+
+
+def admin_object(model, lookup):
+    """kwargs of an object's admin page: `model` as "app.Model", found by `lookup` (a function of the model)."""
+
+    def kwargs():
+        from django.apps import apps
+
+        return {"object_id": lookup(apps.get_model(model)).pk}
+
+    return kwargs
+
+
+def demo_organization(model):
+    return model.objects.get(name=DEMO_ORGANIZATION)
+
+
+def busy_event(model):
+    return model.objects.get(title=BUSY)
+
+
+def first_public_project(model):
+    return model.objects.public().order_by("pk").first()
+
+
+# The admin pages street-office staff use (index, lists, forms, import and export, history), checked by axe and
+# the Nu Html Checker in both languages (tests/e2e/test_tour.py, test_html.py). The admin is for staff at their
+# desks; on a phone its index at least fits the screen. html_check=False: pages whose invalid markup comes from
+# Django's own widgets (an empty <option> of an autocomplete field, a required <select> whose first option has a
+# value) or from django-import-export's export form (its own attributes resource-id/resource-index, which its
+# script reads); axe still checks them.
+ADMIN_PAGES = [
+    Page("admin index", "admin:index", user=STAFF),
+    Page("admin organizations", "admin:members_organization_changelist", user=STAFF),
+    Page(
+        "admin organizations filtered",
+        "admin:members_organization_changelist",
+        query="org_type__exact=social_group&q=长寿",
+        user=STAFF,
+    ),
+    Page("admin organization", "admin:members_organization_change",
+         kwargs=admin_object("members.Organization", demo_organization), user=STAFF),
+    Page("admin organization history", "admin:members_organization_history",
+         kwargs=admin_object("members.Organization", demo_organization), user=STAFF),
+    Page("admin organization import", "admin:members_organization_import", user=STAFF),
+    Page("admin organization export", "admin:members_organization_export", user=STAFF, html_check=False),
+    Page("admin memberships", "admin:members_membership_changelist", user=STAFF),
+    Page("admin events", "admin:events_event_changelist", user=STAFF),
+    Page("admin event", "admin:events_event_change", kwargs=admin_object("events.Event", busy_event), user=STAFF,
+         html_check=False),
+    Page("admin new event", "admin:events_event_add", user=STAFF, html_check=False),
+    Page("admin sign-ups", "admin:events_registration_changelist", user=STAFF),
+    Page("admin projects", "admin:projects_project_changelist", user=STAFF),
+    Page("admin project", "admin:projects_project_change",
+         kwargs=admin_object("projects.Project", first_public_project), user=STAFF, html_check=False),
+    Page("admin calls", "admin:projects_call_changelist", user=STAFF),
+    Page("admin needs", "admin:projects_communityneed_changelist", user=STAFF),
+    Page("admin outbox", "admin:core_outboxmessage_changelist", user=STAFF),
 ]

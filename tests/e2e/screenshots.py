@@ -1,7 +1,8 @@
 """`make screenshots`: PNGs of the main pages (PAGES with screenshot=True) to docs/screenshots/.
 
-Desktop and phone, Chinese and English, on the demo data. Not part of the test run: pytest collects
-this file only when it is named on the command line.
+Desktop and phone, Chinese and English, on the demo data; and the phone in the 长辈版 (elder mode), in Chinese, with
+the sign-up form (`*-phone-elder-zh-hans.png`). Not part of the test run: pytest collects this file only when it is
+named on the command line.
 """
 
 from pathlib import Path
@@ -11,7 +12,8 @@ from django.conf import settings
 from PIL import Image
 
 from .conftest import DESKTOP, LANGUAGES, PHONE
-from .pages import PAGES
+from .pages import PAGES, Page, tour_event
+from .world import UPCOMING
 
 OUT = Path(settings.BASE_DIR) / "docs" / "screenshots"
 DEVICES = {"desktop": DESKTOP, "phone": PHONE}
@@ -31,6 +33,22 @@ def test_screenshots(tour, language, device):
     for page, tab in tour(language, viewport=DEVICES[device], pages=pages):
         tab.evaluate("document.fonts.ready")
         path = OUT / f"{page.slug}-{device}-{language}.png"
+        tab.screenshot(path=path)
+        save_small(path)
+        print(path.relative_to(settings.BASE_DIR))
+
+
+ELDER_PAGES = [page for page in PAGES if page.screenshot and page.is_public] + [
+    Page("event sign-up", "events:sign-up", kwargs=tour_event(UPCOMING)),
+    Page("my sign-ups", "events:my-sign-ups"),
+]
+
+
+def test_elder_screenshots(tour):
+    OUT.mkdir(parents=True, exist_ok=True)
+    for page, tab in tour("zh-hans", viewport=PHONE, pages=ELDER_PAGES, mode="elder"):
+        tab.evaluate("document.fonts.ready")
+        path = OUT / f"{page.slug}-phone-elder-zh-hans.png"
         tab.screenshot(path=path)
         save_small(path)
         print(path.relative_to(settings.BASE_DIR))

@@ -32,19 +32,28 @@ def test_resident_on_a_phone_browses_filters_opens_an_organization_and_switches_
     tab = open_page("/", language=language, viewport=PHONE, java_script_enabled=language != "zh-hans")
     assert tab.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
 
-    # From the home page's menu to the directory.
+    # From the home page's menu to the directory: on a phone the menu is one button.
+    directory = tab.locator(".site-nav").get_by_role("link", name=say(language, "Organizations"))
+    assert not directory.is_visible()
+    menu = tab.locator(".site-nav summary")
+    assert menu.inner_text() == say(language, "Menu", context="the site's main menu")
+    menu.click()
     with tab.expect_navigation(url="**" + reverse("members:organization-list")):
-        tab.locator(".site-nav").get_by_role("link", name=say(language, "Organizations")).click()
+        directory.click()
     assert tab.locator("h1").inner_text() == say(language, "Organization directory")
     everything = count_in(tab.get_by_role("status").inner_text())
     assert everything == Organization.objects.public().count()
 
-    # Filter: elderly care, members only.
+    # Filter: elderly care, members only. The results come first; the filters are behind one button.
+    filters = tab.locator("main summary")
+    assert filters.inner_text() == say(language, "Filters (%(active)s)") % {"active": 0}
+    assert not tab.get_by_label(say(language, "Service field")).is_visible()
+    filters.click()
     elderly = say(language, "Elderly care")
     tab.get_by_label(say(language, "Service field")).select_option(label=elderly)
     tab.get_by_label(say(language, "Members only")).check()
     with tab.expect_navigation(url="**service_field=*"):
-        tab.get_by_role("button", name=say(language, "Filter")).click()
+        tab.get_by_role("button", name=say(language, "Filter", context="apply the filters")).click()
     expected = Organization.objects.public().members().filter(service_fields__code="elderly").distinct()
     found = count_in(tab.get_by_role("status").inner_text())
     assert 0 < found == expected.count() < everything
@@ -54,6 +63,7 @@ def test_resident_on_a_phone_browses_filters_opens_an_organization_and_switches_
         card_text = cards.nth(index).inner_text()
         assert elderly in card_text and say(language, "Member") in card_text
     assert tab.get_by_label(say(language, "Members only")).is_checked()  # the form remembers the filters
+    assert filters.inner_text() == say(language, "Filters (%(active)s)") % {"active": 2}  # and counts them
 
     # Open the first organization.
     first = cards.first.get_by_role("link")
@@ -169,3 +179,46 @@ def test_organization_signs_up_staff_approve_it_and_it_edits_its_profile_with_a_
     tab.goto(organization.get_absolute_url())
     assert tab.locator("h1").inner_text() == name
     assert "新的简介:每周六亲子阅读。" in tab.locator("main").inner_text()
+
+
+def test_at_the_door_the_organizer_checks_in_by_code_a_resident_checks_in_alone_and_the_sheet_prints(open_page):
+    """The event under way (world.BUSY): on a phone without JavaScript the organizer finds a resident by the code of
+    her private page and checks her in with one tap; another resident scans the venue QR code and checks in with
+    her mobile; the sign-in sheet prints 25 rows an A4 page. (Both check-ins are taken back at the end.)"""
+    from events import services
+    from events.models import Event, Registration
+
+    from .world import BUSY
+
+    event = Event.objects.get(title=BUSY)
+    at_door = Registration.objects.get(event=event, name="杨敏")
+    alone = Registration.objects.get(event=event, name="黄静")
+    try:
+        tab = open_page(reverse("events:manage-check-in", args=[event.pk]), user="org@changshou.demo",
+                        viewport=PHONE, java_script_enabled=False)
+        tab.get_by_label("签到码、手机号后4位或姓名").fill(at_door.check_in_code)
+        tab.get_by_role("button", name="查找").click()
+        found = tab.locator("main li.list-group-item")
+        assert found.count() == 1 and "杨敏" in found.inner_text()
+        found.get_by_role("button", name="签到").click()
+        assert "杨敏已签到。" in tab.locator("main").inner_text()
+        assert Registration.objects.get(pk=at_door.pk).has_attended
+        assert tab.url.endswith(f"?q={at_door.check_in_code}")
+
+        resident = open_page(reverse("events:self-check-in", args=[event.pk, event.venue_token]), viewport=PHONE)
+        resident.get_by_label("手机号码").fill(alone.mobile)
+        resident.get_by_role("button", name="签到").click()
+        assert "黄静" in resident.get_by_role("status").inner_text()
+        assert Registration.objects.get(pk=alone.pk).checked_in_via == "self"
+
+        sheet = open_page(reverse("events:manage-sign-in-sheet", args=[event.pk]), user="org@changshou.demo",
+                          viewport=DESKTOP)
+        people = event.registrations.holding_place().count()
+        rows = people + 10 + (-(people + 10) % 25)
+        pdf = sheet.pdf(format="A4")
+        assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == rows // 25
+    finally:
+        for registration in (at_door, alone):
+            registration.refresh_from_db()
+            if registration.has_attended:
+                services.undo_check_in(registration, acting_user=None)

@@ -8,7 +8,9 @@ distances from now, with fixed sign-ups:
   a resident's sign-up page, the organizer's edit form);
 - BUSY: its event that started an hour ago, with 30 sign-ups in every status, many with very long Chinese and
   English names and e-mail addresses (the organizer's check-in table and report form, the sign-up list);
-- OPEN_CALL: a call for proposals that closes in three weeks (staff's page for closing it early).
+- OPEN_CALL: a call for proposals that closes in three weeks (staff's page for closing it early);
+- RATED: its event that ended yesterday, where people were checked in and some rated it with comments (the
+  organizer's ratings, the resident's rating form: RESIDENT was checked in and has not rated yet).
 """
 
 from datetime import timedelta
@@ -16,13 +18,14 @@ from datetime import timedelta
 from django.utils import timezone
 
 from events import services
-from events.models import Event, Registration
+from events.models import Event, Feedback, Registration
 from projects.models import Call
 
 # A call for proposals still accepting them for three weeks: staff's page for closing it early.
 OPEN_CALL = "2027年度社区微更新公益项目征集（第二批）"
 UPCOMING = "长者智能手机课堂：学会用手机挂号、买菜和视频通话（第三期）"
 BUSY = "共享冰箱志愿者日：临期食品分拣、登记与入户配送"
+RATED = "长者健康讲座：冬季心脑血管疾病预防与家庭急救"
 # A resident with a place at UPCOMING, whose own sign-up page the tour opens.
 RESIDENT = "Hubert Blaine Wolfeschlegelsteinhausenbergerdorff"
 
@@ -101,9 +104,12 @@ def make_tour_objects(organization, organizer):
                 created_at=now - timedelta(days=3) + timedelta(minutes=17 * index),
                 checked_in_at=event.starts_at + timedelta(minutes=index) if status == STATUS.ATTENDED else None,
                 cancelled_at=now - timedelta(days=1) if status == STATUS.CANCELLED else None,
+                check_in_code=f"{480000 + index:06d}",  # unique in the event, as services give them
+                checked_in_via=Registration.CheckInMethod.DOOR if status == STATUS.ATTENDED else "",
             )
             registration.full_clean()  # as valid as a real sign-up: names fit the field, mobiles are mobiles
             registration.save()
+    make_rated_event(organization, organizer)
     Call.objects.create(
         title=OPEN_CALL, state=Call.State.OPEN, opens_at=now - timedelta(days=5), closes_at=now + timedelta(days=21),
         description="面向会员单位征集楼道微更新、口袋花园和无障碍改造等公益项目。",
@@ -112,3 +118,42 @@ def make_tour_objects(organization, organizer):
 
 def tour_event(title):
     return Event.objects.get(title=title)
+
+
+# (rating, comment) of RATED's first sign-ups after RESIDENT's; RESIDENT has not rated yet.
+RATINGS = [
+    (5, "医生讲得很细，还教了心肺复苏，回家教给老伴了。"),
+    (4, "内容很实用，希望下次讲讲糖尿病饮食。" * 3),
+    (5, ""),
+    (3, "The room was too warm and the slides were hard to read from the back rows; a microphone would help."),
+    (4, ""),
+    (2, "通知得太晚，很多邻居都不知道。"),
+]
+
+
+def make_rated_event(organization, organizer):
+    """RATED: ended yesterday, ten people checked in (RESIDENT first), six of whom rated it."""
+    now = timezone.now().replace(second=0, microsecond=0)
+    event = Event(
+        title=RATED, organization=organization, kind=Event.Kind.COMMUNITY_ACTIVITY, capacity=20,
+        place="长寿路街道社区卫生服务中心三楼会议室", starts_at=now + timedelta(days=1),
+        ends_at=now + timedelta(days=1, hours=2), community=organization.communities.order_by("pk").first(),
+        description="社区医生讲解冬季心脑血管疾病的预防，现场教学心肺复苏和家庭急救。",
+    )
+    services.create_event(event, acting_user=organizer)
+    services.publish_event(event, acting_user=organizer)
+    starts = now - timedelta(days=1, hours=2)
+    Event.objects.filter(pk=event.pk).update(starts_at=starts, ends_at=starts + timedelta(hours=2))
+    names = [
+        RESIDENT, "沈阿姨", "钱志明", "冯秀兰", "Ingrid Johansson-Lindqvist",
+        "韩伟", "曹丽华", "彭建军", "蒋桂英", "谢明",
+    ]
+    for index, name in enumerate(names, start=1):
+        registration = Registration.objects.create(
+            event=event, name=name, mobile=f"137{index:08d}", consent=True, status=STATUS.ATTENDED,
+            created_at=starts - timedelta(days=5), checked_in_at=starts + timedelta(minutes=index),
+            checked_in_via=Registration.CheckInMethod.DOOR,
+        )
+        if 1 < index <= len(RATINGS) + 1:
+            rating, comment = RATINGS[index - 2]
+            Feedback.objects.create(event=event, registration=registration, rating=rating, comment=comment)

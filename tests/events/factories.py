@@ -3,7 +3,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from events.models import Event, EventReport, Registration
+from events.models import Event, EventReport, Feedback, Registration, ReportPhoto
 from tests.members.factories import MembershipFactory
 
 
@@ -54,8 +54,10 @@ class EventReportFactory(factory.django.DjangoModelFactory):
     summary = "It went well."
 
 
-def completed_activity(organization, starts_at, **kwargs):
-    """A completed community activity with its report: what the monthly duty counts."""
+def completed_activity(organization, starts_at, *, proof="check_in", **kwargs):
+    """A completed community activity with its report and the `proof` that it was held: a person checked in
+    ("check_in"), a photo in the report ("photos"), both ("both") or none (None). With a proof, what the monthly
+    duty counts under every MONTHLY_DUTY_PROOF but the other proof's alone."""
     event = EventFactory(
         organization=organization,
         starts_at=starts_at,
@@ -63,5 +65,41 @@ def completed_activity(organization, starts_at, **kwargs):
         state=Event.State.COMPLETED,
         **kwargs,
     )
-    EventReportFactory(event=event)
+    report = EventReportFactory(event=event)
+    if proof in ("check_in", "both"):
+        RegistrationFactory(event=event, status=Registration.Status.ATTENDED, checked_in_at=starts_at)
+    if proof in ("photos", "both"):
+        ReportPhotoFactory(report=report)
     return event
+
+
+class ReportPhotoFactory(factory.django.DjangoModelFactory):
+    """A report's photo row (its file is not stored: what the duty and the pages' counts read)."""
+
+    class Meta:
+        model = ReportPhoto
+
+    report = factory.SubFactory(EventReportFactory)
+    image = "event-reports/photo.jpg"
+    image_width = 800
+    image_height = 500
+    caption = "At the activity"
+
+
+class FeedbackFactory(factory.django.DjangoModelFactory):
+    """A resident's rating, of a sign-up checked in at a past event."""
+
+    class Meta:
+        model = Feedback
+
+    registration = factory.SubFactory(
+        RegistrationFactory,
+        status=Registration.Status.ATTENDED,
+        event=factory.SubFactory(
+            EventFactory,
+            starts_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=2)),
+        ),
+    )
+    event = factory.LazyAttribute(lambda feedback: feedback.registration.event)
+    rating = 4
+    comment = ""

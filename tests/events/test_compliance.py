@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from events import compliance
-from events.models import Event
+from events.models import Event, EventReport
 from members.models import Membership
 from members.services import approve_membership
 from tests.events.factories import EventFactory, EventReportFactory, completed_activity
@@ -195,17 +195,21 @@ def test_compliance_page_query_count_does_not_grow_with_data(
     client, staff_user, org, other_org, django_assert_num_queries, count
 ):
     _members(count)
+    EventReport.objects.update(checked_in=3, attendance_note="Most signed the paper sheet only.")
     client.force_login(staff_user)
     # session, user, totals (one aggregate, which also gives the paginator its count), page of members with
-    # their counts, the frame's account, reviewer and unread-notification lookups, and, on the first staff
-    # request after logging in, the staff session's sliding expiry saved (an UPDATE in a savepoint) …
-    with django_assert_num_queries(10):
+    # their counts, the month's reports whose attendance differs from the check-ins, the neighbourhood committees'
+    # confirmed and disputed counts (one aggregate), the frame's account,
+    # reviewer and unread-notification lookups, and, on the first staff request after logging in, the staff
+    # session's sliding expiry saved (an UPDATE in a savepoint) …
+    with django_assert_num_queries(12):
         response = client.get(reverse("events:compliance"), {"month": "2026-03"})
     assert response.status_code == 200
     assert len(response.context["rows"]) == min(count + 2, 50)
     assert response.context["paginator"].count == count + 2
+    assert response.content.decode().count("Most signed the paper sheet only.") == len(range(0, count, 3))
     # … which is not repeated within the minute
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         client.get(reverse("events:compliance"), {"month": "2026-03"})
 
 

@@ -64,6 +64,7 @@ def test_counting_for_duty_needs_a_completed_community_activity_with_a_report():
     past = timezone.now() - timedelta(days=3)
     counted = EventFactory(starts_at=past, state=Event.State.COMPLETED)
     EventReportFactory(event=counted)
+    RegistrationFactory(event=counted, status=Registration.Status.ATTENDED)  # the proof (MONTHLY_DUTY_PROOF)
     EventFactory(starts_at=past, state=Event.State.COMPLETED)  # no report
     training = EventFactory(starts_at=past, state=Event.State.COMPLETED, kind=Event.Kind.TRAINING)
     EventReportFactory(event=training)

@@ -133,8 +133,10 @@ def test_every_periodic_job_is_scheduled():
     assert tasks == {
         "core.tasks.retry_due",
         "events.tasks.send_event_reminders",
+        "events.tasks.send_feedback_invitations",
         "events.tasks.remind_monthly_duty",
         "events.tasks.purge_personal_data",
+        "communities.tasks.confirm_unreviewed_activities",
     }
     app.loader.import_default_modules()
     assert tasks <= set(app.tasks)

@@ -212,6 +212,7 @@ def test_filing_the_report_completes_the_event(org_user, org, small_jpeg):
     report = services.file_event_report(
         event, acting_user=org_user, attendance=25, volunteers=5, beneficiaries_served=30,
         summary="Thirty residents had their hair cut.", photos=[small_jpeg],
+        attendance_note="We did not check people in: they signed the paper sheet.",
     )
     event.refresh_from_db()
     assert event.state == Event.State.COMPLETED
@@ -336,7 +337,7 @@ def test_every_change_records_who_made_it(org, org_user, small_jpeg, clock):
 def test_filing_the_report_records_who_filed_it(org, org_user):
     event = EventFactory(organization=org, starts_at=timezone.now() - timedelta(hours=3))
     services.file_event_report(
-        event, acting_user=org_user, attendance=1, volunteers=0, beneficiaries_served=0, summary="x"
+        event, acting_user=org_user, attendance=0, volunteers=0, beneficiaries_served=0, summary="x"
     )
     assert event.changes.get().changed_by == org_user
     assert event.history.first().history_user == org_user

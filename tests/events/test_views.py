@@ -434,7 +434,7 @@ def test_organizer_files_the_report_with_photos(client, org, org_user, small_jpe
     event = EventFactory(organization=org, starts_at=timezone.now() - timedelta(hours=3))
     client.force_login(org_user)
     data = {"attendance": "18", "volunteers": "4", "beneficiaries_served": "20", "summary": "Good day.",
-            "photos": [small_jpeg]}
+            "attendance_note": "Nobody was checked in: we used the paper sheet.", "photos": [small_jpeg]}
     response = client.post(reverse("events:manage-report", args=[event.pk]), data)
     assert response.status_code == 302
     event.refresh_from_db()

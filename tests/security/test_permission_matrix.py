@@ -22,16 +22,18 @@ from tests.shared_data import shared_rows
 pytestmark = pytest.mark.django_db
 
 # "resident": not logged in, but holding the private link (token) of their own event sign-up.
+# "community_a_*": accounts of a neighbourhood committee (communities app) of community A; "community_b_admin" of
+# community B. Without an organization they are, everywhere outside the community portal, like the reviewer.
 ROLES = [
     "anonymous", "resident", "org_a_admin", "org_a_editor", "org_b_admin", "reviewer", "staff", "staff_no_perms",
-    "superuser",
+    "superuser", "community_a_admin", "community_a_member", "community_b_admin",
 ]
 LOGGED_OUT = {"anonymous", "resident"}
 
 
 def outcomes(
     anonymous, org_a_admin, org_a_editor=None, org_b_admin=None, reviewer=None, staff=None, staff_no_perms=None,
-    superuser=None,
+    superuser=None, community_a_admin=None, community_a_member=None, community_b_admin=None,
 ):
     """Expected outcome per role; unspecified roles fall back on sensible neighbours."""
     org_a_editor = org_a_editor if org_a_editor is not None else org_a_admin
@@ -40,7 +42,13 @@ def outcomes(
     staff = staff if staff is not None else reviewer
     staff_no_perms = staff_no_perms if staff_no_perms is not None else staff
     superuser = superuser if superuser is not None else staff
-    values = [anonymous, anonymous, org_a_admin, org_a_editor, org_b_admin, reviewer, staff, staff_no_perms, superuser]
+    community_a_admin = community_a_admin if community_a_admin is not None else reviewer
+    community_a_member = community_a_member if community_a_member is not None else community_a_admin
+    community_b_admin = community_b_admin if community_b_admin is not None else community_a_admin
+    values = [
+        anonymous, anonymous, org_a_admin, org_a_editor, org_b_admin, reviewer, staff, staff_no_perms, superuser,
+        community_a_admin, community_a_member, community_b_admin,
+    ]
     return dict(zip(ROLES, values, strict=True))
 
 
@@ -59,6 +67,7 @@ MATRIX = {
     "bench-baseline": (None, PUBLIC),
     "after-login": (None, outcomes("login", 302, reviewer=302, staff=302)),
     "switch-language": (lambda w: {"language": "en"}, outcomes(302, 302)),  # sets the cookie, back to the page
+    "switch-display": (lambda w: {"mode": "elder"}, outcomes(302, 302)),  # the 长辈版 cookie, back to the page
     "login": (None, PUBLIC),
     "logout": (None, outcomes(405, 405)),  # POST only
     "password_change": (None, outcomes("login", 200, reviewer=200)),
@@ -144,10 +153,14 @@ MATRIX |= {
     "events:manage-check-in": (lambda w: {"pk": _event(w).pk}, EVENT_OF_ORG_A),
     "events:manage-venue-code": (lambda w: {"pk": _event(w).pk}, EVENT_OF_ORG_A),
     "events:manage-sign-in-sheet": (lambda w: {"pk": _event(w).pk}, EVENT_OF_ORG_A),
+    # Residents' feedback: the rating page opens with the sign-up's private link (it says when rating is not
+    # possible); the organizer's overview of ratings (staff: the federation's events, with view_feedback).
+    "events:registration-feedback": (lambda w: {"token": _event(w).registrations.get().token}, PUBLIC),
+    "events:manage-feedback": (None, EVENT_PORTAL),
 }
 
 # Projects: public pages, org A's project in the portal, the reviewer's call, staff pages.
-REVIEWER_ONLY = outcomes("login", 404, reviewer=200, staff=404)
+REVIEWER_ONLY = outcomes("login", 404, reviewer=200, staff=404, community_a_admin=404)
 POST_ONLY = outcomes("login", 405, reviewer="join", staff="staff-dashboard")
 
 
@@ -202,6 +215,56 @@ MATRIX |= {
     "stats": (None, PUBLIC),
     "stats:staff": (None, STAFF_PAGE),
     "stats:dashboard": (None, STAFF_PAGE),
+    "stats:feedback": (None, STAFF_PAGE),  # residents' ratings per organization (events.view_feedback)
+}
+
+# Neighbourhood committees: their portal (own community's activities; another community's are a 404), the
+# invitation link, staff pages.
+COMMUNITY_PORTAL = outcomes("login", 403, reviewer=403, staff=403, community_a_admin=200)
+COMMUNITY_POST_ONLY = COMMUNITY_PORTAL | dict.fromkeys(
+    ["community_a_admin", "community_a_member", "community_b_admin"], 405
+)
+COMMUNITY_A_ACTIVITY = outcomes("login", 403, reviewer=403, staff=403, community_a_admin=200, community_b_admin=404)
+
+
+def communities_world(w):
+    """An activity of org A held last week in community A, an open dispute in community B, an invitation."""
+    if "communities" not in w:
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from communities import services
+        from tests.events.factories import completed_activity
+
+        users = w["users"]
+        community_a = users["community_a_admin"].community_account.community
+        community_b = users["community_b_admin"].community_account.community
+        held = timezone.now() - timedelta(days=3)
+        activity = completed_activity(w["org_a"], held, community=community_a)
+        disputed = completed_activity(w["org_b"], held, community=community_b)
+        w["communities"] = {
+            "activity": activity,
+            "dispute": services.dispute_activity(
+                disputed, account=users["community_b_admin"].community_account, reason="Nobody came at all."
+            ),
+            "invitation": services.invite_to_community(
+                community_a, email="jwh-new@example.org", role="member", acting_user=users["superuser"]
+            ),
+        }
+    return w["communities"]
+
+
+MATRIX |= {
+    "communities:portal": (None, COMMUNITY_PORTAL),
+    "communities:confirm": (
+        lambda w: {"pk": communities_world(w)["activity"].pk}, COMMUNITY_POST_ONLY
+    ),
+    "communities:dispute-activity": (lambda w: {"pk": communities_world(w)["activity"].pk}, COMMUNITY_A_ACTIVITY),
+    "communities:accept-invitation": (lambda w: {"token": communities_world(w)["invitation"].token}, PUBLIC),
+    "communities:staff-invite": (None, STAFF_PAGE),
+    "communities:disputes": (None, STAFF_PAGE),
+    "communities:dispute": (lambda w: {"pk": communities_world(w)["dispute"].pk}, STAFF_PAGE),
 }
 
 # Patterns covered as a family: every admin page needs a staff login (and its model's permission: 403 without).
@@ -243,6 +306,13 @@ def build_world():
         "staff_no_perms": UserFactory(username="staff-no-perms", is_staff=True),
         "superuser": UserFactory(username="root", is_staff=True, is_superuser=True),
     }
+    from tests.communities.factories import CommunityAccountFactory
+    from tests.members.factories import CommunityFactory
+
+    community_a = CommunityFactory()
+    users["community_a_admin"] = CommunityAccountFactory(community=community_a, role="admin").user
+    users["community_a_member"] = CommunityAccountFactory(community=community_a, role="member").user
+    users["community_b_admin"] = CommunityAccountFactory(role="admin").user
     from django.contrib.auth.models import Group
 
     from core.permissions import STAFF_GROUP
@@ -262,6 +332,7 @@ def build_world():
     }
     _event(world)
     projects_world(world)
+    communities_world(world)
     return world
 
 
@@ -386,5 +457,8 @@ def test_a_sign_up_page_needs_its_own_secret_link(client, world, role):
         assert client.get(reverse("events:registration", kwargs={"token": bad})).status_code == 404
         assert client.get(reverse("events:registration-cancel", kwargs={"token": bad})).status_code == 404
         assert client.post(reverse("events:registration-cancel", kwargs={"token": bad})).status_code == 404
+        feedback = reverse("events:registration-feedback", kwargs={"token": bad})
+        assert client.get(feedback).status_code == 404
+        assert client.post(feedback, {"rating": 5}).status_code == 404
     if role == "resident":
         assert client.get(reverse("events:registration", kwargs={"token": token})).status_code == 200

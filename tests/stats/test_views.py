@@ -11,7 +11,7 @@ from events.models import Event
 from members.models import Membership
 from projects.models import Call, Project
 from tests.clock import shanghai
-from tests.events.factories import EventFactory, EventReportFactory, completed_activity
+from tests.events.factories import EventFactory, EventReportFactory, FeedbackFactory, completed_activity
 from tests.members.factories import CommunityFactory, MembershipFactory, OrganizationFactory
 from tests.projects.factories import CallFactory, CommunityNeedFactory, NeedResponseFactory, ProjectFactory
 
@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 def make_data(size):
-    """`size` organizations, each with a reported event this year, a project and a community."""
+    """`size` organizations, each with a reported event this year (rated by a resident), a project and a
+    community."""
     year = timezone.localdate().year
     held = max(timezone.now() - timedelta(days=1), shanghai(year, 1, 1))  # yesterday, or 1 January's midnight
     for index in range(size):
@@ -32,6 +33,7 @@ def make_data(size):
             organization=organization, community=community, starts_at=held
         )
         EventReportFactory(event=event)
+        FeedbackFactory(event=event, registration__event=event, rating=1 + index % 5)
         ProjectFactory(organization=organization, state=Project.State.IN_PROGRESS, starts_on=date(year, 1, 2),
                        communities=[community])
 
@@ -42,12 +44,22 @@ def test_public_statistics_show_charts_with_text_alternatives_and_tables(client)
     assert response.status_code == 200
     page = response.content.decode()
     assert page.count("<h1") == 1
-    assert page.count('<svg role="img"') >= 6
+    assert page.count('<svg class="stats-chart-drawing" role="img"') >= 6
     assert 'aria-labelledby="events-title events-desc"' in page
     assert "Beneficiaries served per month" in page
     assert '<title id="members-title">Member units at the end of each year</title>' in page
     assert "<table" in page and "Data table" in page
     assert "Monthly-duty compliance rate" not in page  # staff only
+
+
+def test_in_the_elder_version_charts_are_their_tables(client, settings):
+    """The 长辈版 shows the figures as tables, open, in large text, instead of drawings."""
+    make_data(2)
+    client.cookies[settings.DISPLAY_MODE_COOKIE_NAME] = "elder"
+    page = client.get(reverse("stats")).content.decode()
+    assert "<svg" not in page.split("<main", 1)[1]
+    assert page.count('<details class="stats-chart-data small" open>') >= 6
+    assert "Beneficiaries served per month" in page
 
 
 def test_filters_by_year_and_community(client):
@@ -96,7 +108,9 @@ def test_staff_pages_refuse_others(client, org_user, name):
 
 def _queries(client, django_assert_num_queries, url, expected):
     with django_assert_num_queries(expected):
-        assert client.get(url).status_code == 200
+        response = client.get(url)
+    assert response.status_code == 200
+    return response
 
 
 @pytest.mark.parametrize("size", [1, 6])
@@ -117,8 +131,9 @@ def test_staff_statistics_query_count_does_not_grow(client, staff_user, django_a
     client.force_login(staff_user)
     months = timezone.localdate().month  # one compliance query per month of the year so far
     # computing: the public page's eight, the session and user, the frame's staff lookups (3), the staff session's
-    # renewal (3) and one compliance query a month
-    _queries(client, django_assert_num_queries, reverse("stats:staff"), 16 + months)
+    # renewal (3), the residents' ratings per organization and one compliance query a month
+    response = _queries(client, django_assert_num_queries, reverse("stats:staff"), 17 + months)
+    assert len(response.context["feedback_rows"]) == size
     # cached, within the minute (the session is not renewed again): the communities, the session and user,
     # the frame's staff lookups (3)
     _queries(client, django_assert_num_queries, reverse("stats:staff"), 6)

@@ -1,0 +1,33 @@
+"""Who the communities app tells what: its rules in the portal's one notification table (core.notifications)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from core.notifications import Audience, Rule, register_rule, staff_team
+from members.audiences import organization_team
+
+
+def _organizer_and_staff(context):
+    organizer, staff = organization_team(context["organization"]), staff_team()
+    return Audience(users=[*organizer.users, *staff.users], emails=organizer.emails)
+
+
+RULES = {
+    "activity_disputed": Rule(
+        subject=lambda c: _("%(community)s disputes the activity %(event)s")
+        % {"community": c["community"], "event": c["event"].title},
+        template="communities/email/activity_disputed.txt",
+        audience=_organizer_and_staff,
+        url=lambda c: c.get("admin_url", ""),
+    ),
+    "dispute_resolved": Rule(
+        subject=lambda c: _("Staff have decided the dispute about %(event)s") % {"event": c["event"].title},
+        template="communities/email/dispute_resolved.txt",
+        audience=lambda c: organization_team(c["organization"]),
+        url=lambda c: c.get("portal_url", ""),
+    ),
+}
+
+
+def register():
+    for kind, rule in RULES.items():
+        register_rule(kind, rule)

@@ -1,0 +1,44 @@
+"""Street-office staff invite neighbourhood committees, see their accounts and the committees' word on activities,
+and decide disputes. A change of the group is a migration, as in 0002."""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+GROUP = "街道工作人员"
+CODENAMES = [
+    "view_communityaccount", "delete_communityaccount", "add_communityinvitation", "view_communityinvitation",
+    "view_activityconfirmation", "resolve_dispute",
+]
+
+
+def grant(apps, schema_editor):
+    using = schema_editor.connection.alias
+    app_config = apps.get_app_config("communities")
+    app_config.models_module = True
+    create_permissions(app_config, verbosity=0, using=using, apps=apps)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.using(using).get_or_create(name=GROUP)
+    group.permissions.add(
+        *Permission.objects.using(using).filter(content_type__app_label="communities", codename__in=CODENAMES)
+    )
+
+
+def revoke(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group = Group.objects.using(schema_editor.connection.alias).filter(name=GROUP).first()
+    if group is not None:
+        group.permissions.remove(
+            *Permission.objects.filter(content_type__app_label="communities", codename__in=CODENAMES)
+        )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("stats", "0005_staff_group_feedback"),
+        ("communities", "0001_initial"),
+    ]
+
+    operations = [migrations.RunPython(grant, revoke)]
