@@ -7,6 +7,11 @@ import sys
 def main():
     """Run administrative tasks."""
     os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'federation_portal.settings')
+    # manage.py is the developer's command line: DEBUG on unless said otherwise, except where ENVIRONMENT=production
+    # (deploy/portal-manage, cron). Servers (gunicorn via wsgi.py) and Celery workers do not come through here:
+    # for them DEBUG stays off unless set (settings.py).
+    if os.environ.get('ENVIRONMENT', 'development').strip().lower() != 'production':
+        os.environ.setdefault('DEBUG', '1')
     try:
         from django.core.management import execute_from_command_line
     except ImportError as exc:

@@ -33,7 +33,8 @@ def env_list(name, default=""):
 
 # Core
 # ENVIRONMENT=production turns on the production safeguards; everything else is development. DEBUG is off unless
-# set: `make run` and `make test` set DEBUG=1, so a server started any other way never shows tracebacks.
+# set, so a server (gunicorn, a Celery worker) started without it never shows tracebacks; `make run`/`make test` and
+# manage.py outside production set DEBUG=1.
 ENVIRONMENT = os.environ.get("ENVIRONMENT", "development").strip().lower()
 IS_PRODUCTION = ENVIRONMENT == "production"
 DEBUG = env_bool("DEBUG", default=False)
@@ -46,7 +47,7 @@ if not DEBUG:
         raise ImproperlyConfigured(
             "SECRET_KEY must be set to a random value of at least 50 characters when DEBUG is off "
             "(python -c 'import secrets; print(secrets.token_urlsafe(50))'); on a development machine set DEBUG=1 "
-            "(make run and make test do)."
+            "(make run, make test and manage.py do)."
         )
 elif not SECRET_KEY:
     SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"

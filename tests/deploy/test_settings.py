@@ -50,6 +50,23 @@ def test_debug_is_off_unless_set(tmp_path):
     assert "SECRET_KEY must be set" in refused.stderr and "set DEBUG=1" in refused.stderr
 
 
+def test_manage_py_is_a_development_tool_outside_production(tmp_path):
+    """manage.py turns DEBUG on where ENVIRONMENT is not production (a developer's `makemigrations --check`
+    needs no SECRET_KEY); with ENVIRONMENT=production it leaves DEBUG off and asks for the key."""
+    shell = "from django.conf import settings; print(settings.DEBUG)"
+    env = clean_env(DEBUG=None, DATABASE_URL=f"sqlite:///{tmp_path / 'dev.sqlite3'}")
+    development = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", shell], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=60,
+    )
+    assert development.stdout.strip().splitlines()[-1] == "True", development.stderr[-2000:]
+    production = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env={**env, "ENVIRONMENT": "production"},
+        capture_output=True, text=True, timeout=60,
+    )
+    assert production.returncode != 0 and "SECRET_KEY must be set" in production.stderr
+
+
 def test_production_logs_json_and_serves_hashed_static_files(tmp_path):
     result = run_probe("settings_probe", production_env(tmp_path))
     assert result["log_format"] == "json"

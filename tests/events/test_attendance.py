@@ -116,11 +116,18 @@ def test_the_private_page_shows_the_check_in_code_and_its_qr_code(client, event)
     assert [label for label, _ in qr_svgs(html)] == ["QR code: your check-in code"]
 
 
-def test_the_qr_code_holds_the_check_in_page_with_the_code(event):
+def test_the_qr_code_holds_the_check_in_page_with_the_code(client, event, settings):
+    """The resident's QR code is that of the organizer's check-in page searching for the code (what the camera
+    scan reads): the same drawing as a QR code made of that address, and not one of another code's."""
     from core.qr import link_qr_svg
 
-    path = check_in_page(event, q="042917")
-    assert link_qr_svg(path, label="x") != link_qr_svg(check_in_page(event, q="042918"), label="x")
+    settings.SITE_URL = "http://testserver"  # the address the test client's requests have
+    registration = RegistrationFactory(event=event, check_in_code="042917")
+    html = client.get(registration.get_absolute_url()).content.decode()
+
+    drawn = {"label": "QR code: your check-in code", "css_class": "qr qr-small mx-auto"}
+    assert link_qr_svg(check_in_page(event, q="042917"), **drawn) in html
+    assert link_qr_svg(check_in_page(event, q="042918"), **drawn) not in html
 
 
 @pytest.mark.parametrize("status", ["waitlisted", "cancelled", "attended"])
