@@ -262,7 +262,7 @@ def seed(stdout=None):
             # neither (reported, but not counted for the duty under the default proof).
             proof = rng.random() if over else 0
             builder.add(event, report=over, signups=rng.randrange(6, 20) if proof < 0.85 else 0,
-                        photo=0.85 <= proof < 0.95)
+                        photo=0.85 <= proof < 0.98)
 
     # The orienteering event of the report, just before the last National Day, with photos.
     national_day = date(today.year if today >= date(today.year, 10, 1) else today.year - 1, 10, 1)

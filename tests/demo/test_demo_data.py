@@ -24,7 +24,8 @@ def test_demo_builds_a_year_of_events_and_is_safe_to_run_twice(demo_world):
     last_month = shift_month(this_month(), -1)
     rows = list(compliance_for_month(last_month))
     below = [row for row in rows if row.activity_count == 0]
-    assert 0 < len(below) <= 10
+    # The members that fell behind (MISSING_DUTY) and the odd one whose only activity had no proof (2 % of them).
+    assert 0 < len(below) <= events_demo.MISSING_DUTY + 6
     assert len(rows) - len(below) > 80
     # Capacity holds in the demo too.
     for event in Event.objects.with_place_counts().filter(state="published"):
