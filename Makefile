@@ -9,6 +9,9 @@ PORT ?= 8000
 ifneq ($(ENVIRONMENT),production)
 export DEBUG ?= 1
 endif
+# The tests run on two processes (pytest-xdist; the machine has two cores): TEST_WORKERS=0 runs them in one.
+TEST_WORKERS ?= 2
+XDIST := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadgroup)
 PIP_ENV := PIP_CONSTRAINT=$(CURDIR)/constraints-build.txt PIP_DISABLE_PIP_VERSION_CHECK=1
 
 .PHONY: install install-runtime run test e2e screenshots lint messages migrate seed clean backup restore serve bench \
@@ -49,7 +52,7 @@ run: seed
 	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
-	$(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not e2e" $(XDIST) $(PYTEST_ARGS)
 	@echo "(browser, accessibility and HTML checks: make e2e)"
 
 # The Nu Html Checker for the HTML check (npm package vnu-jar; runs on Java). Its install script is not needed.
@@ -59,7 +62,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 # Browser journeys, axe, HTML validity and phone layout (tests/e2e): need /usr/bin/chromium, a CJK font and java.
 e2e: install node_modules/.package-lock.json
-	$(PY) -m pytest -m e2e tests/e2e $(PYTEST_ARGS) || [ $$? -eq 5 ]  # 5: no browser/java here, nothing ran
+	$(PY) -m pytest -m e2e tests/e2e $(XDIST) $(PYTEST_ARGS) || [ $$? -eq 5 ]  # 5: no browser/java here, nothing ran
 
 # PNGs of the main pages, desktop and phone, Chinese and English, to docs/screenshots/.
 screenshots: install

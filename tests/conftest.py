@@ -65,11 +65,19 @@ def pytest_report_header(config):
     return f"clock: moved by TEST_NOW to {local:%Y-%m-%d %H:%M} Shanghai time ({utc:%Y-%m-%d %H:%M} UTC), running on"
 
 
+# Tests that start processes of the site (servers, Celery workers and beat on Redis's database 0, the settings in a
+# fresh interpreter) run one after another on one xdist worker: two Celery workers on the same Redis queue would take
+# each other's tasks.
+ONE_AT_A_TIME = ("tests/deploy/", "tests/security/test_production.py")
+
+
 def pytest_collection_modifyitems(items):
     """A test marked `clock` gets its clock before any other fixture, so that the data its fixtures make (an
     organization that joined "today", an event "next week") is made at the test's moment.
     """
     for item in items:
+        if item.nodeid.startswith(ONE_AT_A_TIME):
+            item.add_marker(pytest.mark.xdist_group("processes"))
         if item.get_closest_marker("clock"):
             if "clock" in item.fixturenames:
                 item.fixturenames.remove("clock")
