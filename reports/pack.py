@@ -116,7 +116,8 @@ def checks(data):
         parts = sum(row[column] for row in organizations["rows"])
         total = organizations["total"][column]
         found.append(Check(
-            _("A: the types add up to the total (%(column)s)") % {"column": column}, parts == total,
+            _("A: the types add up to the total (%(column)s)") % {"column": layout.LABELS[f"A.{column}"]},
+            parts == total,
             _("%(parts)s by type, %(total)s in total") % {"parts": parts, "total": total},
         ))
     registered = sum(row["total"] for row in organizations["rows"] if row["type"] in figures.REGISTERED_TYPES)
@@ -132,7 +133,8 @@ def checks(data):
                 found.append(Check(
                     _("C: the communities add up to the kind's subtotal"), False,
                     _("%(kind)s, %(measure)s: %(parts)s by community, %(total)s in total")
-                    % {"kind": kind, "measure": measure, "parts": parts, "total": total},
+                    % {"kind": layout.LABELS[f"C.{kind}"], "measure": layout.LABELS[f"C.{measure}"], "parts": parts,
+                       "total": total},
                 ))
     if all(check.passed for check in found if check.name.startswith("C")):
         found.append(Check(_("C: the communities add up to the kind's subtotal"), True))

@@ -147,7 +147,8 @@ def test_the_checks_pass_on_consistent_data_and_are_written_on_the_check_sheet()
 
 
 @pytest.mark.parametrize("tamper, name", [
-    (lambda data: data["organizations"]["rows"][0].update(total=99), "A: the types add up to the total (total)"),
+    (lambda data: data["organizations"]["rows"][0].update(total=99),
+     "A: the types add up to the total (At the end of the period)"),
     (lambda data: data["activities"]["rows"][0].update(participants=1000),
      "C: the communities add up to the kind's subtotal"),
     (lambda data: data["government"]["rows"][0].update(amount=1), "D: the projects add up to the total"),
