@@ -7,6 +7,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reporting upward")
 
     def ready(self):
-        from core.portal import register_nav
+        from core.portal import register_nav, register_staff_link
 
         register_nav("reports:annual-index", _("Annual report"), order=60)
+        register_staff_link("reports:staff", _("Reporting upward"), "reports.download_report", order=20)

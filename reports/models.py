@@ -37,6 +37,14 @@ class ReportTemplate(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        other = ReportTemplate.objects.filter(is_default=True).exclude(pk=self.pk).first()
+        if self.is_default and other is not None:
+            raise ValidationError(
+                {"is_default": _("“%(name)s” is the default template: make it no longer the default first.")
+                 % {"name": other.name}}
+            )
+
     def labels(self):
         """{key: (label, position)} for every key of the layout: the template's label, the layout's default
         where it has none. UnknownFigureKeyError when the template labels a key the layout does not have."""

@@ -3,7 +3,7 @@
 import io
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -172,3 +172,29 @@ def test_the_draft_records_a_change_of_contact_person_in_the_year(client, org, o
     client.force_login(org_user)
     page = client.get(reverse("reports:annual", args=[2026])).content.decode()
     assert "Wang → Li" in page
+
+
+def test_the_staff_dashboard_and_statistics_link_to_the_reports_for_staff_who_may_download(client, clerk):
+    client.force_login(clerk)
+    for name in ("stats:dashboard", "stats:staff"):
+        assert reverse("reports:staff") in client.get(reverse(name)).content.decode()
+    other = UserFactory(username="clerk2", is_staff=True)
+    other.user_permissions.add(Permission.objects.get(codename="view_dashboard"))
+    client.force_login(other)
+    response = client.get(reverse("stats:dashboard"))
+    assert response.status_code == 200 and reverse("reports:staff") not in response.content.decode()
+
+
+@pytest.mark.parametrize("activities", [3, 30])
+def test_annual_report_query_count_does_not_grow(client, org, org_user, django_assert_num_queries, activities):
+    for index in range(activities):
+        completed_activity(org, shanghai(2026, 1 + index % 9, 1 + index % 28, 9), title=f"Activity {index}")
+    client.force_login(org_user)
+    client.get(reverse("reports:annual", args=[2026]))  # the session's renewal
+    # session, user, account and organization, the frame's lookups, the profile's service fields and communities,
+    # the year's events with their reports and communities, the projects, the profile's history, the council
+    # seats, the membership and its changes
+    with django_assert_num_queries(13):
+        assert client.get(reverse("reports:annual", args=[2026])).status_code == 200
+    with django_assert_num_queries(11):  # no page frame
+        assert client.get(reverse("reports:annual-xlsx", args=[2026])).status_code == 200
