@@ -22,8 +22,18 @@ class DashboardPanel:
     order: int = 50
 
 
+@dataclass(frozen=True)
+class StaffLink:
+    url_name: str
+    label: str
+    permission: str  # "app_label.codename": shown to staff holding it
+    order: int = 50
+
+
 nav_items: list[NavItem] = []
 dashboard_panels: list[DashboardPanel] = []
+# Staff pages of apps above `stats` (reports), linked from the staff dashboard and statistics without importing them.
+staff_links: list[StaffLink] = []
 
 
 def register_nav(url_name, label, order=50):
@@ -36,3 +46,9 @@ def register_panel(template_name, get_context, order=50):
     if all(panel.template_name != template_name for panel in dashboard_panels):
         dashboard_panels.append(DashboardPanel(template_name, get_context, order))
         dashboard_panels.sort(key=lambda panel: panel.order)
+
+
+def register_staff_link(url_name, label, permission, order=50):
+    if all(link.url_name != url_name for link in staff_links):
+        staff_links.append(StaffLink(url_name, label, permission, order))
+        staff_links.sort(key=lambda link: link.order)

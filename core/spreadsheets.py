@@ -75,11 +75,12 @@ def _storable(value):
     return ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", value) if isinstance(value, str) else value
 
 
-def write_xlsx(header, rows, *, title=""):
-    """An Excel workbook of one sheet: a bold, frozen header row, then the rows; text cells stay text."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "".join(char for char in str(title) if char not in "\\/*?:[]")[:31] or "Sheet1"
+def _sheet_title(title, default="Sheet1"):
+    return "".join(char for char in str(title) if char not in "\\/*?:[]")[:31] or default
+
+
+def _fill_sheet(sheet, header, rows):
+    """A bold, frozen header row, then the rows; text cells stay text, numbers numbers."""
     for row in _rows(header, rows):
         sheet.append([_storable(cell) for cell in row])
     widths = {}
@@ -95,9 +96,29 @@ def write_xlsx(header, rows, *, title=""):
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
+
+
+def write_xlsx(header, rows, *, title=""):
+    """An Excel workbook of one sheet: a bold, frozen header row, then the rows; text cells stay text."""
+    return write_workbook([(title, header, rows)])
+
+
+def write_workbook(sheets):
+    """An Excel workbook of several sheets, each (title, header, rows) written as `write_xlsx` writes its one."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for index, (title, header, rows) in enumerate(sheets, start=1):
+        _fill_sheet(workbook.create_sheet(_sheet_title(title, f"Sheet{index}")), header, rows)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def xlsx_response(content, filename):
+    """An Excel file (`write_workbook`'s bytes) to download as `filename`.xlsx (an ASCII name)."""
+    response = HttpResponse(content, content_type=FORMATS["xlsx"])
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
 
 
 def spreadsheet_response(file_format, filename, header, rows, *, title="", stream=False):

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "projects",
     "events",
     "stats",
+    "reports",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

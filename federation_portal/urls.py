@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("events.urls")),
     path("stats/", stats_views.StatsView.as_view(), name="stats"),
     path("", include("stats.urls")),
+    path("", include("reports.urls")),
 ]
 
 if settings.DEBUG:

@@ -80,7 +80,9 @@ class OrganizationAdmin(SafeSpreadsheetAdminMixin, ImportExportMixin, HistoryAdm
     inlines = [MembershipInline, OrganizationAccountInline]
     list_select_related = ["membership"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "org_type", "credit_code", "founded_on", "registration_authority"]}),
+        (None, {"fields": [
+            "name", "slug", "org_type", "credit_code", "founded_on", "deregistered_on", "registration_authority",
+        ]}),
         (_("Service"), {"fields": ["service_fields", "communities", "summary", "description", "logo"]}),
         (_("Contact"), {"fields": ["address", "contact_person", "contact_phone", "email", "website"]}),
         (

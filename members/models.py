@@ -124,6 +124,10 @@ class Organization(models.Model):
         ServiceField, verbose_name=_("service fields"), blank=True, related_name="organizations"
     )
     founded_on = models.DateField(_("registered on"), null=True, blank=True)
+    deregistered_on = models.DateField(
+        _("deregistered on"), null=True, blank=True,
+        help_text=_("The day it was deregistered (注销) or its filing cancelled; empty while it exists."),
+    )
     registration_authority = models.CharField(_("registration authority"), max_length=100, blank=True)
     communities = models.ManyToManyField(
         Community, verbose_name=_("communities served"), blank=True, related_name="organizations"
@@ -203,6 +207,8 @@ class Organization(models.Model):
             errors["incubating_since"] = _("Give the date incubation started.")
         if self.incubation_status == self.Incubation.GRADUATED and not self.graduated_on:
             errors["graduated_on"] = _("Give the date the organization graduated from the incubation base.")
+        if self.founded_on and self.deregistered_on and self.deregistered_on < self.founded_on:
+            errors["deregistered_on"] = _("Deregistration cannot come before registration.")
         if self.incubating_since and self.graduated_on and self.graduated_on < self.incubating_since:
             errors["graduated_on"] = _("Graduation cannot come before the start of incubation.")
         if errors:

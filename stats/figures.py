@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
@@ -125,15 +125,22 @@ def members_on(days, now=None):
     return {day: counts[f"d{index}"] for index, day in enumerate(days)}
 
 
-def _is_registered_on(day, today):
-    """The rule for "a registered organization on a date": a social group, social service agency or foundation
-    registered (its registration date) by then. Community teams are filed, not registered, and never count. An
-    organization whose registration date was not recorded counts from today on, in no past year.
+def _exists_on(day, today):
+    """The rule for "an organization exists on a date" (at the end of that day): registered (or, for a community
+    team, filed) by then and not deregistered by then. One whose registration date was not recorded counts from
+    today on, in no past year.
     """
     registered = Q(founded_on__lte=day)
     if day >= today:
         registered |= Q(founded_on__isnull=True)
-    return Q(org_type__in=REGISTERED_TYPES) & registered
+    return registered & (Q(deregistered_on__isnull=True) | Q(deregistered_on__gt=day))
+
+
+def _is_registered_on(day, today):
+    """The rule for "a registered organization on a date": a social group, social service agency or foundation
+    that exists then (`_exists_on`). Community teams are filed, not registered, and never count.
+    """
+    return Q(org_type__in=REGISTERED_TYPES) & _exists_on(day, today)
 
 
 def organizations_on(days, now=None):
@@ -320,12 +327,16 @@ def compliance_by_month(filters, now=None):
 
 
 def _runs_in(year, today):
-    """The rule for "a project running in a year": its dates overlap the year, so a project counts in every year
-    from its start to its end. Without an end date it runs on while approved or in progress; a completed one
-    without an end date counts in its start year. One without a start date (approved or in progress) counts in
-    the current year only.
+    """The rule for "a project running in a year": its dates overlap the year (`_runs_between`)."""
+    return _runs_between(date(year, 1, 1), date(year, 12, 31), today)
+
+
+def _runs_between(first, last, today):
+    """The rule for "a project running in a period" (a year, a half, a quarter): its dates overlap the period, so
+    a project counts in every period from its start to its end. Without an end date it runs on while approved or
+    in progress; a completed one without an end date counts in the period of its start. One without a start date
+    (approved or in progress) counts in the current period only.
     """
-    first, last = date(year, 1, 1), date(year, 12, 31)
     ends = Q(ends_on__gte=first) | (
         Q(ends_on__isnull=True) & (~Q(state=Project.State.COMPLETED) | Q(starts_on__gte=first))
     )
@@ -505,3 +516,283 @@ def page_headline(filters, data, now=None):
         projects_by_field=data["projects_by_field"],
     )
 
+
+
+# Figures of a period (a quarter, a half or a year): the reporting pack's (reports) and /staff/stats/'s period table
+
+
+@dataclass(frozen=True)
+class Period:
+    """A quarter (2026-Q3), a half (2026-H1) or a year (2026), in Shanghai time: `first` and `last` are its first
+    and last days, `start` and `end` the first instants of it and of the next period."""
+
+    year: int
+    kind: str = "Y"  # "Q" quarter, "H" half, "Y" year
+    number: int = 1
+
+    MONTHS = {"Q": 3, "H": 6, "Y": 12}
+
+    @classmethod
+    def parse(cls, text):
+        """"2026-Q3", "2026-H1" or "2026"; ValueError otherwise."""
+        text = str(text).strip().upper()
+        year, _, part = text.partition("-")
+        if not year.isdigit() or len(year) != 4:
+            raise ValueError(text)
+        if not part:
+            return cls(int(year))
+        kind, number = part[:1], part[1:]
+        if kind not in ("Q", "H") or not number.isdigit() or not 1 <= int(number) <= 12 // cls.MONTHS[kind]:
+            raise ValueError(text)
+        return cls(int(year), kind, int(number))
+
+    def __str__(self):
+        return str(self.year) if self.kind == "Y" else f"{self.year}-{self.kind}{self.number}"
+
+    @property
+    def months(self):
+        """The first days of the period's months."""
+        length = self.MONTHS[self.kind]
+        first = (self.number - 1) * length + 1
+        return [date(self.year, month, 1) for month in range(first, first + length)]
+
+    @property
+    def first(self):
+        return self.months[0]
+
+    @property
+    def last(self):
+        month = self.months[-1]
+        return month_bounds(month.year, month.month)[1].date() - timedelta(days=1)
+
+    @property
+    def start(self):
+        return month_bounds(self.year, self.first.month)[0]
+
+    @property
+    def end(self):
+        return month_bounds(self.year, self.months[-1].month)[1]
+
+    def as_of(self, now=None):
+        """The day the period's end-of-period figures are taken on: its last day, or today while it runs."""
+        return min(self.last, local_today(now))
+
+    def filters(self):
+        """The statistics pages' filters of the period's year."""
+        return Filters(year=self.year)
+
+
+def periods(now=None, first_year=2015):
+    """Every quarter, half and year that has begun, newest year first: its quarters, halves, then the year."""
+    today = local_today(now)
+    found = []
+    for year in range(today.year, first_year - 1, -1):
+        candidates = [*(Period(year, "Q", n) for n in (4, 3, 2, 1)), Period(year, "H", 2), Period(year, "H", 1)]
+        found.extend(period for period in candidates if period.first <= today)
+        found.append(Period(year))
+    return found
+
+
+def last_ended_quarter(now=None):
+    """The latest quarter that has ended: the one reported upward."""
+    today = local_today(now)
+    quarter = (today.month - 1) // 3  # the quarters before the current one this year
+    return Period(today.year, "Q", quarter) if quarter else Period(today.year - 1, "Q", 4)
+
+
+def organizations_by_type(period, now=None):
+    """Organizations per type (社会团体 / 社会服务机构 / 基金会 / 社区群众活动团队): those that exist on the
+    period's `as_of` day (`_exists_on`), those registered (filed) in the period and those deregistered in it; and
+    the same three over every type, counted on their own (the check that the types add up). One query.
+
+    Returns {"rows": [{type, label, total, new, closed}], "total": {total, new, closed}, "registered": the
+    registered organizations on that day (`organizations_on`'s figure)}.
+    """
+    day = period.as_of(now)
+    exists = _exists_on(day, local_today(now))
+    new = Q(founded_on__gte=period.first, founded_on__lte=period.last)
+    closed = Q(deregistered_on__gte=period.first, deregistered_on__lte=period.last)
+    aggregates = {}
+    for code in [*Organization.Type.values, "all"]:
+        of_type = Q() if code == "all" else Q(org_type=code)
+        aggregates[f"{code}-total"] = Count("pk", filter=of_type & exists)
+        aggregates[f"{code}-new"] = Count("pk", filter=of_type & new)
+        aggregates[f"{code}-closed"] = Count("pk", filter=of_type & closed)
+    aggregates["registered"] = Count("pk", filter=_is_registered_on(day, local_today(now)))
+    counts = Organization.objects.aggregate(**aggregates)
+    rows = [
+        {
+            "type": code,
+            "label": label,
+            **{column: counts[f"{code}-{column}"] for column in ("total", "new", "closed")},
+        }
+        for code, label in Organization.Type.choices
+    ]
+    total = {column: counts[f"all-{column}"] for column in ("total", "new", "closed")}
+    return {"rows": rows, "total": total, "registered": counts["registered"]}
+
+
+def member_changes(period, now=None):
+    """Member organizations at the start and end of the period (`members_on`: the day before its first day and its
+    `as_of` day), those that joined in it (the joining date) and those that stopped being active members in it
+    (suspended or withdrawn, from the membership history); and the changes themselves. Two queries.
+
+    Returns {"start", "joined", "left", "end", "changes": [{organization, from_status, to_status, changed_at}]}.
+    """
+    before, day = period.first - timedelta(days=1), period.as_of(now)
+    counts = members_on([before, day], now)
+    changes = list(
+        MembershipChange.objects.filter(changed_at__gte=period.start, changed_at__lt=period.end)
+        .exclude(from_status=F("to_status"))
+        .select_related("membership__organization")
+        .order_by("changed_at", "pk")
+    )
+    joined = Membership.objects.filter(joined_on__gte=period.first, joined_on__lte=period.last).count()
+    left = sum(
+        1 for change in changes
+        if change.from_status == Membership.Status.ACTIVE
+        and change.to_status in (Membership.Status.SUSPENDED, Membership.Status.WITHDRAWN)
+    )
+    return {
+        "start": counts[before],
+        "joined": joined,
+        "left": left,
+        "end": counts[day],
+        "changes": [
+            {
+                "organization": change.membership.organization.name,
+                "from_status": change.from_status,
+                "to_status": change.to_status,
+                "changed_at": change.changed_at,
+            }
+            for change in changes
+        ],
+    }
+
+
+def activities_by_kind_and_community(period):
+    """Published and completed events starting in the period (Shanghai time), per kind and community: events
+    (场次), participants (参与人次, the reports' attendance), beneficiaries (受益人次) and volunteers (志愿者人次);
+    the events without a community (the federation's own meetings, say) under community None. And the same per
+    kind counted on their own (the check that the communities add up), and the completed events still without
+    their after-event report (whose participants are missing). Three queries.
+
+    Returns {"rows": [{kind, community (id or None), community_name, events, participants, beneficiaries,
+    volunteers}], "kinds": {kind: {events, participants, beneficiaries, volunteers}}, "unreported": [events]}.
+    """
+    events = Event.objects.listed().filter(starts_at__gte=period.start, starts_at__lt=period.end)
+    sums = {
+        "events": Count("pk"),
+        "participants": Coalesce(Sum("report__attendance"), 0),
+        "beneficiaries": Coalesce(Sum("report__beneficiaries_served"), 0),
+        "volunteers": Coalesce(Sum("report__volunteers"), 0),
+    }
+    rows = list(
+        events.values("kind", "community", "community__name").annotate(**sums).order_by("kind", "community__name")
+    )
+    for row in rows:
+        row["community_name"] = row.pop("community__name")
+        row["kind_label"] = Event.Kind(row["kind"]).label
+    kinds = {row.pop("kind"): row for row in events.values("kind").annotate(**sums).order_by()}
+    unreported = list(
+        events.filter(state=Event.State.COMPLETED, report__isnull=True)
+        .select_related("organization")
+        .order_by("starts_at", "pk")
+    )
+    return {"rows": rows, "kinds": kinds, "unreported": unreported}
+
+
+def government_purchased_services(period, now=None):
+    """Government-purchased services in the period: the public projects running in it (`_runs_between`) whose
+    funding source is a government-purchased service, with their amount. Two queries.
+
+    Replaced by issue 22's contracts (projects.PurchaseContract or its like: contracts signed, amounts and
+    tranches paid in the period) once they land: this function is the one place sheet D and /staff/stats/ read.
+    Returns {"rows": [{project, organization, amount}], "projects", "amount"}.
+    """
+    projects = Project.objects.public().filter(
+        _runs_between(period.first, period.last, local_today(now)), funding_source=FundingSource.GOVERNMENT_PURCHASE
+    )
+    rows = [
+        {"project": title, "organization": organization, "amount": amount or 0}
+        for title, organization, amount in projects.order_by("organization__name", "title").values_list(
+            "title", "organization__name", "funding_amount"
+        )
+    ]
+    totals = projects.aggregate(projects=Count("pk", distinct=True), amount=Sum("funding_amount"))
+    return {"rows": rows, "projects": totals["projects"], "amount": totals["amount"] or 0}
+
+
+def _members_at(day, now=None):
+    """The organizations that are members at the end of a day (`_is_member_on`)."""
+    members = _memberships().filter(_is_member_on(day, local_today(now)))
+    return Organization.objects.filter(membership__in=members.values("pk"))
+
+
+def party_coverage(period, now=None):
+    """Party-organization coverage of the member organizations on the period's `as_of` day: how many have a party
+    organization (Organization.has_party_organization) and how many have none. One query.
+
+    Replaced by issue 19's party-building ledger (form of organization: own branch, joint branch, instructor)
+    once it lands: this function is the one place sheet E and /staff/stats/ read.
+    Returns {"members", "with_party", "without_party", "coverage" (per cent)}.
+    """
+    counts = _members_at(period.as_of(now), now).aggregate(
+        members=Count("pk"),
+        with_party=Count("pk", filter=Q(has_party_organization=True)),
+        without_party=Count("pk", filter=Q(has_party_organization=False)),
+    )
+    return {**counts, "coverage": percentage(counts["with_party"], counts["members"])}
+
+
+def brand_and_selected_projects(period, now=None):
+    """Brand (品牌) and selected (优秀) projects among the public projects running in the period. One query.
+    Returns {"rows": [{project, organization, is_brand, is_selected, amount}], "brand", "selected"}."""
+    projects = (
+        Project.objects.public()
+        .filter(_runs_between(period.first, period.last, local_today(now)))
+        .filter(Q(is_brand=True) | Q(is_selected=True))
+        .order_by("-is_brand", "organization__name", "title")
+        .values_list("title", "organization__name", "is_brand", "is_selected", "funding_amount")
+    )
+    rows = [
+        {"project": title, "organization": organization, "is_brand": brand, "is_selected": selected,
+         "amount": amount or 0}
+        for title, organization, brand, selected, amount in projects
+    ]
+    return {
+        "rows": rows,
+        "brand": sum(row["is_brand"] for row in rows),
+        "selected": sum(row["is_selected"] for row in rows),
+    }
+
+
+def members_without_activity(period, now=None):
+    """Member organizations (on the period's `as_of` day) that held no community activity counting for the monthly
+    duty (`_held`'s rule) in the period, by name. One query."""
+    held = Event.objects.counting_for_duty().filter(starts_at__gte=period.start, starts_at__lt=period.end)
+    return list(
+        _members_at(period.as_of(now), now)
+        .exclude(pk__in=held.values("organization"))
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+
+
+def period_figures(period, now=None):
+    """Every figure of a period, as the reporting pack (sheets A–F) and /staff/stats/'s period table show them."""
+    return {
+        "period": period,
+        "organizations": organizations_by_type(period, now),
+        "members": member_changes(period, now),
+        "activities": activities_by_kind_and_community(period),
+        "government": government_purchased_services(period, now),
+        "party": party_coverage(period, now),
+        "projects": brand_and_selected_projects(period, now),
+        "idle": members_without_activity(period, now),
+    }
+
+
+def projects_running_in(period, now=None):
+    """Every project (of any state) whose dates overlap the period (`_runs_between`): the annual report's."""
+    return Project.objects.filter(_runs_between(period.first, period.last, local_today(now)))

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Community
 
-from .figures import current_year, local_today
+from .figures import Period, current_year, last_ended_quarter, local_today, periods
 
 FIRST_YEAR = 2015  # the federation's records start with the street's first registered organizations
 
@@ -53,3 +53,17 @@ class PeriodForm(forms.Form):
         today = local_today()
         data = self.cleaned_data if self.is_valid() else {}
         return data.get("since") or date(today.year, 1, 1), data.get("until") or today
+
+
+class PeriodChoiceForm(forms.Form):
+    """A quarter, a half or a year that has begun (figures.periods); by default the last quarter that ended."""
+
+    period = forms.ChoiceField(label=_("Period"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = [(str(period), str(period)) for period in periods()]
+
+    def chosen(self):
+        data = self.cleaned_data if self.is_valid() else {}
+        return Period.parse(data["period"]) if data.get("period") else last_ended_quarter()

@@ -5,7 +5,7 @@ from core.permissions import StaffPermissionRequiredMixin
 
 from . import dashboard, figures, pages
 from .figures import Filters
-from .forms import PeriodForm, StatsFilterForm
+from .forms import PeriodChoiceForm, PeriodForm, StatsFilterForm
 
 
 class StatsView(TemplateView):
@@ -61,12 +61,19 @@ class StaffStatsView(StaffPermissionRequiredMixin, StatsView):
         return pages.staff_charts(filters, communities, data)
 
     def get_extra_context(self, filters, data):
-        """Residents' ratings per organization in the year (the lowest first; the whole list on its page)."""
+        """Residents' ratings per organization in the year (the lowest first; the whole list on its page), and the
+        figures of the period chosen (the reporting pack's)."""
         rows = data["feedback"]
+        period_form = PeriodChoiceForm(self.request.GET or None)
+        period = period_form.chosen()
         return {
             "feedback_rows": rows[:FEEDBACK_ROWS],
             "feedback_more": len(rows) > FEEDBACK_ROWS,
             "feedback_query": f"since={filters.year}-01-01&until={filters.year}-12-31",
+            # The figures of a quarter, half or year, as the reporting pack (reports) sends them upward.
+            "period_form": period_form,
+            "period": period,
+            "period_data": figures.period_figures(period),
         }
 
 

@@ -89,3 +89,13 @@ def active_filter_count(form):
         keys = [other for other in data if other == key or other.startswith(f"{key}_")]  # and a MultiWidget's parts
         count += any(value not in (None, "") for other in keys for value in values_of(other))
     return count
+
+
+@register.simple_tag(takes_context=True)
+def staff_links(context):
+    """The staff pages other apps registered (core.portal.register_staff_link) that the user may open."""
+    from core.permissions import has_staff_permission
+    from core.portal import staff_links as links
+
+    user = context["request"].user
+    return [link for link in links if has_staff_permission(user, link.permission)]

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -296,6 +297,8 @@ PAGES = [
     Page("staff disputes", "communities:disputes", user=STAFF),
     Page("staff statistics", "stats:staff", user=STAFF),
     Page("staff ratings", "stats:feedback", user=STAFF),
+    Page("staff reports", "reports:staff", user=STAFF),
+    Page("portal annual report", "reports:annual", kwargs=lambda: {"year": timezone.localdate().year}, user=ORG_ADMIN),
     Page("staff ratings bad period", "stats:feedback", query="since=2026-05-01&until=2026-01-01", user=STAFF),
     Page("staff dashboard", "stats:dashboard", user=STAFF),
     Page("call ranking", "projects:ranking", kwargs=tour_call, user=STAFF),
@@ -326,6 +329,10 @@ def busy_event(model):
 
 def first_public_project(model):
     return model.objects.public().order_by("pk").first()
+
+
+def default_report_template(model):
+    return model.objects.default()  # 街道季报, from reports migration 0002
 
 
 # The admin pages street-office staff use (index, lists, forms, import and export, history), checked by axe and
@@ -361,4 +368,7 @@ ADMIN_PAGES = [
     Page("admin calls", "admin:projects_call_changelist", user=STAFF),
     Page("admin needs", "admin:projects_communityneed_changelist", user=STAFF),
     Page("admin outbox", "admin:core_outboxmessage_changelist", user=STAFF),
+    Page("admin report template", "admin:reports_reporttemplate_change",
+         kwargs=admin_object("reports.ReportTemplate", default_report_template), user=STAFF),
+    Page("admin report downloads", "admin:reports_reportdownload_changelist", user=STAFF),
 ]

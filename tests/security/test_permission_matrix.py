@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from tests.members.factories import MembershipFactory, OrganizationAccountFactory, OrganizationFactory, UserFactory
 from tests.shared_data import shared_rows
@@ -216,6 +217,17 @@ MATRIX |= {
     "stats:staff": (None, STAFF_PAGE),
     "stats:dashboard": (None, STAFF_PAGE),
     "stats:feedback": (None, STAFF_PAGE),  # residents' ratings per organization (events.view_feedback)
+}
+
+# Reporting upward: the staff's pack (reports.download_report; the download is POST only) and each organization's
+# own annual report draft (its administrators).
+ANNUAL_REPORT = outcomes("login", 200, org_a_editor=403, reviewer="join", staff="staff-dashboard")
+MATRIX |= {
+    "reports:staff": (None, STAFF_PAGE),
+    "reports:download": (None, STAFF_PAGE | {"staff": 405, "superuser": 405}),
+    "reports:annual-index": (None, ANNUAL_REPORT | {"org_a_admin": 302, "org_b_admin": 302}),
+    "reports:annual": (lambda w: {"year": timezone.localdate().year}, ANNUAL_REPORT),
+    "reports:annual-xlsx": (lambda w: {"year": timezone.localdate().year}, ANNUAL_REPORT),
 }
 
 # Neighbourhood committees: their portal (own community's activities; another community's are a 404), the
