@@ -54,7 +54,9 @@ from django.utils import timezone
 logger = logging.getLogger(__name__)
 
 # Apps whose rows public pages show; the family of a table is its app, unless FAMILY_OF_TABLE says otherwise.
-TRACKED_APPS = {"members", "projects", "events", "stats", "communities"}
+TRACKED_APPS = {"members", "projects", "events", "stats", "communities", "contracts"}
+# Apps whose tables belong to another app's family: contracts show on the project pages and in the projects' figures.
+FAMILY_OF_APP = {"contracts": "projects"}
 FAMILY_OF_TABLE = {
     "events_registration": "signups",  # a write every few seconds at city scale
     # The committees' word on activities changes the duty's figures, which belong to the events.
@@ -66,6 +68,7 @@ IGNORED_TABLES = {
     "members_notification", "members_personaldataaccess", "members_accountchange", "members_organizationaccount",
     "members_invitation", "events_eventchange", "events_lookupcode",
     "communities_communityaccount", "communities_communityinvitation",
+    "contracts_contractchange",
 }
 VERSION_KEY = "data-version:{}"
 # INSERT [OR IGNORE] INTO "table", UPDATE "table", DELETE FROM "table" (SQLite, PostgreSQL, MySQL quoting).
@@ -271,7 +274,9 @@ def _tracked_tables():
         meta = model._meta
         if meta.app_label in TRACKED_APPS and not meta.object_name.startswith("Historical"):
             if meta.db_table not in IGNORED_TABLES:
-                tables[meta.db_table] = FAMILY_OF_TABLE.get(meta.db_table, meta.app_label)
+                tables[meta.db_table] = FAMILY_OF_TABLE.get(
+                    meta.db_table, FAMILY_OF_APP.get(meta.app_label, meta.app_label)
+                )
     return tables
 
 

@@ -52,3 +52,19 @@ def register_staff_link(url_name, label, permission, order=50):
     if all(link.url_name != url_name for link in staff_links):
         staff_links.append(StaffLink(url_name, label, permission, order))
         staff_links.sort(key=lambda link: link.order)
+
+
+# What apps above `projects` add to a project's pages (the public page and the organization's own): each a callable
+# (project, audience) -> a dict with "template_name" (and the template's context), or None for nothing to show.
+# `audience` is "public" or "organization". One query at most each: the pages' query counts are pinned.
+project_sections: list[Callable] = []
+
+
+def register_project_section(get_section):
+    if get_section not in project_sections:
+        project_sections.append(get_section)
+
+
+def sections_for_project(project, audience):
+    """The sections other apps show on a project's page, in registration order."""
+    return [section for section in (get_section(project, audience) for get_section in project_sections) if section]

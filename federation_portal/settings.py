@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "communities",
     "projects",
     "events",
+    "contracts",
     "stats",
     "reports",
     "django.contrib.admin",
@@ -443,6 +444,10 @@ CELERY_BEAT_SCHEDULE = {
     "monthly-duty-reminders": {
         "task": "events.tasks.remind_monthly_duty",
         "schedule": crontab(day_of_month="20", hour="9", minute="0"),
+    },
+    "contract-reminders": {
+        "task": "contracts.tasks.remind_overdue_self_assessments",
+        "schedule": crontab(hour="9", minute="5"),
     },
     "purge-personal-data": {"task": "events.tasks.purge_personal_data", "schedule": crontab(hour="3", minute="20")},
 }

@@ -14,6 +14,7 @@ from django_filters.views import FilterView
 
 from core.pagination import ForgivingPaginator
 from core.permissions import StaffPermissionRequiredMixin
+from core.portal import sections_for_project
 from members.permissions import ActiveMemberRequiredMixin, OrganizationRequiredMixin
 
 from . import scoring, services
@@ -47,6 +48,9 @@ class ProjectDetailView(DetailView):
         "communities", "photos", Prefetch("updates", queryset=ProgressUpdate.objects.order_by("-on", "-pk"))
     )
     template_name = "projects/project_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(project_sections=sections_for_project(self.object, "public"), **kwargs)
 
 
 class CallListView(ListView):
@@ -170,7 +174,10 @@ class ManageProjectDetailView(OrganizationRequiredMixin, DetailView):
             (action, reverse(self.ACTION_URLS.get(action.to, "projects:manage-transition"), args=[project.pk]))
             for action in project.available_actions(Project.Actor.ORGANIZATION)
         ]
-        return super().get_context_data(summary=summary, actions=actions, update_form=ProgressUpdateForm(), **kwargs)
+        return super().get_context_data(
+            summary=summary, actions=actions, update_form=ProgressUpdateForm(),
+            project_sections=sections_for_project(project, "organization"), **kwargs,
+        )
 
 
 class ManageProjectSubmitView(ActiveMemberRequiredMixin, View):

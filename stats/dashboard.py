@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from contracts.models import Evaluation
 from events import compliance
 from events.models import Event
 from members.models import Membership
@@ -18,7 +19,8 @@ def _admin_list(name, **filters):
 
 def staff_tasks(now=None):
     """Pending applications, calls under review, events awaiting reports, members below last month's duty,
-    members without an activity yet this month and needs without a response. Six queries.
+    members without an activity yet this month, needs without a response and contracts' overdue self-assessments.
+    Seven queries.
 
     This month is in progress until it ends (`in_progress`): a member without an activity yet has not missed it,
     so the dashboard does not call it below the duty; last month is the one to follow up.
@@ -65,5 +67,10 @@ def staff_tasks(now=None):
                 state__exact=CommunityNeed.State.OPEN,
                 responses__isnull="True",
             ),
+        },
+        {
+            "label": _("Contracts' self-assessments overdue"),
+            "count": Evaluation.objects.overdue(timezone.localdate(now)).count(),
+            "url": f"{reverse('contracts:staff-list')}?overdue=1",
         },
     ]

@@ -18,6 +18,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
+from contracts.models import Contract, Payment
 from core.caching import cached
 from events import compliance
 from events.models import DUTY_TIME_ZONE, Event, Feedback, month_bounds
@@ -365,10 +366,31 @@ def projects_by_field(filters, now=None):
     ]
 
 
-def projects_by_funding(filters, now=None):
-    """Public projects running in the year per funding source, with their amount (the government-purchased
-    service amount among them); a project running over several years counts in each. One query.
-    Rows: source, label, projects, amount.
+def purchased_amounts(filters):
+    """The government-purchased service amounts of the year, from the contracts (not the projects' funding
+    amounts): `signed`, the amounts of the contracts signed in the year, and `paid`, the payments made in the year
+    (by the date paid), of the projects serving the community of the filters, if any. One query."""
+    contracts = Contract.objects.all()
+    if filters.community is not None:
+        contracts = contracts.filter(project__communities=filters.community)
+    paid = (
+        Payment.objects.filter(tranche__contract=OuterRef("pk"), paid_on__year=filters.year)
+        .order_by()
+        .values("tranche__contract")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    totals = contracts.annotate(paid_in_year=Subquery(paid)).aggregate(
+        signed=Sum("amount", filter=Q(signed_on__year=filters.year)), paid=Sum("paid_in_year")
+    )
+    return {"signed": totals["signed"] or 0, "paid": totals["paid"] or 0}
+
+
+def projects_by_funding(filters, now=None, purchased=None):
+    """Public projects running in the year per funding source, with their amount; a project running over several
+    years counts in each. The government-purchased service's amount is the contracts' (`purchased_amounts`: signed in
+    the year; `paid` beside it), not the projects' funding amounts. Two queries (one with `purchased` given).
+    Rows: source, label, projects, amount, paid (None but for government-purchased services).
     """
     rows = {
         source: (n, amount or 0)
@@ -378,8 +400,15 @@ def projects_by_funding(filters, now=None):
         .values_list("funding_source", "n", "amount")
         .order_by()
     }
+    purchased = purchased or purchased_amounts(filters)
+    government = FundingSource.GOVERNMENT_PURCHASE
+    if government in rows or purchased["signed"] or purchased["paid"]:
+        rows[government] = (rows.get(government, (0, 0))[0], purchased["signed"])
     return [
-        {"source": code, "label": label, "projects": rows[code][0], "amount": rows[code][1]}
+        {
+            "source": code, "label": label, "projects": rows[code][0], "amount": rows[code][1],
+            "paid": purchased["paid"] if code == government else None,
+        }
         for code, label in FundingSource.choices
         if code in rows
     ]
@@ -442,7 +471,9 @@ def page_figures(filters, *, with_compliance=False, now=None):
             "beneficiaries": events["beneficiaries"],
             "community_activities": activity_counts_by_community(filters),
             "projects_by_field": [(row["field"], row["projects"]) for row in projects_by_field(filters, now)],
-            "projects_by_funding": [(row["source"], row["amount"]) for row in projects_by_funding(filters, now)],
+            "projects_by_funding": [
+                (row["source"], row["amount"], row["paid"]) for row in projects_by_funding(filters, now)
+            ],
         }
         if with_compliance:
             figures["compliance"] = compliance_by_month(filters, now)

@@ -31,7 +31,7 @@ def _public_charts(filters, data, communities):
     beneficiaries = data["beneficiaries"]
     communities = figures.activities_by_community(filters, communities, counts=data["community_activities"])
     by_field = data["projects_by_field"]  # (service field, projects)
-    by_funding = data["projects_by_funding"]  # (funding source, amount)
+    by_funding = data["projects_by_funding"]  # (funding source, amount, paid: government-purchased services only)
     month_labels = [_month_label(month) for month in months]
     used_kinds = [kind for kind in Event.Kind if any(counts.get((month, kind)) for month in months)]
     return [
@@ -100,11 +100,13 @@ def _public_charts(filters, data, communities):
             "funding",
             _("Project funding by source (yuan)"),
             _(
-                "The amount of the projects running at some time in the year, by funding source "
-                "(government-purchased services among them); a project running over several years counts in each."
+                "The amount of the projects running at some time in the year, by funding source; a project running "
+                "over several years counts in each. Government-purchased services: the contracts signed in the year, "
+                "and what was paid on contracts in the year."
             ),
-            [FundingSource(source).label for source, _amount in by_funding],
-            [(_("Amount (yuan)"), [amount for _source, amount in by_funding])],
+            [FundingSource(source).label for source, _amount, _paid in by_funding],
+            [(_("Amount (yuan)"), [amount for _source, amount, _paid in by_funding])],
+            extra_columns=[(_("Paid in the year (yuan)"), [paid for _source, _amount, paid in by_funding])],
         ),
         charts.bar_chart(
             "communities",

@@ -11,7 +11,7 @@ STATE_COMPARISON = re.compile(r"\.(state|status|incubation_status)\s*(==|!=|in\b
 def test_no_template_compares_state_strings():
     offending = [
         f"{path.relative_to(ROOT)}: {line.strip()[:100]}"
-        for folder in ["templates", "core", "members", "projects", "events", "stats"]
+        for folder in ["templates", "core", "members", "projects", "events", "contracts", "stats"]
         for path in (ROOT / folder).rglob("templates/**/*")
         if path.suffix in {".html", ".txt"}
         for line in path.read_text(encoding="utf-8").splitlines()

@@ -279,6 +279,34 @@ MATRIX |= {
     "communities:dispute": (lambda w: {"pk": communities_world(w)["dispute"].pk}, STAFF_PAGE),
 }
 
+# Contracts: org A's contract in its portal, the assigned evaluator (the reviewer user), staff pages and exports.
+
+
+def contracts_world(w):
+    """A contract of org A's running project, evaluated by the reviewer user."""
+    if "contracts" not in w:
+        from tests.contracts.factories import ContractFactory
+
+        contract = ContractFactory(project=projects_world(w)["public"])
+        contract.evaluators.add(w["users"]["reviewer"])
+        w["contracts"] = {"contract": contract, "midterm": contract.evaluations.get(kind="midterm")}
+    return w["contracts"]
+
+
+MATRIX |= {
+    "contracts:manage-list": (None, PORTAL),
+    "contracts:manage-detail": (lambda w: {"pk": contracts_world(w)["contract"].pk}, ORG_A_OBJECT),
+    "contracts:evaluator-list": (None, outcomes("login", 200, reviewer=200)),
+    "contracts:evaluate": (lambda w: {"pk": contracts_world(w)["midterm"].pk}, REVIEWER_ONLY),
+    "contracts:staff-list": (None, STAFF_PAGE),
+    "contracts:staff-create": (None, STAFF_PAGE),
+    "contracts:staff-detail": (lambda w: {"pk": contracts_world(w)["contract"].pk}, STAFF_PAGE),
+    "contracts:staff-evaluators": (lambda w: {"pk": contracts_world(w)["contract"].pk}, STAFF_PAGE),
+    "contracts:staff-payment": (lambda w: {"pk": contracts_world(w)["contract"].pk}, STAFF_PAGE),
+    "contracts:staff-resume": (lambda w: {"pk": contracts_world(w)["contract"].pk}, STAFF_PAGE),
+    "contracts:staff-export": (lambda w: {"what": "payments", "file_format": "xlsx"}, STAFF_PAGE),
+}
+
 # Patterns covered as a family: every admin page needs a staff login (and its model's permission: 403 without).
 FAMILIES = {
     "admin": outcomes("admin-login", "admin-login", staff=200, staff_no_perms=403),
@@ -345,6 +373,7 @@ def build_world():
     _event(world)
     projects_world(world)
     communities_world(world)
+    contracts_world(world)
     return world
 
 

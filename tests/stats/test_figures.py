@@ -11,6 +11,7 @@ from members.models import Membership, MembershipChange, Organization
 from projects.models import FundingSource, Project
 from stats import charts, figures
 from stats.figures import Filters
+from tests.contracts.factories import ContractFactory, pay
 from tests.events.factories import EventFactory, EventReportFactory, completed_activity
 from tests.members.factories import CommunityFactory, MembershipFactory, OrganizationFactory
 from tests.projects.factories import ProjectFactory
@@ -163,11 +164,23 @@ def test_registered_organizations_on_a_date():
 
 def test_projects_by_field_and_funding_source():
     here = CommunityFactory()
-    ProjectFactory(state=Project.State.IN_PROGRESS, starts_on=date(2025, 3, 1), service_field="elderly",
-                   funding_source=FundingSource.GOVERNMENT_PURCHASE, funding_amount=Decimal("50000"),
-                   communities=[here])
-    ProjectFactory(state=Project.State.COMPLETED, starts_on=date(2025, 12, 31), service_field="elderly",
-                   funding_source=FundingSource.GOVERNMENT_PURCHASE, funding_amount=Decimal("20000.50"))
+    here_project = ProjectFactory(
+        state=Project.State.IN_PROGRESS, starts_on=date(2025, 3, 1), service_field="elderly",
+        funding_source=FundingSource.GOVERNMENT_PURCHASE, funding_amount=Decimal("1"), communities=[here],
+    )
+    elsewhere = ProjectFactory(state=Project.State.COMPLETED, starts_on=date(2025, 12, 31), service_field="elderly",
+                               funding_source=FundingSource.GOVERNMENT_PURCHASE, funding_amount=Decimal("2"))
+    # The government-purchased amount is the contracts' (signed in the year; paid in the year beside it), not the
+    # projects' funding amounts.
+    signed = ContractFactory(project=here_project, signed_on=date(2025, 3, 1), starts_on=date(2025, 3, 1),
+                             ends_on=date(2026, 2, 28), amount=Decimal("50000"))
+    ContractFactory(project=elsewhere, signed_on=date(2025, 12, 31), starts_on=date(2026, 1, 1),
+                    ends_on=date(2026, 12, 31), amount=Decimal("20000.50"))
+    earlier = ContractFactory(project=elsewhere, signed_on=date(2024, 5, 1), starts_on=date(2024, 5, 1),
+                              ends_on=date(2024, 12, 31), amount=Decimal("9000"))
+    pay(signed, "20000", paid_on=date(2025, 3, 10))
+    pay(earlier, "3600", paid_on=date(2024, 5, 10))
+    pay(earlier, "100", paid_on=date(2025, 1, 5))
     ProjectFactory(state=Project.State.APPROVED, starts_on=date(2025, 6, 1), service_field="environment",
                    funding_source=FundingSource.CHARITY, funding_amount=Decimal("3000"))
     ProjectFactory(state=Project.State.UNDER_REVIEW, starts_on=date(2025, 6, 1), service_field="environment",
@@ -176,12 +189,15 @@ def test_projects_by_field_and_funding_source():
     by_field = figures.projects_by_field(Filters(year=2025), now=NOW)
     assert [(row["field"], row["projects"]) for row in by_field] == [("elderly", 2), ("environment", 1)]
     by_funding = figures.projects_by_funding(Filters(year=2025), now=NOW)
-    assert [(row["source"], row["projects"], row["amount"]) for row in by_funding] == [
-        ("government_purchase", 2, Decimal("70000.50")),
-        ("charity", 1, Decimal("3000")),
+    assert [(row["source"], row["projects"], row["amount"], row["paid"]) for row in by_funding] == [
+        ("government_purchase", 2, Decimal("70000.50"), Decimal("20100")),
+        ("charity", 1, Decimal("3000"), None),
     ]
     in_community = figures.projects_by_funding(Filters(year=2025, community=here), now=NOW)
-    assert [(row["source"], row["amount"]) for row in in_community] == [("government_purchase", Decimal("50000"))]
+    assert [(row["source"], row["amount"], row["paid"]) for row in in_community] == [
+        ("government_purchase", Decimal("50000"), Decimal("20000"))
+    ]
+    assert figures.purchased_amounts(Filters(year=2024)) == {"signed": Decimal("9000"), "paid": Decimal("3600")}
 
 
 def test_a_project_counts_in_every_year_it_runs():

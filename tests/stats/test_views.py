@@ -11,6 +11,7 @@ from events.models import Event
 from members.models import Membership
 from projects.models import Call, Project
 from tests.clock import shanghai
+from tests.contracts.factories import ContractFactory
 from tests.events.factories import EventFactory, EventReportFactory, FeedbackFactory, completed_activity
 from tests.members.factories import CommunityFactory, MembershipFactory, OrganizationFactory
 from tests.projects.factories import CallFactory, CommunityNeedFactory, NeedResponseFactory, ProjectFactory
@@ -118,9 +119,10 @@ def test_public_statistics_query_count_does_not_grow(client, django_assert_num_q
     make_data(size)
     # Computing: the communities for the filter (1), the site version (1: its row, the cache being empty),
     # members, organizations, events (with the activities held and their reports), community activities, projects
-    # by field and by funding (1 each). Two fewer than before: members on each year's last day take one query
-    # (joins less departures took two), and the reports are read with the events.
-    _queries(client, django_assert_num_queries, reverse("stats"), 8)
+    # by field and by funding (1 each), the government-purchased amounts of the contracts (1). Two fewer than
+    # before: members on each year's last day take one query (joins less departures took two), and the reports are
+    # read with the events.
+    _queries(client, django_assert_num_queries, reverse("stats"), 9)
     # While the data stays the same: the communities (the site version is in the cache now).
     _queries(client, django_assert_num_queries, reverse("stats"), 1)
 
@@ -130,10 +132,10 @@ def test_staff_statistics_query_count_does_not_grow(client, staff_user, django_a
     make_data(size)
     client.force_login(staff_user)
     months = timezone.localdate().month  # one compliance query per month of the year so far
-    # computing: the public page's eight, the session and user, the frame's staff lookups (3), the staff session's
+    # computing: the public page's nine, the session and user, the frame's staff lookups (3), the staff session's
     # renewal (3), the residents' ratings per organization and one compliance query a month; and the figures of
     # the period chosen (12, stats.figures.period_figures, the reporting pack's: never cached)
-    response = _queries(client, django_assert_num_queries, reverse("stats:staff"), 29 + months)
+    response = _queries(client, django_assert_num_queries, reverse("stats:staff"), 30 + months)
     assert len(response.context["feedback_rows"]) == size
     # cached, within the minute (the session is not renewed again): the communities, the session and user,
     # the frame's staff lookups (3), the period's figures (12)
@@ -144,11 +146,11 @@ def test_staff_statistics_query_count_does_not_grow(client, staff_user, django_a
 def test_dashboard_query_count_does_not_grow(client, staff_user, django_assert_num_queries, size):
     make_data(size)
     client.force_login(staff_user)
-    # six counts, plus the session, the user and the page frame's lookups (3), and the staff session's
+    # seven counts, plus the session, the user and the page frame's lookups (3), and the staff session's
     # renewal (3) on the first request after logging in …
-    _queries(client, django_assert_num_queries, reverse("stats:dashboard"), 14)
+    _queries(client, django_assert_num_queries, reverse("stats:dashboard"), 15)
     # … which is not repeated within the minute
-    _queries(client, django_assert_num_queries, reverse("stats:dashboard"), 11)
+    _queries(client, django_assert_num_queries, reverse("stats:dashboard"), 12)
 
 
 @pytest.mark.clock(2027, 3, 10, 9, 0)
@@ -163,12 +165,17 @@ def test_dashboard_counts_and_links_to_the_filtered_admin_lists(client, staff_us
     CommunityNeedFactory()
     answered = CommunityNeedFactory()
     NeedResponseFactory(need=answered)
+    overdue = ContractFactory()  # its mid-term self-assessment was due 15 days ago: overdue (14 days)
+    overdue.evaluations.filter(kind="midterm").update(due_on=timezone.localdate() - timedelta(days=15))
+    ContractFactory().evaluations.filter(kind="midterm").update(due_on=timezone.localdate() - timedelta(days=14))
     client.force_login(staff_user)
     response = client.get(reverse("stats:dashboard"))
     counts = [task["count"] for task in response.context["tasks"]]
     # Below February's duty: `behind` (the organizer the factory made for the event awaiting its report joined
     # in March). Without an activity yet in March: `behind` and that organizer.
-    assert counts == [1, 1, 1, 1, 2, 1]
+    assert counts == [1, 1, 1, 1, 2, 1, 1]
+    listed = client.get(response.context["tasks"][-1]["url"])
+    assert list(listed.context["contracts"]) == [overdue]
     assert behind.membership.status == Membership.Status.ACTIVE
     for task in response.context["tasks"]:
         if task["url"].startswith("/admin/"):

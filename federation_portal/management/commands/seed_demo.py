@@ -10,8 +10,8 @@ from core.caching import data_changed
 from events.services import purge_personal_data
 from stats import figures
 
-# dependency order: each app seeds on top of the previous
-DEMO_APPS = ["members", "projects", "events", "communities", "reports"]
+# Dependency order: each app seeds on top of the previous.
+DEMO_APPS = ["members", "projects", "events", "communities", "contracts", "reports"]
 
 
 class Command(BaseCommand):
