@@ -54,18 +54,19 @@ from django.utils import timezone
 logger = logging.getLogger(__name__)
 
 # Apps whose rows public pages show; the family of a table is its app, unless FAMILY_OF_TABLE says otherwise.
-TRACKED_APPS = {"members", "projects", "events", "stats", "communities"}
+TRACKED_APPS = {"members", "projects", "events", "stats", "communities", "incubation"}
 FAMILY_OF_TABLE = {
     "events_registration": "signups",  # a write every few seconds at city scale
     # The committees' word on activities changes the duty's figures, which belong to the events.
     "communities_activityconfirmation": "events",
 }
-FAMILIES = ("members", "projects", "events", "signups", "stats")
+FAMILIES = ("members", "projects", "events", "signups", "stats", "incubation")
 # Tables of those apps that no public page shows: audit trails, accounts, personal-data logs, lookup codes.
 IGNORED_TABLES = {
     "members_notification", "members_personaldataaccess", "members_accountchange", "members_organizationaccount",
     "members_invitation", "events_eventchange", "events_lookupcode",
     "communities_communityaccount", "communities_communityinvitation",
+    "incubation_filingchange",
 }
 VERSION_KEY = "data-version:{}"
 # INSERT [OR IGNORE] INTO "table", UPDATE "table", DELETE FROM "table" (SQLite, PostgreSQL, MySQL quoting).

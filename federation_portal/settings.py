@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "communities",
     "projects",
     "events",
+    "incubation",
     "stats",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -444,6 +445,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(day_of_month="20", hour="9", minute="0"),
     },
     "purge-personal-data": {"task": "events.tasks.purge_personal_data", "schedule": crontab(hour="3", minute="20")},
+    "team-filings": {"task": "incubation.tasks.check_team_filings", "schedule": crontab(hour="8", minute="30")},
 }
 
 # Whole public pages for visitors who are not logged in are kept this many seconds at most (a change of the

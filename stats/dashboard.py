@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events import compliance
 from events.models import Event
+from incubation.models import TeamFiling
 from members.models import Membership
 from projects.models import Call, CommunityNeed
 
@@ -18,7 +19,8 @@ def _admin_list(name, **filters):
 
 def staff_tasks(now=None):
     """Pending applications, calls under review, events awaiting reports, members below last month's duty,
-    members without an activity yet this month and needs without a response. Six queries.
+    members without an activity yet this month, needs without a response and team filings to decide. Seven
+    queries.
 
     This month is in progress until it ends (`in_progress`): a member without an activity yet has not missed it,
     so the dashboard does not call it below the duty; last month is the one to follow up.
@@ -65,5 +67,10 @@ def staff_tasks(now=None):
                 state__exact=CommunityNeed.State.OPEN,
                 responses__isnull="True",
             ),
+        },
+        {
+            "label": _("Filings of community teams waiting for a decision"),
+            "count": TeamFiling.objects.awaiting_decision().count(),
+            "url": reverse("incubation:staff"),
         },
     ]
