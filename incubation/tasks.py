@@ -9,6 +9,6 @@ from . import services
 def check_team_filings():
     """Daily: teams are reminded 30 days before their filing's anniversary; filings not re-confirmed within 60
     days after it lapse."""
+    lapsed = services.lapse_filings()  # first: a filing that lapses today is not reminded any more
     reminded = services.remind_filings()
-    lapsed = services.lapse_filings()
     return {"reminded": reminded, "lapsed": len(lapsed)}

@@ -175,3 +175,15 @@ def test_only_graduates_apply_through_the_base(staff_user):
     incubation = admitted(TeamFactory(), staff_user)
     with pytest.raises(ValidationError):
         services.apply_for_membership(incubation, note="Please", acting_user=staff_user)
+
+
+def test_the_daily_job_reminds_and_lapses(staff_user, clock):
+    from incubation.tasks import check_team_filings
+
+    reminded, lapsing = approved_filing(staff_user), approved_filing(staff_user)
+    lapsing.confirm_by = date(2027, 3, 1)
+    lapsing.save(update_fields=["confirm_by"])
+    clock.move_to(2027, 5, 15, 9)
+    assert check_team_filings() == {"reminded": 1, "lapsed": 1}
+    assert TeamFiling.objects.get(pk=reminded.pk).reminded_for == date(2027, 6, 10)
+    assert TeamFiling.objects.get(pk=lapsing.pk).status == TeamFiling.Status.LAPSED
