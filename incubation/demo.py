@@ -170,12 +170,12 @@ def seed(stdout=None):
         )
         confirmed = index  # the later in the list, the further along
         milestones = []
-        for position, title in enumerate(Incubation.DEFAULT_MILESTONES, start=1):
+        for position, title in enumerate(Incubation.default_milestone_titles(), start=1):
             done = position <= confirmed
             ticked = position == confirmed + 1 and stage != Incubation.Stage.ADMITTED
             due = started + timedelta(days=60 * position)
             milestones.append(Milestone(
-                incubation=incubation, title=str(title), position=position, due_on=due,
+                incubation=incubation, title=title, position=position, due_on=due,
                 evidence="材料已上传至联合会共享文件夹。" if done or ticked else "",
                 ticked_at=timezone.now() - timedelta(days=10) if done or ticked else None,
                 confirmed_at=timezone.now() - timedelta(days=5) if done else None,
@@ -209,11 +209,11 @@ def seed(stdout=None):
             changed_at=timezone.make_aware(datetime.combine(graduated_on, time(9))),
         )
         Milestone.objects.bulk_create(
-            Milestone(incubation=incubation, title=str(title), position=position,
+            Milestone(incubation=incubation, title=title, position=position,
                       due_on=started + timedelta(days=60 * position), evidence="已完成。",
                       ticked_at=incubation.changes.get().changed_at, confirmed_at=incubation.changes.get().changed_at,
                       confirmed_by=staff)
-            for position, title in enumerate(Incubation.DEFAULT_MILESTONES, start=1)
+            for position, title in enumerate(Incubation.default_milestone_titles(), start=1)
         )
 
     if stdout:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -283,6 +283,12 @@ class Incubation(models.Model):
     @property
     def is_active(self):
         return self.stage in self.ACTIVE_STAGES
+
+    @classmethod
+    def default_milestone_titles(cls):
+        """The default plan's titles in the site's language: they are stored as text, whoever admits."""
+        with translation.override(settings.LANGUAGE_CODE):
+            return [str(title) for title in cls.DEFAULT_MILESTONES]
 
     @property
     def can_graduate(self):

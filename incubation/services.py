@@ -5,12 +5,14 @@ so that the organization pages and statistics of lower apps read them without im
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from communities.models import CommunityAccount
 from core.notifications import notify
@@ -31,6 +33,12 @@ from .models import (
 )
 
 MILESTONE_SPACING_DAYS = 60  # the default plan: one milestone every two months from the start
+
+
+def _stored(message, **params):
+    """A note kept in a history row: in the site's language, whoever's request wrote it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _(message) % params
 
 
 def _user_or_none(user):
@@ -170,7 +178,9 @@ def confirm_filing(filing, *, acting_user, today=None):
         raise ValidationError(_("The filing can be re-confirmed from 30 days before its anniversary."))
     filing.confirm_by = add_years(filing.confirm_by)
     filing.save(update_fields=["confirm_by"])
-    _record_filing_change(filing, filing.status, acting_user=acting_user, note=_("Re-confirmed for the year."))
+    _record_filing_change(
+        filing, filing.status, acting_user=acting_user, note=_stored(gettext_noop("Re-confirmed for the year."))
+    )
     return filing
 
 
@@ -199,7 +209,7 @@ def lapse_filings(today=None):
     for filing in TeamFiling.objects.due_to_lapse(today).select_for_update().select_related("organization"):
         filing.lapsed_on = today
         _set_filing_status(filing, TeamFiling.Status.LAPSED, acting_user=None, fields=["lapsed_on"],
-                           note=_("Not re-confirmed within 60 days of the anniversary."))
+                           note=_stored(gettext_noop("Not re-confirmed within 60 days of the anniversary.")))
         lapsed.append(filing)
     if lapsed:
         notify(
@@ -248,13 +258,15 @@ def admit_to_incubation(organization, *, cohort, started_on, mentor=None, acting
     )
     Milestone.objects.bulk_create(
         Milestone(
-            incubation=incubation, title=str(title), position=index,
+            incubation=incubation, title=title, position=index,
             due_on=started_on + timedelta(days=MILESTONE_SPACING_DAYS * index),
         )
-        for index, title in enumerate(Incubation.DEFAULT_MILESTONES, start=1)
+        for index, title in enumerate(Incubation.default_milestone_titles(), start=1)
     )
-    _record_stage(incubation, "", acting_user=acting_user, reason=reason or _("Admitted to %(cohort)s.") % {
-        "cohort": cohort})
+    _record_stage(
+        incubation, "", acting_user=acting_user,
+        reason=reason or _stored(gettext_noop("Admitted to %(cohort)s."), cohort=cohort),
+    )
     _sync_organization(incubation, acting_user=acting_user)
     notify(
         "incubation_admitted", incubation=incubation, organization=organization,
@@ -346,7 +358,7 @@ def graduate_organization(incubation, *, credit_code, org_type, registered_on, r
     incubation.graduated_on = timezone.localdate()
     incubation.save(update_fields=["stage", "graduated_on"])
     _record_stage(incubation, from_stage, acting_user=acting_user,
-                  reason=reason.strip() or _("Registered with the code %(code)s.") % {"code": code})
+                  reason=reason.strip() or _stored(gettext_noop("Registered with the code %(code)s."), code=code))
     _sync_organization(incubation, acting_user=acting_user)
     notify(
         "incubation_graduated", incubation=incubation, organization=organization,

@@ -50,7 +50,7 @@ class IncubatorView(TemplateView):
             .order_by("-graduated_on", "name")
         )
         return super().get_context_data(
-            cohort=cohort, current=current, graduates=graduates,
+            cohort=cohort, current=current, graduates=graduates, stages=figures.pipeline_by_stage(),
             filed_count=TeamFiling.objects.filed().count(), **kwargs,
         )
 

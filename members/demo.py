@@ -234,7 +234,7 @@ def seed(stdout=None):
             organization.incubating_since = max(organization.founded_on, today - timedelta(days=200))
             organization.save(update_fields=["incubation_status", "incubating_since"])
     recent = [o for o in organizations if o.org_type != Organization.Type.COMMUNITY_TEAM and o.founded_on.year >= 2018]
-    for organization in recent[-9:-6]:  # three graduates of earlier cohorts (incubation.demo gives their records)
+    for organization in recent[-24:-3:8]:  # three graduates of earlier years (incubation.demo gives their records)
         if organization.incubation_status == Organization.Incubation.NONE:
             organization.incubation_status = Organization.Incubation.GRADUATED
             organization.incubating_since = organization.founded_on - timedelta(days=365)

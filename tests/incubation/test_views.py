@@ -207,7 +207,7 @@ def _incubations(count, staff, cohort):
 def test_the_public_page_has_a_fixed_number_of_queries(client, staff_user, count, django_assert_num_queries,
                                                         no_page_cache):
     _incubations(count, staff_user, CohortFactory())
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get(reverse("incubation:index"))
 
 
