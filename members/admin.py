@@ -19,6 +19,7 @@ from .models import (
     PersonalDataAccess,
     RotatingChair,
     ServiceField,
+    SupportSession,
 )
 from .resources import MembershipResource, OrganizationResource
 
@@ -254,3 +255,22 @@ class PersonalDataAccessAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(SupportSession)
+class SupportSessionAdmin(admin.ModelAdmin):
+    """Staff log the 4f services (孵化、支持、咨询、覆盖) they gave an organization; who logged it is recorded."""
+
+    list_display = ["on", "organization", "kind", "hours", "logged_by"]
+    list_filter = ["kind", "on"]
+    search_fields = ["organization__name", "note"]
+    autocomplete_fields = ["organization"]
+    list_select_related = ["organization", "logged_by"]
+    fields = ["organization", "kind", "on", "hours", "note", "logged_by"]
+    readonly_fields = ["logged_by"]
+    date_hierarchy = "on"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.logged_by = request.user
+        super().save_model(request, obj, form, change)

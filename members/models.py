@@ -1,12 +1,15 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, URLValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.models import ChangeRecord
@@ -419,6 +422,57 @@ class RotatingChair(models.Model):
             ).exclude(pk=self.pk)
             if overlapping.exists():
                 raise ValidationError(_("This turn overlaps another turn of the same term."))
+
+
+class SupportSessionQuerySet(models.QuerySet):
+    def for_organization(self, organization):
+        return self.filter(organization=organization)
+
+    def between(self, start, end):
+        """Sessions dated within [start, end] (both included)."""
+        return self.filter(on__gte=start, on__lte=end)
+
+
+class SupportSession(models.Model):
+    """One service the street office or the federation gave an organization, as logged by staff: the "4f" of the
+    party-building mechanism (孵化、支持、咨询、覆盖). Other apps count these (party-building coverage, incubation)."""
+
+    class Kind(models.TextChoices):
+        INCUBATION = "incubation", pgettext_lazy("4f service", "Incubation")
+        SUPPORT = "support", pgettext_lazy("4f service", "Support")
+        CONSULTATION = "consultation", pgettext_lazy("4f service", "Consultation")
+        COVERAGE = "coverage", pgettext_lazy("4f service", "Coverage")
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="support_sessions"
+    )
+    kind = models.CharField(_("kind of service"), max_length=20, choices=Kind.choices)
+    on = models.DateField(_("date"), default=timezone.localdate)
+    hours = models.DecimalField(
+        _("hours"), max_digits=5, decimal_places=1, default=Decimal("1.0"),
+        validators=[MinValueValidator(Decimal("0.5"))],
+        help_text=_("Time spent in hours, to the half hour (e.g. 1.5)."),
+    )
+    note = models.TextField(_("note"), blank=True)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("logged by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = SupportSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-on", "-pk"]
+        verbose_name = _("support session")
+        verbose_name_plural = _("support sessions (4f)")
+        constraints = [
+            models.CheckConstraint(condition=Q(hours__gt=0), name="support_session_hours_positive"),
+        ]
+        indexes = [models.Index(fields=["on", "kind"])]
+
+    def __str__(self):
+        return f"{self.organization} · {self.get_kind_display()} · {self.on}"
 
 
 class OrganizationAccount(models.Model):
