@@ -54,7 +54,7 @@ from django.utils import timezone
 logger = logging.getLogger(__name__)
 
 # Apps whose rows public pages show; the family of a table is its app, unless FAMILY_OF_TABLE says otherwise.
-TRACKED_APPS = {"members", "projects", "events", "stats", "communities", "contracts"}
+TRACKED_APPS = {"members", "projects", "events", "stats", "communities", "contracts", "incubation"}
 # Apps whose tables belong to another app's family: contracts show on the project pages and in the projects' figures.
 FAMILY_OF_APP = {"contracts": "projects"}
 FAMILY_OF_TABLE = {
@@ -62,13 +62,14 @@ FAMILY_OF_TABLE = {
     # The committees' word on activities changes the duty's figures, which belong to the events.
     "communities_activityconfirmation": "events",
 }
-FAMILIES = ("members", "projects", "events", "signups", "stats")
+FAMILIES = ("members", "projects", "events", "signups", "stats", "incubation")
 # Tables of those apps that no public page shows: audit trails, accounts, personal-data logs, lookup codes.
 IGNORED_TABLES = {
     "members_notification", "members_personaldataaccess", "members_accountchange", "members_organizationaccount",
     "members_invitation", "events_eventchange", "events_lookupcode",
     "communities_communityaccount", "communities_communityinvitation",
     "contracts_contractchange",
+    "incubation_filingchange",
 }
 VERSION_KEY = "data-version:{}"
 # INSERT [OR IGNORE] INTO "table", UPDATE "table", DELETE FROM "table" (SQLite, PostgreSQL, MySQL quoting).

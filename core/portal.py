@@ -30,10 +30,27 @@ class StaffLink:
     order: int = 50
 
 
+@dataclass(frozen=True)
+class JoinAlternative:
+    """Another way in, offered on the join page (e.g. a community team files with the street instead)."""
+
+    url_name: str
+    label: str
+    text: str
+
+
 nav_items: list[NavItem] = []
 dashboard_panels: list[DashboardPanel] = []
 # Staff pages of apps above `stats` (reports), linked from the staff dashboard and statistics without importing them.
 staff_links: list[StaffLink] = []
+
+
+join_alternatives: list[JoinAlternative] = []
+
+
+def register_join_alternative(url_name, label, text):
+    if all(item.url_name != url_name for item in join_alternatives):
+        join_alternatives.append(JoinAlternative(url_name, label, text))
 
 
 def register_nav(url_name, label, order=50):

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "projects",
     "events",
     "contracts",
+    "incubation",
     "stats",
     "reports",
     "django.contrib.admin",
@@ -450,6 +451,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour="9", minute="5"),
     },
     "purge-personal-data": {"task": "events.tasks.purge_personal_data", "schedule": crontab(hour="3", minute="20")},
+    "team-filings": {"task": "incubation.tasks.check_team_filings", "schedule": crontab(hour="8", minute="30")},
 }
 
 # Whole public pages for visitors who are not logged in are kept this many seconds at most (a change of the

@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", include("events.urls")),
     path("", include("contracts.urls")),
+    path("", include("incubation.urls")),
     path("stats/", stats_views.StatsView.as_view(), name="stats"),
     path("", include("stats.urls")),
     path("", include("reports.urls")),

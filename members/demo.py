@@ -225,7 +225,7 @@ def seed(stdout=None):
             organization.communities.set(rng.sample(communities, rng.randrange(1, 4)))
         organizations.append(organization)
 
-    # Incubation base: the youngest community teams are incubating; a few organizations registered since 2018
+    # Incubation base: the youngest community teams are incubating; three organizations registered since 2018
     # graduated from it on registering.
     teams = [o for o in organizations if o.org_type == Organization.Type.COMMUNITY_TEAM]
     for organization in sorted(teams, key=lambda o: o.founded_on)[-6:]:
@@ -234,7 +234,7 @@ def seed(stdout=None):
             organization.incubating_since = max(organization.founded_on, today - timedelta(days=200))
             organization.save(update_fields=["incubation_status", "incubating_since"])
     recent = [o for o in organizations if o.org_type != Organization.Type.COMMUNITY_TEAM and o.founded_on.year >= 2018]
-    for organization in recent[-12:-6]:
+    for organization in recent[-24:-3:8]:  # three graduates of earlier years (incubation.demo gives their records)
         if organization.incubation_status == Organization.Incubation.NONE:
             organization.incubation_status = Organization.Incubation.GRADUATED
             organization.incubating_since = organization.founded_on - timedelta(days=365)

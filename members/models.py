@@ -226,6 +226,11 @@ class Organization(models.Model):
         return self.incubation_status == self.Incubation.INCUBATING
 
     @property
+    def is_incubation_graduate(self):
+        """Graduated from the street's incubation base (孵化基地出壳): the organization page says so, with the year."""
+        return self.incubation_status == self.Incubation.GRADUATED and self.graduated_on is not None
+
+    @property
     def is_member(self):
         membership = getattr(self, "membership", None)
         return membership is not None and membership.status == Membership.Status.ACTIVE

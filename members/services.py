@@ -169,9 +169,11 @@ def create_account(*, email, full_name, password):
 
 @transaction.atomic
 def register_organization(
-    organization, *, acting_user=None, new_account=None, note="", service_fields=(), communities=()
+    organization, *, acting_user=None, new_account=None, note="", service_fields=(), communities=(),
+    applies=True,
 ):
     """A new organization signs up and applies for membership; the person signing up becomes its administrator.
+    A community team filing with the street (incubation) signs up without applying (`applies=False`).
 
     The person is the logged-in `acting_user`, or a new account made from `new_account` (email, full_name,
     password) in the same transaction: a failure leaves neither the account nor the organization behind.
@@ -188,7 +190,8 @@ def register_organization(
         user=user, organization=organization, role=OrganizationAccount.Role.ADMIN
     )
     _record_account_change(organization, AccountChange.Action.REGISTERED, user, role=account.role, acting_user=user)
-    apply_for_membership(organization, acting_user=user, note=note)
+    if applies:
+        apply_for_membership(organization, acting_user=user, note=note)
     return account
 
 

@@ -12,7 +12,7 @@ from django_filters.views import FilterView
 
 from core.models import Notification
 from core.pagination import ForgivingPaginator
-from core.portal import dashboard_panels
+from core.portal import dashboard_panels, join_alternatives
 from core.throttle import ThrottleMixin, by_address
 
 from . import services
@@ -89,7 +89,7 @@ class JoinView(ThrottleMixin, TemplateView):
     def get_context_data(self, **kwargs):
         if "org_form" not in kwargs:
             kwargs["account_form"], kwargs["org_form"] = self.get_forms()
-        return super().get_context_data(**kwargs)
+        return super().get_context_data(alternatives=join_alternatives, **kwargs)
 
     def post(self, request, *args, **kwargs):
         account_form, org_form = self.get_forms()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from contracts.models import Evaluation
 from events import compliance
 from events.models import Event
+from incubation.models import TeamFiling
 from members.models import Membership
 from projects.models import Call, CommunityNeed
 
@@ -19,8 +20,8 @@ def _admin_list(name, **filters):
 
 def staff_tasks(now=None):
     """Pending applications, calls under review, events awaiting reports, members below last month's duty,
-    members without an activity yet this month, needs without a response and contracts' overdue self-assessments.
-    Seven queries.
+    members without an activity yet this month, needs without a response, contracts' overdue self-assessments and
+    team filings to decide. Eight queries.
 
     This month is in progress until it ends (`in_progress`): a member without an activity yet has not missed it,
     so the dashboard does not call it below the duty; last month is the one to follow up.
@@ -72,5 +73,10 @@ def staff_tasks(now=None):
             "label": _("Contracts' self-assessments overdue"),
             "count": Evaluation.objects.overdue(timezone.localdate(now)).count(),
             "url": f"{reverse('contracts:staff-list')}?overdue=1",
+        },
+        {
+            "label": _("Filings of community teams waiting for a decision"),
+            "count": TeamFiling.objects.awaiting_decision().count(),
+            "url": reverse("incubation:staff"),
         },
     ]

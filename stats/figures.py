@@ -22,6 +22,7 @@ from contracts.models import Contract, Payment
 from core.caching import cached
 from events import compliance
 from events.models import DUTY_TIME_ZONE, Event, Feedback, month_bounds
+from incubation import figures as incubation_figures
 from members.models import Community, Membership, MembershipChange, Organization, ServiceField
 from projects.models import FundingSource, Project
 
@@ -33,6 +34,8 @@ SERIES_YEARS = 15
 # monthly duty counts check-ins, but only of completed events, whose check-ins are settled: filing the report
 # (family "events") completes an event.)
 FIGURE_FAMILIES = ("members", "projects", "events")
+# The statistics pages also show the incubation base's growth (filed → registered → member).
+PAGE_FIGURE_FAMILIES = (*FIGURE_FAMILIES, "incubation")
 
 
 @dataclass(frozen=True)
@@ -474,13 +477,14 @@ def page_figures(filters, *, with_compliance=False, now=None):
             "projects_by_funding": [
                 (row["source"], row["amount"], row["paid"]) for row in projects_by_funding(filters, now)
             ],
+            "incubation": incubation_figures.filed_registered_member_by_year(until=filters.year),
         }
         if with_compliance:
             figures["compliance"] = compliance_by_month(filters, now)
             figures["feedback"] = feedback_by_organization(*_year_days(filters.year), filters.community)
         return figures
 
-    return cached(name, compute, families=FIGURE_FAMILIES)
+    return cached(name, compute, families=PAGE_FIGURE_FAMILIES)
 
 
 # Headline figures: the home page, /about/ and the top of the statistics pages

@@ -108,6 +108,20 @@ def _public_charts(filters, data, communities):
             [(_("Amount (yuan)"), [amount for _source, amount, _paid in by_funding])],
             extra_columns=[(_("Paid in the year (yuan)"), [paid for _source, _amount, paid in by_funding])],
         ),
+        charts.line_chart(
+            "incubation",
+            _("Incubation base: filed, registered, member"),
+            _(
+                "Community teams filed with the street in each year, organizations that graduated from the "
+                "incubation base on registering, and graduates that became members of the federation."
+            ),
+            [row["year"] for row in data["incubation"]],
+            [
+                (_("Teams filed"), [row["filed"] for row in data["incubation"]]),
+                (_("Graduated on registering"), [row["registered"] for row in data["incubation"]]),
+                (_("Graduates that became members"), [row["members"] for row in data["incubation"]]),
+            ],
+        ),
         charts.bar_chart(
             "communities",
             _("Community activities per community"),

@@ -11,7 +11,7 @@ from .forms import PeriodChoiceForm, PeriodForm, StatsFilterForm
 class StatsView(TemplateView):
     """The federation in figures, for residents: charts from live data, filtered by year and community."""
 
-    page_cache = ("members", "projects", "events")  # the data families it shows (federation_portal/pagecache.py)
+    page_cache = ("members", "projects", "events", "incubation")  # the data families it shows (pagecache.py)
     # The monthly duty reads check-ins (MONTHLY_DUTY_PROOF), but only of completed events, whose check-ins no
     # longer change: completing an event (the report, family "events") is what moves the figure.
     page_cache_lagging = ("signups",)

@@ -32,6 +32,8 @@ ORG_EDITOR = "editor@changshou.demo"
 STAFF = "staff"
 COMMITTEE = "cs01-jwh"  # the neighbourhood committee of the first demo community (communities app)
 REVIEWER = "reviewer"
+INCUBATED_TEAM = "team@changshou.demo"  # incubation/demo.py
+MENTOR = "elderly@changshou.demo"
 DEMO_ORGANIZATION = "长寿社区食品银行服务社"
 
 
@@ -305,7 +307,34 @@ PAGES = [
     Page("call close early", "projects:call-close-early", kwargs=tour_call, user=STAFF),
     Page("portal profile with errors", "members:manage-profile", user=ORG_ADMIN, data={"name": "", "website": "x"}),
     Page("portal invite with errors", "members:manage-invite", user=ORG_ADMIN, data={"email": "not-an-email"}),
+    # The incubation base (incubation/demo.py: team@changshou.demo's team is incubating, mentored by
+    # elderly@changshou.demo)
+    Page("incubator", "incubation:index"),
+    Page("incubator file a team", "incubation:file"),
+    Page("incubator file a team with errors", "incubation:file", data={"filing-member_names": "一\n二"}),
+    Page("incubator portal", "incubation:manage", user=INCUBATED_TEAM),
+    Page("incubator certificate", "incubation:manage-certificate", user=INCUBATED_TEAM),
+    Page("incubator mentoring", "incubation:mentoring", user=MENTOR),
+    Page("incubator committee filings", "incubation:community-filings", user=COMMITTEE),
+    Page("incubator staff", "incubation:staff", user=STAFF),
+    Page("incubator staff filing", "incubation:staff-filing", kwargs=lambda: {"pk": _filing_to_decide()}, user=STAFF),
+    Page("incubator staff admit", "incubation:staff-admit", user=STAFF),
+    Page(
+        "incubator staff incubation", "incubation:staff-incubation", kwargs=lambda: {"pk": _assessed()}, user=STAFF
+    ),
 ]
+
+
+def _filing_to_decide():
+    from incubation.models import TeamFiling
+
+    return TeamFiling.objects.awaiting_decision().order_by("pk").first().pk
+
+
+def _assessed():
+    from incubation.models import Incubation
+
+    return Incubation.objects.filter(stage=Incubation.Stage.ASSESSMENT).order_by("pk").first().pk
 
 
 def admin_object(model, lookup):

@@ -43,6 +43,10 @@ def world():
     EventReportFactory(event=past)
     need = CommunityNeedFactory(community=community)
     NeedResponseFactory(need=need, organization=organization, project=project, is_accepted=True)
+    from tests.incubation.factories import TeamFactory, admitted
+    from tests.members.factories import UserFactory
+
+    admitted(TeamFactory(), UserFactory(is_staff=True))  # the incubation base's current cohort
     return {"organization": organization, "project": project, "call": call, "event": event, "need": need}
 
 
@@ -64,6 +68,7 @@ def cached_pages(world):
         ("projects:needs", reverse("projects:needs")),
         ("projects:need-detail", reverse("projects:need-detail", args=[world["need"].pk])),
         ("events:list", reverse("events:list")),
+        ("incubation:index", reverse("incubation:index")),
         ("events:month", reverse("events:month", args=[now.year, now.month])),
         ("events:detail", world["event"].get_absolute_url()),
         ("events:poster", reverse("events:poster", args=[world["event"].pk])),

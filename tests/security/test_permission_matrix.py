@@ -307,6 +307,55 @@ MATRIX |= {
     "contracts:staff-export": (lambda w: {"what": "payments", "file_format": "xlsx"}, STAFF_PAGE),
 }
 
+# The incubation base: public pages, the team's portal page, the mentor's page, committees' opinions on filings
+# (a filing of another community is a 404), staff pages.
+MENTOR_PAGE = outcomes("login", 200, reviewer=200, staff=200)
+MENTOR_POST = outcomes("login", 405, reviewer=405, staff=405)
+COMMUNITY_A_FILING = COMMUNITY_A_ACTIVITY
+
+
+def incubation_world(w):
+    """A filing of a team of org A's community A waiting for the committee, a team of org A's (org A itself,
+    filed) in incubation with a milestone, a cohort."""
+    if "incubation" not in w:
+        from tests.incubation.factories import FilingFactory, admitted, approved_filing
+
+        users = w["users"]
+        community_a = users["community_a_admin"].community_account.community
+        pending = FilingFactory(communities=[community_a])
+        filing_a = approved_filing(users["superuser"], organization=w["org_a"])
+        incubation = admitted(w["org_a"], users["superuser"], mentor=users["org_b_admin"])
+        w["incubation"] = {
+            "pending": pending, "filing_a": filing_a, "incubation": incubation,
+            "milestone": incubation.milestones.first(),
+        }
+    return w["incubation"]
+
+
+MATRIX |= {
+    "incubation:index": (None, PUBLIC),
+    "incubation:file": (None, outcomes(200, 302, reviewer=200, staff=200)),
+    "incubation:mentoring": (None, MENTOR_PAGE),
+    "incubation:mentoring-confirm": (lambda w: {"pk": incubation_world(w)["milestone"].pk}, MENTOR_POST),
+    "incubation:manage": (None, PORTAL),
+    "incubation:manage-certificate": (
+        None, outcomes("login", 200, org_b_admin=404, reviewer="join", staff="staff-dashboard")
+    ),
+    "incubation:manage-confirm": (None, POST_ONLY),
+    "incubation:manage-tick": (lambda w: {"pk": incubation_world(w)["milestone"].pk}, POST_ONLY),
+    "incubation:manage-apply": (None, POST_ONLY),
+    "incubation:community-filings": (None, COMMUNITY_PORTAL),
+    "incubation:community-filing": (lambda w: {"pk": incubation_world(w)["pending"].pk}, COMMUNITY_A_FILING),
+    "incubation:staff": (None, STAFF_PAGE),
+    "incubation:staff-filing": (lambda w: {"pk": incubation_world(w)["pending"].pk}, STAFF_PAGE),
+    "incubation:staff-certificate": (lambda w: {"pk": incubation_world(w)["filing_a"].pk}, STAFF_PAGE),
+    "incubation:staff-admit": (None, STAFF_PAGE),
+    "incubation:staff-incubation": (lambda w: {"pk": incubation_world(w)["incubation"].pk}, STAFF_PAGE),
+    "incubation:staff-graduate": (
+        lambda w: {"pk": incubation_world(w)["incubation"].pk}, STAFF_PAGE | {"staff": 405, "superuser": 405}
+    ),
+}
+
 # Patterns covered as a family: every admin page needs a staff login (and its model's permission: 403 without).
 FAMILIES = {
     "admin": outcomes("admin-login", "admin-login", staff=200, staff_no_perms=403),
@@ -374,6 +423,7 @@ def build_world():
     projects_world(world)
     communities_world(world)
     contracts_world(world)
+    incubation_world(world)
     return world
 
 
