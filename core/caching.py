@@ -66,6 +66,7 @@ IGNORED_TABLES = {
     "members_notification", "members_personaldataaccess", "members_accountchange", "members_organizationaccount",
     "members_invitation", "events_eventchange", "events_lookupcode",
     "communities_communityaccount", "communities_communityinvitation",
+    "communities_quarterlyrating",  # the committees' ratings are never public
 }
 VERSION_KEY = "data-version:{}"
 # INSERT [OR IGNORE] INTO "table", UPDATE "table", DELETE FROM "table" (SQLite, PostgreSQL, MySQL quoting).

@@ -43,7 +43,10 @@ def world():
     EventReportFactory(event=past)
     need = CommunityNeedFactory(community=community)
     NeedResponseFactory(need=need, organization=organization, project=project, is_accepted=True)
-    return {"organization": organization, "project": project, "call": call, "event": event, "need": need}
+    return {
+        "organization": organization, "project": project, "call": call, "event": event, "need": need,
+        "community": community,
+    }
 
 
 def cached_pages(world):
@@ -69,6 +72,8 @@ def cached_pages(world):
         ("events:poster", reverse("events:poster", args=[world["event"].pk])),
         ("events:feed", reverse("events:feed")),
         ("events:organization-feed", reverse("events:organization-feed", args=[organization.slug])),
+        ("communities:list", reverse("communities:list")),
+        ("communities:detail", world["community"].get_absolute_url()),
     ]
 
 
