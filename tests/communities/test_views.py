@@ -267,3 +267,43 @@ def test_event_project_organization_and_need_pages_link_to_the_neighbourhood(cli
     ):
         assert link in client.get(url).content.decode(), url
     assert client.get(reverse("communities:detail", args=["nope"])).status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_the_committees_and_staffs_lists_pin_their_queries(
+    client, committee, staff_user, django_assert_num_queries, count
+):
+    for index in range(count):
+        organization = MembershipFactory().organization
+        completed_activity(organization, shanghai(2026, 5, 3 + index, 9), community=committee.community)
+        need = CommunityNeedFactory(community=committee.community, poster="committee")
+        response = NeedResponseFactory(need=need, organization=organization)
+        projects_services.propose_need_response(response, acting_user=committee.user)
+        QuarterlyRating.objects.create(
+            community=committee.community, organization=organization, quarter=date(2026, 4, 1), score=4
+        )
+        CommunityFactory()
+    # session, user, community account, the frame's lookups (accounts, unread notifications, permissions), then
+    # the page's own two (needs: count, needs with their number of responses; ratings: ratings, organizations to rate;
+    # people: colleagues, pending invitations; a need: the need, its responses)
+    committee_pages = {
+        reverse("communities:needs"): 8,
+        reverse("communities:ratings"): 8,
+        reverse("communities:people"): 8,
+        reverse("communities:need", args=[need.pk]): 8,
+    }
+    for url, queries in committee_pages.items():
+        client.get(url)
+        with django_assert_num_queries(queries):
+            assert client.get(url).status_code == 200, url
+    client.force_login(staff_user)
+    # session, user, the frame's lookups, then the page's own: count and proposals; ratings; counts and communities
+    staff_pages = {
+        reverse("communities:need-proposals"): 7,
+        reverse("communities:staff-ratings") + "?quarter=2026-Q2": 6,
+        reverse("communities:coverage"): 7,
+    }
+    for url, queries in staff_pages.items():
+        client.get(url)
+        with django_assert_num_queries(queries):
+            assert client.get(url).status_code == 200, url
