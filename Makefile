@@ -47,7 +47,7 @@ run: seed
 	@echo "  organization editor:   editor@changshou.demo / Changshou-2026"
 	@echo "  another organization:  elderly@changshou.demo / Changshou-2026"
 	@echo "  reviewers:             reviewer, reviewer2, reviewer3 / Changshou-2026"
-	@echo "  neighbourhood committees: cs01-jwh … cs20-jwh / Changshou-2026 (the community portal: /community/)"
+	@echo "  neighbourhood committees: cs01-jwh … cs20-jwh, cs01-jwh-member / Changshou-2026 (portal: /community/)"
 	@echo "  incubated team:        team@changshou.demo / Changshou-2026 (its mentor: elderly@changshou.demo)"
 	@echo ""
 	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py runserver 127.0.0.1:$(PORT)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ActivityConfirmation, CommunityAccount, CommunityInvitation
+from .models import ActivityConfirmation, CommunityAccount, CommunityInvitation, QuarterlyRating
 
 
 @admin.register(CommunityAccount)
@@ -36,6 +36,23 @@ class ActivityConfirmationAdmin(admin.ModelAdmin):
     list_filter = ["state"]
     list_select_related = ["event", "confirmed_by", "resolved_by"]
     search_fields = ["event__title"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(QuarterlyRating)
+class QuarterlyRatingAdmin(admin.ModelAdmin):
+    """Read-only: the committees rate in their portal, staff read the ratings per organization at
+    communities:staff-ratings. Never shown to the organizations."""
+
+    list_display = ["organization", "community", "quarter", "score", "rated_at"]
+    list_filter = ["quarter", "score", "community"]
+    list_select_related = ["organization", "community"]
+    search_fields = ["organization__name", "community__name", "comment"]
 
     def has_add_permission(self, request):
         return False

@@ -1,9 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from members.models import Community
+from members.models import Community, ServiceField
+from projects.models import CommunityNeed
 
-from .models import ActivityConfirmation, CommunityAccount
+from .models import ActivityConfirmation, CommunityAccount, QuarterlyRating
 
 
 class CommunityInvitationForm(forms.Form):
@@ -36,3 +38,44 @@ class ResolveDisputeForm(forms.Form):
         ],
     )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ColleagueInvitationForm(forms.Form):
+    """A committee's administrator invites a colleague of the same committee."""
+
+    email = forms.EmailField(label=_("Colleague's email"))
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=CommunityAccount.Role.choices,
+        initial=CommunityAccount.Role.MEMBER,
+        help_text=_("Administrators can also invite colleagues of their committee."),
+    )
+
+
+class CommunityNeedForm(forms.ModelForm):
+    class Meta:
+        model = CommunityNeed
+        fields = ["title", "description", "service_field"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {
+            "description": _("Who needs what, when and where: member organizations read it to offer their help."),
+        }
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=pgettext_lazy("a committee's rating of an organization", "Rating"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        choices=[(score, str(score)) for score in range(QuarterlyRating.MIN_SCORE, QuarterlyRating.MAX_SCORE + 1)],
+        help_text=_("1 poor · 5 excellent. The organization never learns which committee gave which rating."),
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class CoverageFilterForm(forms.Form):
+    field = forms.ChoiceField(
+        label=_("Service field"), required=False, choices=[("", _("All fields")), *ServiceField.Code.choices]
+    )

@@ -28,6 +28,24 @@ RULES = {
 }
 
 
+RULES |= {
+    "community_need_posted": Rule(
+        subject=lambda c: _("%(community)s posted a need: %(need)s")
+        % {"community": c["community"], "need": c["need"].title},
+        template="communities/email/need_posted.txt",
+        audience=lambda c: staff_team(),
+        url=lambda c: c["admin_url"],
+    ),
+    "need_response_proposed": Rule(
+        subject=lambda c: _("%(community)s proposes a response to accept: %(need)s")
+        % {"community": c["community"], "need": c["need"].title},
+        template="communities/email/need_response_proposed.txt",
+        audience=lambda c: staff_team(),
+        url=lambda c: c["staff_url"],
+    ),
+}
+
+
 def register():
     for kind, rule in RULES.items():
         register_rule(kind, rule)

@@ -1,4 +1,5 @@
-"""State changes of the communities app: committee accounts, and confirming or disputing activities."""
+"""State changes of the communities app: committee accounts, confirming or disputing activities, the needs a
+committee posts for its community (through projects.services), its quarterly ratings of organizations."""
 
 from datetime import timedelta
 
@@ -11,8 +12,19 @@ from django.utils.translation import gettext as _
 
 from core.notifications import notify
 from members.services import INVITATION_DAYS, create_invitation, use_invitation
+from projects import services as projects_services
+from projects.models import CommunityNeed, NeedResponse
 
-from .models import ActivityConfirmation, CommunityAccount, CommunityInvitation, activities_held_in
+from .models import (
+    ActivityConfirmation,
+    CommunityAccount,
+    CommunityInvitation,
+    QuarterlyRating,
+    activities_held_in,
+    organizations_to_rate,
+    quarter_label,
+    rateable_quarters,
+)
 
 
 @transaction.atomic
@@ -132,3 +144,84 @@ def confirm_unreviewed_activities(now=None):
     ]
     ActivityConfirmation.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
+
+
+# Needs the committee posts for its community (the needs and their responses belong to the projects app)
+
+
+def _own_need(need, account):
+    if need.community_id != account.community_id:
+        raise ValidationError(_("Only your own community's needs can be managed here."))
+
+
+@transaction.atomic
+def post_community_need(account, *, title, description, service_field):
+    """The committee posts a need of its own community on the needs board (which says the committee posted it);
+    staff are told."""
+    need = projects_services.post_need(
+        account.community,
+        acting_user=account.user,
+        title=title,
+        description=description,
+        service_field=service_field,
+        poster=CommunityNeed.Poster.COMMITTEE,
+    )
+    notify(
+        "community_need_posted",
+        need=need,
+        community=account.community,
+        admin_url=reverse("admin:projects_communityneed_change", args=[need.pk]),
+    )
+    return need
+
+
+@transaction.atomic
+def propose_need_response(response, *, account):
+    """The committee proposes the response to its community's open need it wants accepted. With
+    COMMUNITY_NEEDS_ACCEPT_DIRECTLY the proposal is accepted at once (the need becomes matched); otherwise staff
+    are told and confirm it (`confirm_need_proposal`)."""
+    _own_need(response.need, account)
+    response = projects_services.propose_need_response(response, acting_user=account.user)
+    if settings.COMMUNITY_NEEDS_ACCEPT_DIRECTLY:
+        return projects_services.accept_need_response(response, acting_user=account.user)
+    notify(
+        "need_response_proposed",
+        need=response.need,
+        response=response,
+        community=account.community,
+        staff_url=reverse("communities:need-proposals"),
+    )
+    return response
+
+
+@transaction.atomic
+def confirm_need_proposal(response, *, acting_user):
+    """Staff confirm the response a committee proposed: it is accepted and the need becomes matched."""
+    if not NeedResponse.objects.filter(pk=response.pk, proposed_at__isnull=False).exists():
+        raise ValidationError(_("The committee has not proposed this response."))
+    return projects_services.accept_need_response(response, acting_user=acting_user)
+
+
+# Quarterly ratings
+
+
+@transaction.atomic
+def rate_organization(account, organization, quarter, *, score, comment=""):
+    """The committee rates (1–5, optional comment) an organization that held activities in its community in
+    `quarter`, while the quarter is open to rating (it and the next); rating again replaces the rating."""
+    if quarter not in rateable_quarters():
+        raise ValidationError(
+            _("%(quarter)s can no longer be rated.") % {"quarter": quarter_label(quarter)}
+        )
+    if not organizations_to_rate(account.community, quarter).filter(pk=organization.pk).exists():
+        raise ValidationError(_("Only organizations that held activities in your community that quarter are rated."))
+    rating = QuarterlyRating.objects.filter(
+        community=account.community, organization=organization, quarter=quarter
+    ).first() or QuarterlyRating(community=account.community, organization=organization, quarter=quarter)
+    rating.score = score
+    rating.comment = comment.strip()
+    rating.rated_by = account.user
+    rating.rated_at = timezone.now()
+    rating.full_clean()
+    rating.save()
+    return rating

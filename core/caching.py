@@ -70,6 +70,7 @@ IGNORED_TABLES = {
     "communities_communityaccount", "communities_communityinvitation",
     "contracts_contractchange",
     "incubation_filingchange",
+    "communities_quarterlyrating",  # the committees' ratings are never public
 }
 VERSION_KEY = "data-version:{}"
 # INSERT [OR IGNORE] INTO "table", UPDATE "table", DELETE FROM "table" (SQLite, PostgreSQL, MySQL quoting).

@@ -1,6 +1,7 @@
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from projects.models import Call
 
@@ -12,6 +13,7 @@ SITE_SECTIONS = [
     ("projects:list", _("Projects")),
     ("events:list", _("Events")),
     ("projects:needs", _("Community needs")),
+    ("communities:list", pgettext_lazy("site section: the neighbourhoods' pages", "Neighbourhoods")),
     ("stats", _("Statistics")),
     ("members:about", _("About")),
 ]

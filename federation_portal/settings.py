@@ -345,6 +345,9 @@ if MONTHLY_DUTY_PROOF not in {"check_in", "photos", "check_in_or_photos", "repor
 # Neighbourhood committees (communities app): an activity nobody in its community confirmed or disputed confirms
 # itself this many days after its end.
 COMMUNITY_CONFIRMATION_DAYS = int(os.environ.get("COMMUNITY_CONFIRMATION_DAYS", "7"))
+# A committee proposes the response to its own community's need it wants; staff confirm the proposal (off), or the
+# proposal is accepted at once (on).
+COMMUNITY_NEEDS_ACCEPT_DIRECTLY = env_bool("COMMUNITY_NEEDS_ACCEPT_DIRECTLY", default=False)
 
 # Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

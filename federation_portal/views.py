@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from communities.permissions import community_account_of
 from contracts.models import Contract
 from core.forms import OutboxPasswordResetForm
 from core.models import OutboxMessage
@@ -194,11 +195,13 @@ def outbox_state():
 
 @login_required
 def after_login(request):
-    """Where a user lands after logging in: their organization's portal, their reviews, the contracts they
-    evaluate, or the admin."""
+    """Where a user lands after logging in: their organization's portal, their neighbourhood committee's, their
+    reviews, the contracts they evaluate, or the admin."""
     user = request.user
     if account_of(user) is not None:
         return redirect("members:portal")
+    if community_account_of(user) is not None:
+        return redirect("communities:portal")
     if Call.objects.assigned_to(user).exists():
         return redirect("projects:review-list")
     if Contract.objects.assigned_to(user).exists():

@@ -33,6 +33,10 @@ class Community(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        # The neighbourhood's public page belongs to the communities app, a URL name not an import.
+        return reverse("communities:detail", kwargs={"code": self.code})
+
 
 class ServiceField(models.Model):
     """A field of service; the fixed list lives in `Code`, rows exist so organizations can pick several."""

@@ -664,6 +664,10 @@ class CommunityNeedQuerySet(models.QuerySet):
     def open(self):
         return self.filter(state=CommunityNeed.State.OPEN)
 
+    def for_community(self, community):
+        """The needs of one neighbourhood community (what its committee sees and manages)."""
+        return self.filter(community=community)
+
     def search(self, term):
         """Title or description contains the term (core.search: indexed on PostgreSQL)."""
         term = clean_term(term)
@@ -693,12 +697,17 @@ class CommunityNeedQuerySet(models.QuerySet):
 
 
 class CommunityNeed(models.Model):
-    """A need of a neighbourhood community (社区需求), posted by staff for member organizations to answer."""
+    """A need of a neighbourhood community (社区需求), posted by staff or by the community's own neighbourhood
+    committee for member organizations to answer."""
 
     class State(models.TextChoices):
         OPEN = "open", pgettext_lazy("need state", "Open")
         MATCHED = "matched", pgettext_lazy("need state", "Matched")
         CLOSED = "closed", pgettext_lazy("need state", "Closed")
+
+    class Poster(models.TextChoices):
+        STREET_OFFICE = "street_office", _("The street office")
+        COMMITTEE = "committee", _("The neighbourhood committee")
 
     community = models.ForeignKey(
         Community, verbose_name=_("community"), on_delete=models.PROTECT, related_name="needs"
@@ -716,6 +725,10 @@ class CommunityNeed(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    poster = models.CharField(
+        _("posted on behalf of"), max_length=20, choices=Poster.choices, default=Poster.STREET_OFFICE,
+        editable=False, help_text=_("Who speaks for the need: the street office, or the community's committee."),
     )
     posted_at = models.DateTimeField(_("posted at"), default=timezone.now)
     matched_at = models.DateTimeField(_("matched at"), null=True, blank=True, editable=False)
@@ -738,6 +751,10 @@ class CommunityNeed(models.Model):
     @property
     def is_open(self):
         return self.state == self.State.OPEN
+
+    @property
+    def is_posted_by_committee(self):
+        return self.poster == self.Poster.COMMITTEE
 
     @property
     def accepted_response(self):
@@ -785,6 +802,18 @@ class NeedResponse(models.Model):
         related_name="+",
         editable=False,
     )
+    # The committee that posted the need proposes the response it wants (staff confirm it, or it is accepted at
+    # once: settings.COMMUNITY_NEEDS_ACCEPT_DIRECTLY); one proposal per need at a time.
+    proposed_at = models.DateTimeField(_("proposed at"), null=True, blank=True, editable=False)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     class Meta:
         ordering = ["need", "created_at", "pk"]
@@ -795,7 +824,14 @@ class NeedResponse(models.Model):
             models.UniqueConstraint(
                 fields=["need"], condition=Q(is_accepted=True), name="one_accepted_response_per_need"
             ),
+            models.UniqueConstraint(
+                fields=["need"], condition=Q(proposed_at__isnull=False), name="one_proposed_response_per_need"
+            ),
         ]
 
     def __str__(self):
         return f"{self.organization} → {self.need}"
+
+    @property
+    def is_proposed(self):
+        return self.proposed_at is not None

@@ -34,6 +34,13 @@ RULES = {
         audience=lambda c: staff_team(),
         url=lambda c: c["admin_url"],
     ),
+    # The committee member who posted the need hears of each response (they propose one to accept).
+    "need_response_for_poster": Rule(
+        subject=lambda c: _("New response to your community's need “%(need)s”") % {"need": c["need"].title},
+        template="projects/email/need_response_for_poster.txt",
+        audience=lambda c: Audience(users=[c["need"].posted_by], emails=[]),
+        url=lambda c: c["need_url"],
+    ),
     "need_matched": Rule(
         subject=lambda c: _("Your response was accepted: %(need)s") % {"need": c["need"].title},
         template="projects/email/need_matched.txt",

@@ -286,6 +286,24 @@ def save_review(project, *, reviewer, public_benefit, operability, coverage, com
 
 
 @transaction.atomic
+def post_need(community, *, acting_user, title, description, service_field, poster=CommunityNeed.Poster.STREET_OFFICE):
+    """A need of `community` goes on the needs board, open to responses; `poster` says on whose behalf (the
+    street office, or the community's neighbourhood committee, whose member `acting_user` then is)."""
+    need = CommunityNeed(
+        community=community,
+        title=title.strip(),
+        description=description.strip(),
+        service_field=service_field,
+        poster=poster,
+        posted_by=_actor(acting_user),
+    )
+    need.full_clean()
+    _attribute(need, acting_user)
+    need.save()
+    return need
+
+
+@transaction.atomic
 def respond_to_need(need, *, organization, acting_user, message, project=None):
     """A member organization offers to meet an open need, optionally with one of its own projects."""
     need = CommunityNeed.objects.select_for_update().get(pk=need.pk)
@@ -304,6 +322,26 @@ def respond_to_need(need, *, organization, acting_user, message, project=None):
         response=response,
         admin_url=reverse("admin:projects_communityneed_change", args=[need.pk]),
     )
+    if need.is_posted_by_committee and need.posted_by_id:
+        notify("need_response_for_poster", need=need, response=response, need_url=need.get_absolute_url())
+    return response
+
+
+@transaction.atomic
+def propose_need_response(response, *, acting_user):
+    """The committee that posted an open need proposes the response it wants accepted (replacing its earlier
+    proposal); staff confirm it with `accept_need_response`."""
+    locked = NeedResponse.objects.select_for_update(of=("self",))
+    response = locked.select_related("need", "organization").get(pk=response.pk)
+    need = CommunityNeed.objects.select_for_update().get(pk=response.need_id)
+    if not need.is_open:
+        raise ValidationError(_("Only responses to an open need can be proposed."))
+    NeedResponse.objects.filter(need=need, proposed_at__isnull=False).exclude(pk=response.pk).update(
+        proposed_at=None, proposed_by=None
+    )
+    response.proposed_at = timezone.now()
+    response.proposed_by = _actor(acting_user)
+    response.save(update_fields=["proposed_at", "proposed_by"])
     return response
 
 

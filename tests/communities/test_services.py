@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
@@ -6,13 +6,16 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from communities import services
-from communities.models import ActivityConfirmation, CommunityAccount
+from communities.models import ActivityConfirmation, CommunityAccount, QuarterlyRating
 from events import compliance
 from events.models import Event
+from projects import services as projects_services
+from projects.models import CommunityNeed
 from tests.clock import shanghai
 from tests.communities.factories import CommunityAccountFactory
 from tests.events.factories import EventFactory, completed_activity
 from tests.members.factories import CommunityFactory, OrganizationAccountFactory, UserFactory
+from tests.projects.factories import CommunityNeedFactory, NeedResponseFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clock(2026, 6, 10, 9)]
 
@@ -111,3 +114,88 @@ def test_activities_nobody_looked_at_confirm_themselves_after_seven_days(committ
     assert services.confirm_unreviewed_activities() == 1
     assert ActivityConfirmation.objects.filter(event=recent).exists()
     assert timezone.now() > recent.ends_at
+
+
+# Needs the committee posts
+
+
+def test_a_committee_posts_a_need_of_its_own_community_and_staff_hear_of_it(committee, staff_user, delivered):
+    with delivered():
+        need = services.post_community_need(
+            committee, title="Lunch deliveries", description="Twenty residents need lunch brought home.",
+            service_field="elderly",
+        )
+    assert (need.community, need.poster, need.posted_by, need.state) == (
+        committee.community, CommunityNeed.Poster.COMMITTEE, committee.user, CommunityNeed.State.OPEN
+    )
+    assert staff_user.notifications.filter(subject__contains="Lunch deliveries").exists()
+
+
+def test_the_committee_hears_of_each_response_and_proposes_one(committee, org, other_org, staff_user, delivered):
+    need = services.post_community_need(
+        committee, title="Lunch deliveries", description="Twenty residents need lunch.", service_field="elderly"
+    )
+    with delivered():
+        first = projects_services.respond_to_need(need, organization=org, acting_user=None, message="We can.")
+        second = projects_services.respond_to_need(need, organization=other_org, acting_user=None, message="Us 2.")
+    assert committee.user.notifications.filter(subject__contains="Lunch deliveries").count() == 2
+    with delivered():
+        services.propose_need_response(first, account=committee)
+        services.propose_need_response(second, account=committee)  # changes its mind: one proposal at a time
+    first.refresh_from_db(), second.refresh_from_db()
+    assert (first.is_proposed, second.is_proposed, second.proposed_by) == (False, True, committee.user)
+    assert staff_user.notifications.filter(subject__contains="proposes").exists()
+    need.refresh_from_db()
+    assert need.is_open and not second.is_accepted
+    with pytest.raises(ValidationError):
+        services.confirm_need_proposal(first, acting_user=staff_user)
+    services.confirm_need_proposal(second, acting_user=staff_user)
+    need.refresh_from_db(), second.refresh_from_db()
+    assert need.state == CommunityNeed.State.MATCHED and second.is_accepted and second.accepted_by == staff_user
+    with pytest.raises(ValidationError):
+        services.propose_need_response(first, account=committee)  # the need is matched
+
+
+def test_a_proposal_is_accepted_at_once_when_the_setting_says_so(committee, org, settings):
+    settings.COMMUNITY_NEEDS_ACCEPT_DIRECTLY = True
+    need = services.post_community_need(
+        committee, title="Lunch deliveries", description="Twenty residents need lunch.", service_field="elderly"
+    )
+    response = projects_services.respond_to_need(need, organization=org, acting_user=None, message="We can.")
+    accepted = services.propose_need_response(response, account=committee)
+    need.refresh_from_db()
+    assert accepted.is_accepted and accepted.accepted_by == committee.user
+    assert need.state == CommunityNeed.State.MATCHED
+
+
+def test_a_committee_proposes_only_for_its_own_community(committee, org):
+    need = CommunityNeedFactory()  # another community's
+    response = NeedResponseFactory(need=need, organization=org)
+    with pytest.raises(ValidationError):
+        services.propose_need_response(response, account=committee)
+    response.refresh_from_db()
+    assert not response.is_proposed
+
+
+# Quarterly ratings
+
+
+def test_a_committee_rates_the_organizations_that_served_it_this_quarter_or_the_last(committee, activity, org):
+    quarter = date(2026, 4, 1)  # the activity was held on 3 June
+    rating = services.rate_organization(committee, org, quarter, score=4, comment=" Punctual. ")
+    assert (rating.score, rating.comment, rating.rated_by) == (4, "Punctual.", committee.user)
+    services.rate_organization(committee, org, quarter, score=5)  # rating again replaces it
+    assert QuarterlyRating.objects.get().score == 5
+    with pytest.raises(ValidationError):
+        services.rate_organization(committee, org, quarter, score=6)
+    with pytest.raises(ValidationError):  # org held nothing in the committee's community in the current quarter
+        services.rate_organization(committee, org, date(2026, 1, 1), score=3)
+    with pytest.raises(ValidationError):  # another committee: org held nothing in its community
+        services.rate_organization(CommunityAccountFactory(), org, quarter, score=3)
+    assert QuarterlyRating.objects.count() == 1
+
+
+def test_a_quarter_closes_to_rating_at_the_end_of_the_next(committee, activity, org, clock):
+    clock.move_to(2026, 10, 1, 9)
+    with pytest.raises(ValidationError):
+        services.rate_organization(committee, org, date(2026, 4, 1), score=3)

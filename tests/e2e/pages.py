@@ -31,6 +31,7 @@ ORG_ADMIN = "org@changshou.demo"  # admin of 长寿社区食品银行服务社
 ORG_EDITOR = "editor@changshou.demo"
 STAFF = "staff"
 COMMITTEE = "cs01-jwh"  # the neighbourhood committee of the first demo community (communities app)
+COMMITTEE_MEMBER = "cs01-jwh-member"  # a member (not an administrator) of the same committee
 REVIEWER = "reviewer"
 INCUBATED_TEAM = "team@changshou.demo"  # incubation/demo.py
 MENTOR = "elderly@changshou.demo"
@@ -119,6 +120,23 @@ def public_need():
     from projects.models import CommunityNeed
 
     return {"pk": CommunityNeed.objects.public().order_by("pk").first().pk}
+
+
+def committee_need(title="楼道老人助餐配送志愿者"):
+    """长寿居委会's need with responses and no proposal yet (communities/demo.py)."""
+    from projects.models import CommunityNeed
+
+    return {"pk": CommunityNeed.objects.get(title=title).pk}
+
+
+def committee_rating():
+    """The first organization 长寿居委会 rates in the quarter before this one (communities/demo.py)."""
+    from communities.models import organizations_to_rate, quarter_label, quarter_of, shift_quarter
+    from members.models import Community
+
+    quarter = shift_quarter(quarter_of(), -1)
+    organization = organizations_to_rate(Community.objects.get(code="CS01"), quarter).first()
+    return {"quarter": quarter_label(quarter), "organization_pk": organization.pk}
 
 
 def tour_event(title):
@@ -219,6 +237,8 @@ PAGES = [
     Page("calls", "projects:calls"),
     Page("call", "projects:call-detail", kwargs=public_call),
     Page("needs", "projects:needs"),
+    Page("communities", "communities:list"),
+    Page("community", "communities:detail", kwargs={"code": "CS01"}),
     Page("need", "projects:need-detail", kwargs=public_need),
     Page("events", "events:list", screenshot=True),
     Page("events calendar", "events:month"),
@@ -297,6 +317,18 @@ PAGES = [
     Page("community portal last month", "communities:portal", query="month=2026-01", user=COMMITTEE),
     Page("staff invite a committee", "communities:staff-invite", user=STAFF),
     Page("staff disputes", "communities:disputes", user=STAFF),
+    Page("community people", "communities:people", user=COMMITTEE),
+    Page("community people member", "communities:people", user=COMMITTEE_MEMBER),
+    Page("community needs", "communities:needs", user=COMMITTEE),
+    Page("community need", "communities:need", kwargs=committee_need, user=COMMITTEE),
+    Page("community new need", "communities:need-create", user=COMMITTEE),
+    Page("community new need with errors", "communities:need-create", user=COMMITTEE, data={"title": ""}),
+    Page("community ratings", "communities:ratings", user=COMMITTEE),
+    Page("community rate", "communities:rate", kwargs=committee_rating, user=COMMITTEE),
+    Page("staff need proposals", "communities:need-proposals", user=STAFF),
+    Page("staff community ratings", "communities:staff-ratings", user=STAFF),
+    Page("staff coverage", "communities:coverage", user=STAFF),
+    Page("staff coverage filtered", "communities:coverage", query="field=elderly", user=STAFF),
     Page("staff statistics", "stats:staff", user=STAFF),
     Page("staff ratings", "stats:feedback", user=STAFF),
     Page("staff reports", "reports:staff", user=STAFF),

@@ -47,7 +47,10 @@ def world():
     from tests.members.factories import UserFactory
 
     admitted(TeamFactory(), UserFactory(is_staff=True))  # the incubation base's current cohort
-    return {"organization": organization, "project": project, "call": call, "event": event, "need": need}
+    return {
+        "organization": organization, "project": project, "call": call, "event": event, "need": need,
+        "community": community,
+    }
 
 
 def cached_pages(world):
@@ -74,6 +77,8 @@ def cached_pages(world):
         ("events:poster", reverse("events:poster", args=[world["event"].pk])),
         ("events:feed", reverse("events:feed")),
         ("events:organization-feed", reverse("events:organization-feed", args=[organization.slug])),
+        ("communities:list", reverse("communities:list")),
+        ("communities:detail", world["community"].get_absolute_url()),
     ]
 
 

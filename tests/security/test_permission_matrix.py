@@ -237,6 +237,9 @@ COMMUNITY_POST_ONLY = COMMUNITY_PORTAL | dict.fromkeys(
     ["community_a_admin", "community_a_member", "community_b_admin"], 405
 )
 COMMUNITY_A_ACTIVITY = outcomes("login", 403, reviewer=403, staff=403, community_a_admin=200, community_b_admin=404)
+COMMUNITY_A_OBJECT = COMMUNITY_A_ACTIVITY
+COMMUNITY_ADMIN_ONLY = COMMUNITY_PORTAL | {"community_a_member": 403}
+STAFF_POST_ONLY = STAFF_PAGE | {"staff": 405, "superuser": 405}
 
 
 def communities_world(w):
@@ -255,7 +258,21 @@ def communities_world(w):
         held = timezone.now() - timedelta(days=3)
         activity = completed_activity(w["org_a"], held, community=community_a)
         disputed = completed_activity(w["org_b"], held, community=community_b)
+        from communities.models import quarter_label, quarter_of
+        from projects.services import propose_need_response
+        from tests.projects.factories import CommunityNeedFactory, NeedResponseFactory
+
+        need = CommunityNeedFactory(community=community_a, poster="committee")
+        response = NeedResponseFactory(need=need, organization=w["org_a"])
         w["communities"] = {
+            "community_a": community_a,
+            "need": need,
+            "response": response,
+            "proposal": propose_need_response(
+                NeedResponseFactory(need=CommunityNeedFactory(community=community_b), organization=w["org_b"]),
+                acting_user=users["community_b_admin"],
+            ),
+            "quarter": quarter_label(quarter_of(held)),
             "activity": activity,
             "dispute": services.dispute_activity(
                 disputed, account=users["community_b_admin"].community_account, reason="Nobody came at all."
@@ -277,6 +294,29 @@ MATRIX |= {
     "communities:staff-invite": (None, STAFF_PAGE),
     "communities:disputes": (None, STAFF_PAGE),
     "communities:dispute": (lambda w: {"pk": communities_world(w)["dispute"].pk}, STAFF_PAGE),
+    # Public pages of the neighbourhoods
+    "communities:list": (None, PUBLIC),
+    "communities:detail": (lambda w: {"code": communities_world(w)["community_a"].code}, PUBLIC),
+    # The committee's colleagues (its administrators invite), needs, proposals and quarterly ratings
+    "communities:people": (None, COMMUNITY_PORTAL),
+    "communities:invite": (None, COMMUNITY_ADMIN_ONLY),
+    "communities:needs": (None, COMMUNITY_PORTAL),
+    "communities:need-create": (None, COMMUNITY_PORTAL),
+    "communities:need": (lambda w: {"pk": communities_world(w)["need"].pk}, COMMUNITY_A_OBJECT),
+    "communities:propose": (
+        lambda w: {"pk": communities_world(w)["need"].pk, "response_pk": communities_world(w)["response"].pk},
+        COMMUNITY_POST_ONLY,
+    ),
+    "communities:ratings": (None, COMMUNITY_PORTAL),
+    # Org A held an activity in community A: community B's committee may not rate it there.
+    "communities:rate": (
+        lambda w: {"quarter": communities_world(w)["quarter"], "organization_pk": w["org_a"].pk}, COMMUNITY_A_OBJECT
+    ),
+    "communities:need-proposals": (None, STAFF_PAGE),
+    "communities:confirm-proposal": (lambda w: {"pk": communities_world(w)["proposal"].pk}, STAFF_POST_ONLY),
+    "communities:staff-ratings": (None, STAFF_PAGE),
+    "communities:coverage": (None, STAFF_PAGE),
+    "communities:coverage-export": (lambda w: {"file_format": "xlsx"}, STAFF_PAGE),
 }
 
 # Contracts: org A's contract in its portal, the assigned evaluator (the reviewer user), staff pages and exports.
