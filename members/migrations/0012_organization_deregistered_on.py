@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0010_ledger_checks'),
+        ('members', '0011_support_sessions_4f'),
     ]
 
     operations = [
