@@ -1,13 +1,14 @@
 """The staff's Excel exports of contracts and payments (written by core.spreadsheets)."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 
 def contract_rows(contracts):
     """(header, rows) of contracts (`with_paid`, evaluations and tranches prefetched)."""
     header = [
         _("Contract number"), _("Project"), _("Organization"), _("Purchaser"), _("Signed on"), _("Service starts on"),
-        _("Service ends on"), _("Contract amount (yuan)"), _("Paid (yuan)"), _("Left to pay (yuan)"), _("Stage"),
+        _("Service ends on"), _("Contract amount (yuan)"), _("Paid (yuan)"), _("Left to pay (yuan)"), pgettext("contract stage", "Stage"),
         _("Tranches"),
     ]
     rows = (

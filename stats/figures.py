@@ -369,24 +369,30 @@ def projects_by_field(filters, now=None):
     ]
 
 
-def purchased_amounts(filters):
-    """The government-purchased service amounts of the year, from the contracts (not the projects' funding
-    amounts): `signed`, the amounts of the contracts signed in the year, and `paid`, the payments made in the year
-    (by the date paid), of the projects serving the community of the filters, if any. One query."""
+def _purchased_between(first, last, community=None):
+    """The rule for government-purchased amounts (issue 22): `signed`, the amounts of the contracts signed between
+    two days, and `paid`, the payments made between them (by the date paid); of the projects serving `community`
+    when given. Not the projects' funding amounts. One query."""
     contracts = Contract.objects.all()
-    if filters.community is not None:
-        contracts = contracts.filter(project__communities=filters.community)
+    if community is not None:
+        contracts = contracts.filter(project__communities=community)
     paid = (
-        Payment.objects.filter(tranche__contract=OuterRef("pk"), paid_on__year=filters.year)
+        Payment.objects.filter(tranche__contract=OuterRef("pk"), paid_on__range=(first, last))
         .order_by()
         .values("tranche__contract")
         .annotate(total=Sum("amount"))
         .values("total")
     )
-    totals = contracts.annotate(paid_in_year=Subquery(paid)).aggregate(
-        signed=Sum("amount", filter=Q(signed_on__year=filters.year)), paid=Sum("paid_in_year")
+    totals = contracts.annotate(paid_between=Subquery(paid)).aggregate(
+        signed=Sum("amount", filter=Q(signed_on__range=(first, last))), paid=Sum("paid_between")
     )
     return {"signed": totals["signed"] or 0, "paid": totals["paid"] or 0}
+
+
+def purchased_amounts(filters):
+    """The government-purchased service amounts of the year (`_purchased_between`), of the projects serving the
+    community of the filters, if any. One query."""
+    return _purchased_between(date(filters.year, 1, 1), date(filters.year, 12, 31), filters.community)
 
 
 def projects_by_funding(filters, now=None, purchased=None):
@@ -738,24 +744,21 @@ def activities_by_kind_and_community(period):
 
 
 def government_purchased_services(period, now=None):
-    """Government-purchased services in the period: the public projects running in it (`_runs_between`) whose
-    funding source is a government-purchased service, with their amount. Two queries.
-
-    Replaced by issue 22's contracts (projects.PurchaseContract or its like: contracts signed, amounts and
-    tranches paid in the period) once they land: this function is the one place sheet D and /staff/stats/ read.
-    Returns {"rows": [{project, organization, amount}], "projects", "amount"}.
+    """Government-purchased services in the period, from the contracts (issue 22): each contract signed in it
+    (project, organization, contract number, amount) and the totals of `_purchased_between` — the amount signed and
+    the payments made in the period — the same rule as the year's figures on /stats/ (`purchased_amounts`). Two
+    queries. Returns {"rows": [{project, organization, number, amount}], "projects" (contracts signed), "amount",
+    "paid"}.
     """
-    projects = Project.objects.public().filter(
-        _runs_between(period.first, period.last, local_today(now)), funding_source=FundingSource.GOVERNMENT_PURCHASE
-    )
+    contracts = Contract.objects.filter(signed_on__range=(period.first, period.last))
     rows = [
-        {"project": title, "organization": organization, "amount": amount or 0}
-        for title, organization, amount in projects.order_by("organization__name", "title").values_list(
-            "title", "organization__name", "funding_amount"
-        )
+        {"project": title, "organization": organization, "number": number, "amount": amount}
+        for title, organization, number, amount in contracts.order_by(
+            "project__organization__name", "project__title", "number"
+        ).values_list("project__title", "project__organization__name", "number", "amount")
     ]
-    totals = projects.aggregate(projects=Count("pk", distinct=True), amount=Sum("funding_amount"))
-    return {"rows": rows, "projects": totals["projects"], "amount": totals["amount"] or 0}
+    totals = _purchased_between(period.first, period.last)
+    return {"rows": rows, "projects": len(rows), "amount": totals["signed"], "paid": totals["paid"]}
 
 
 def _members_at(day, now=None):

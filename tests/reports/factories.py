@@ -6,6 +6,7 @@ from members.models import MembershipChange, Organization
 from projects.models import FundingSource, Project
 from reports.models import ReportLabel, ReportTemplate
 from tests.clock import shanghai
+from tests.contracts.factories import ContractFactory
 from tests.events.factories import EventFactory, EventReportFactory, completed_activity
 from tests.members.factories import CommunityFactory, MembershipFactory
 from tests.projects.factories import ProjectFactory
@@ -65,10 +66,13 @@ def quarter_data():
         ends_at=shanghai(2026, 8, 5, 16), state="completed", title="Training for organizations",
     )
     EventReportFactory(event=training, attendance=30, volunteers=2, beneficiaries_served=0)
-    ProjectFactory(
+    meals = ProjectFactory(
         organization=old_group, state=Project.State.IN_PROGRESS, starts_on=date(2026, 7, 1), ends_on=date(2026, 12, 31),
         funding_source=FundingSource.GOVERNMENT_PURCHASE, funding_amount=50000, budget=60000, title="Elder meals",
     )
+    # The purchased amount comes from the contract signed in Q3 (issue 22), not from the project's funding amount.
+    ContractFactory(project=meals, signed_on=date(2026, 9, 30), starts_on=date(2026, 7, 1), ends_on=date(2026, 12, 31),
+                    amount=50000)
     ProjectFactory(
         organization=new_agency, state=Project.State.COMPLETED, starts_on=date(2026, 3, 1), ends_on=date(2026, 8, 31),
         is_brand=True, funding_source=FundingSource.CHARITY, funding_amount=8000, budget=8000, title="Reading club",

@@ -84,6 +84,6 @@ def test_a_year_period_agrees_with_the_year_figures_of_the_statistics_page():
     funding = {row["source"]: row for row in figures.projects_by_funding(filters)}
     government = figures.government_purchased_services(year)
     assert government["amount"] == funding["government_purchase"]["amount"]
-    assert government["projects"] == funding["government_purchase"]["projects"]
+    assert government["paid"] == funding["government_purchase"]["paid"]
     assert figures.organizations_by_type(year)["registered"] == figures.organizations_by_year(2026)[-1]["total"]
     assert figures.member_changes(year)["end"] == figures.member_units_by_year(2026)[-1]["total"]
