@@ -8,7 +8,8 @@ def contract_rows(contracts):
     """(header, rows) of contracts (`with_paid`, evaluations and tranches prefetched)."""
     header = [
         _("Contract number"), _("Project"), _("Organization"), _("Purchaser"), _("Signed on"), _("Service starts on"),
-        _("Service ends on"), _("Contract amount (yuan)"), _("Paid (yuan)"), _("Left to pay (yuan)"), pgettext("contract stage", "Stage"),
+        _("Service ends on"), _("Contract amount (yuan)"), _("Paid (yuan)"), _("Left to pay (yuan)"),
+        pgettext("contract stage", "Stage"),
         _("Tranches"),
     ]
     rows = (

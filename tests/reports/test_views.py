@@ -198,3 +198,13 @@ def test_annual_report_query_count_does_not_grow(client, org, org_user, django_a
         assert client.get(reverse("reports:annual", args=[2026])).status_code == 200
     with django_assert_num_queries(11):  # no page frame
         assert client.get(reverse("reports:annual-xlsx", args=[2026])).status_code == 200
+
+
+def test_a_period_or_template_that_is_not_offered_falls_back_on_the_defaults(client, clerk):
+    client.force_login(clerk)
+    response = client.get(reverse("reports:staff"), {"period": "2031-Q1", "template": "999"})
+    assert response.status_code == 200 and str(response.context["period"]) == "2026-Q3"
+    response = client.post(reverse("reports:download"), {"period": "2031-Q1", "template": "999"})
+    assert response.status_code == 302 and not ReportDownload.objects.exists()
+    staff_stats = client.get(reverse("stats:staff"), {"period": "nonsense"})
+    assert str(staff_stats.context["period"]) == "2026-Q3"
