@@ -13,6 +13,7 @@ class NavItem:
     url_name: str
     label: str
     order: int = 50
+    admins_only: bool = False  # pages an editor would get 403 on are not offered to editors
 
 
 @dataclass(frozen=True)
@@ -53,9 +54,9 @@ def register_join_alternative(url_name, label, text):
         join_alternatives.append(JoinAlternative(url_name, label, text))
 
 
-def register_nav(url_name, label, order=50):
+def register_nav(url_name, label, order=50, *, admins_only=False):
     if all(item.url_name != url_name for item in nav_items):
-        nav_items.append(NavItem(url_name, label, order))
+        nav_items.append(NavItem(url_name, label, order, admins_only))
         nav_items.sort(key=lambda item: item.order)
 
 

@@ -138,6 +138,16 @@ def test_annual_report_is_the_organizations_own_for_its_admins(client, org_user,
     assert client.get(reverse("reports:annual-index")).url == url
 
 
+def test_only_administrators_are_offered_the_annual_report_in_the_portal_menu(client, org_user, org_editor):
+    link = f'href="{reverse("reports:annual-index")}"'
+    client.force_login(org_editor)
+    page = client.get(reverse("members:portal")).content.decode()
+    assert link not in page
+    assert f'href="{reverse("events:manage-list")}"' in page  # the rest of the menu is there
+    client.force_login(org_user)
+    assert link in client.get(reverse("members:portal")).content.decode()
+
+
 def test_an_organization_downloads_its_2026_draft_with_its_activities(client, org, org_user, other_org):
     completed_activity(org, shanghai(2026, 9, 30, 23, 30), title="Late haircuts", place="Room 1")
     completed_activity(other_org, shanghai(2026, 9, 2, 9), title="Not ours")
