@@ -35,6 +35,11 @@ class ContractForm(forms.ModelForm):
         fields = ["project", "purchaser", "number", "signed_on", "starts_on", "ends_on", "amount"]
         widgets = {"signed_on": DATE, "starts_on": DATE, "ends_on": DATE}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Today is the default (a callable): no hidden copy of it, which would carry the error's aria-describedby.
+        self.fields["signed_on"].show_hidden_initial = False
+
 
 class IndicatorForm(forms.ModelForm):
     class Meta:

@@ -104,14 +104,19 @@ def sign_contract(
     return contract
 
 
+EDITABLE_FIELDS = ["purchaser", "number", "signed_on", "starts_on", "ends_on", "amount"]
+
+
 @transaction.atomic
-def save_contract_edit(contract, changed_fields, *, acting_user):
-    """Staff correct a contract's particulars (the admin); the history names the fields. The database refuses an
-    amount below what has been paid."""
+def save_contract_edit(contract, *, acting_user):
+    """Staff correct a contract's particulars (the admin); the history names the fields that changed. The database
+    refuses an amount below what has been paid."""
+    before = Contract.objects.select_for_update().get(pk=contract.pk)
+    changed = [name for name in EDITABLE_FIELDS if getattr(before, name) != getattr(contract, name)]
     _attribute(contract, acting_user)
     contract.save()
-    if changed_fields:
-        _record(contract, ContractChange.Action.EDITED, acting_user=acting_user, note=", ".join(changed_fields))
+    if changed:
+        _record(contract, ContractChange.Action.EDITED, acting_user=acting_user, note=", ".join(changed))
     return contract
 
 

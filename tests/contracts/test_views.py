@@ -295,3 +295,23 @@ def test_evaluator_list_query_count_does_not_grow(client, django_assert_num_quer
     with django_assert_num_queries(7):
         response = client.get(reverse("contracts:evaluator-list"))
     assert len(response.context["contracts"]) == size
+
+
+def test_staff_read_contracts_and_edit_their_particulars_in_the_admin(client, staff, org):
+    contract = ContractFactory(project__organization=org)
+    pay(contract, "1000", voucher="PZ-ADMIN")
+    client.force_login(staff)
+    assert client.get(reverse("admin:contracts_contract_changelist")).status_code == 200
+    url = reverse("admin:contracts_contract_change", args=[contract.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "服务人次" in page.content.decode()
+    assert client.get(reverse("admin:contracts_payment_changelist")).status_code == 200
+    data = {
+        "purchaser": "长寿路街道办事处", "number": contract.number, "signed_on": contract.signed_on.isoformat(),
+        "starts_on": contract.starts_on.isoformat(), "ends_on": contract.ends_on.isoformat(), "amount": "210000",
+    }
+    for prefix in ("indicators", "tranches", "evaluations", "changes"):
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    assert client.post(url, data).status_code == 302
+    assert Contract.objects.get(pk=contract.pk).amount == Decimal("210000")
+    assert contract.changes.filter(action="edited", note="amount").exists()
