@@ -22,6 +22,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.models import ChangeRecord
+from core.pictures import PictureField, upload_path
 from projects.models import Project
 
 # A self-assessment not filed this many days after its due date is overdue (逾期): staff see it, the organization
@@ -384,6 +385,30 @@ class IndicatorResult(models.Model):
     @property
     def percent_of_target(self):
         return round(100 * self.actual / self.indicator.target) if self.indicator.target else None
+
+
+class SelfAssessmentAttachment(models.Model):
+    """A page of evidence filed with a self-assessment (a photo or scan of the ledger, a sign-in sheet, a receipt):
+    images only, checked and re-encoded like every upload (core.pictures)."""
+
+    evaluation = models.ForeignKey(
+        Evaluation, verbose_name=_("evaluation"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    image = PictureField(
+        _("attachment"), upload_to=upload_path("contracts/self-assessments"), width_field="image_width",
+        height_field="image_height",
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["evaluation", "pk"]
+        verbose_name = _("self-assessment attachment")
+        verbose_name_plural = _("self-assessment attachments")
+
+    def __str__(self):
+        return f"{self.evaluation} #{self.pk}"
 
 
 class Payment(models.Model):

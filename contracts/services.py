@@ -23,6 +23,7 @@ from .models import (
     IndicatorResult,
     Payment,
     RubricCriterion,
+    SelfAssessmentAttachment,
     Tranche,
     yuan,
 )
@@ -154,10 +155,10 @@ def _locked_evaluation(evaluation):
 
 
 @transaction.atomic
-def file_self_assessment(evaluation, *, acting_user, narrative, actuals):
+def file_self_assessment(evaluation, *, acting_user, narrative, actuals, attachments=()):
     """The organization files its self-assessment: each indicator's actual figure (`actuals`: {indicator pk:
-    figure}; the portal's own figure is kept beside it) and a narrative. It may file again after a 整改 verdict.
-    The contract's evaluators are told."""
+    figure}; the portal's own figure is kept beside it), a narrative and pictures of its evidence (`attachments`).
+    It may file again after a 整改 verdict. The contract's evaluators are told."""
     evaluation = _locked_evaluation(evaluation)
     contract = evaluation.contract
     if not evaluation.accepts_self_assessment:
@@ -172,6 +173,9 @@ def file_self_assessment(evaluation, *, acting_user, narrative, actuals):
             evaluation=evaluation, indicator=indicator,
             defaults={"actual": actuals[indicator.pk], "prefilled": figure},
         )
+    for attachment in attachments:
+        if attachment:
+            SelfAssessmentAttachment.objects.create(evaluation=evaluation, image=attachment)
     evaluation.narrative = narrative.strip()
     evaluation.state = Evaluation.State.FILED
     evaluation.filed_at = timezone.now()

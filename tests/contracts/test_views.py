@@ -6,9 +6,11 @@ from io import BytesIO
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
+from PIL import Image
 
 from contracts.models import Contract, Evaluation, Payment, RubricCriterion, Tranche
 from core.models import OutboxMessage
@@ -27,6 +29,12 @@ def staff(db):
     user = UserFactory(username="clerk", is_staff=True)
     Group.objects.get(name=STAFF_GROUP).user_set.add(user)
     return user
+
+
+def jpeg(name="photo.jpg"):
+    output = BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(output, "JPEG")
+    return SimpleUploadedFile(name, output.getvalue(), content_type="image/jpeg")
 
 
 def contract_form(project, **overrides):
@@ -102,7 +110,7 @@ def test_the_organization_files_the_mid_term_self_assessment_with_prefilled_figu
     assert "2 场, 8 % of target" in page.content.decode()
     response = client.post(url, {
         f"indicator_{attendance.pk}": "60", f"indicator_{activities.pk}": "2", f"indicator_{satisfaction.pk}": "93",
-        "narrative": "开展了两场活动。",
+        "narrative": "开展了两场活动。", "attachment1": jpeg("ledger.jpg"),
     })
     assert response.status_code == 302
     midterm = contract.evaluations.get(kind=Evaluation.Kind.MIDTERM)
@@ -110,6 +118,20 @@ def test_the_organization_files_the_mid_term_self_assessment_with_prefilled_figu
     assert sorted((r.actual, r.prefilled) for r in midterm.results.all()) == [
         (Decimal("2"), Decimal("2")), (Decimal("60"), Decimal("60")), (Decimal("93"), None)
     ]
+    attachment = midterm.attachments.get()
+    assert attachment.image.name.endswith(".jpg") and attachment.image_width
+    assert attachment.image.url in client.get(url).content.decode()
+
+
+def test_an_attachment_must_be_an_image(client, org, org_user):
+    contract = ContractFactory(project__organization=org)
+    client.force_login(org_user)
+    url = reverse("contracts:manage-detail", args=[contract.pk])
+    data = {f"indicator_{indicator.pk}": "1" for indicator in contract.indicators.all()}
+    fake = SimpleUploadedFile("ledger.jpg", b"not a picture", content_type="image/jpeg")
+    response = client.post(url, {**data, "narrative": "做了。", "attachment1": fake})
+    assert response.status_code == 200 and response.context["form"].errors["attachment1"]
+    assert contract.evaluations.get(kind="midterm").state == Evaluation.State.DUE
 
 
 def test_another_organization_gets_a_404(client, org, other_org_user):
