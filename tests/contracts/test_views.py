@@ -229,6 +229,12 @@ def test_a_failed_contract_is_paused_and_the_organization_told_and_sees_it(clien
     client.force_login(org_user)
     page = client.get(reverse("projects:manage-detail", args=[contract.project.pk])).content.decode()
     assert "This contract is paused" in page and "服务严重缩水。" in page
+    # Staff see it on the project's page too; residents never do.
+    client.force_login(UserFactory(username="clerk", is_staff=True))
+    page = client.get(contract.project.get_absolute_url()).content.decode()
+    assert "This contract is paused" in page and reverse("contracts:staff-detail", args=[contract.pk]) in page
+    client.logout()
+    assert "This contract is paused" not in client.get(contract.project.get_absolute_url()).content.decode()
 
 
 # The public project page: 政府购买服务 with the contracted amount, never the payments
