@@ -64,10 +64,6 @@ class ContractQuerySet(models.QuerySet):
         """Contracts with a self-assessment overdue (`EvaluationQuerySet.overdue`)."""
         return self.filter(Exists(Evaluation.objects.overdue(today).filter(contract=OuterRef("pk"))))
 
-    def signed_in(self, year):
-        """Contracts signed in a calendar year."""
-        return self.filter(signed_on__year=year)
-
 
 class Contract(models.Model):
     """A government-purchased service: the street buys a project's service from its organization."""
@@ -187,7 +183,7 @@ class Indicator(models.Model):
         constraints = [models.CheckConstraint(condition=Q(target__gt=0), name="indicator_target_positive")]
 
     def __str__(self):
-        return f"{self.name} ≥ {self.target.normalize():f} {self.unit}"
+        return f"{self.name} ≥ {Decimal(self.target).normalize():f} {self.unit}"
 
 
 class Tranche(models.Model):
@@ -222,7 +218,7 @@ class Tranche(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.position}. {self.get_condition_display()} · {self.percent.normalize():f}%"
+        return f"{self.position}. {self.get_condition_display()} · {Decimal(self.percent).normalize():f}%"
 
     @property
     def amount(self):
