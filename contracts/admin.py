@@ -13,6 +13,9 @@ class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -55,7 +58,7 @@ class ContractAdmin(HistoryAdmin):
         return False  # contracts:staff-create signs them
 
     def save_model(self, request, obj, form, change):
-        services.save_contract_edit(obj, form.changed_data, acting_user=request.user)
+        services.save_contract_edit(obj, acting_user=request.user)
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -4,11 +4,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ReasonForm
+from core.pictures import SafeImageField
 from projects.models import Project
 
 from . import services
 from .models import EVALUATOR_GROUP, Contract, Evaluation, Indicator, Tranche
 
+ATTACHMENTS = 3
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -34,6 +36,11 @@ class ContractForm(forms.ModelForm):
         model = Contract
         fields = ["project", "purchaser", "number", "signed_on", "starts_on", "ends_on", "amount"]
         widgets = {"signed_on": DATE, "starts_on": DATE, "ends_on": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Today is the default (a callable): no hidden copy of it, which would carry the error's aria-describedby.
+        self.fields["signed_on"].show_hidden_initial = False
 
 
 class IndicatorForm(forms.ModelForm):
@@ -134,10 +141,20 @@ class SelfAssessmentForm(forms.Form):
             )
             self.fields[name] = field
             self.indicators.append((name, indicator, figure))
+        for n in range(1, ATTACHMENTS + 1):
+            self.fields[f"attachment{n}"] = SafeImageField(
+                label=_("Attachment %(n)d") % {"n": n}, required=False,
+                help_text=_(
+                    "A photo or scan of the ledger, a sign-in sheet or a receipt: JPEG, PNG, GIF or WebP, at most 2 MB."
+                ),
+            )
         self.order_fields([name for name, _indicator, _figure in self.indicators] + ["narrative"])
 
     def actuals(self):
         return {indicator.pk: self.cleaned_data[name] for name, indicator, _figure in self.indicators}
+
+    def attachments(self):
+        return [self.cleaned_data.get(f"attachment{n}") for n in range(1, ATTACHMENTS + 1)]
 
 
 class VerdictForm(forms.Form):

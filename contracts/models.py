@@ -22,6 +22,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.models import ChangeRecord
+from core.pictures import PictureField, upload_path
 from projects.models import Project
 
 # A self-assessment not filed this many days after its due date is overdue (逾期): staff see it, the organization
@@ -62,10 +63,6 @@ class ContractQuerySet(models.QuerySet):
     def overdue(self, today=None):
         """Contracts with a self-assessment overdue (`EvaluationQuerySet.overdue`)."""
         return self.filter(Exists(Evaluation.objects.overdue(today).filter(contract=OuterRef("pk"))))
-
-    def signed_in(self, year):
-        """Contracts signed in a calendar year."""
-        return self.filter(signed_on__year=year)
 
 
 class Contract(models.Model):
@@ -186,7 +183,7 @@ class Indicator(models.Model):
         constraints = [models.CheckConstraint(condition=Q(target__gt=0), name="indicator_target_positive")]
 
     def __str__(self):
-        return f"{self.name} ≥ {self.target.normalize():f} {self.unit}"
+        return f"{self.name} ≥ {Decimal(self.target).normalize():f} {self.unit}"
 
 
 class Tranche(models.Model):
@@ -221,7 +218,7 @@ class Tranche(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.position}. {self.get_condition_display()} · {self.percent.normalize():f}%"
+        return f"{self.position}. {self.get_condition_display()} · {Decimal(self.percent).normalize():f}%"
 
     @property
     def amount(self):
@@ -384,6 +381,30 @@ class IndicatorResult(models.Model):
     @property
     def percent_of_target(self):
         return round(100 * self.actual / self.indicator.target) if self.indicator.target else None
+
+
+class SelfAssessmentAttachment(models.Model):
+    """A page of evidence filed with a self-assessment (a photo or scan of the ledger, a sign-in sheet, a receipt):
+    images only, checked and re-encoded like every upload (core.pictures)."""
+
+    evaluation = models.ForeignKey(
+        Evaluation, verbose_name=_("evaluation"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    image = PictureField(
+        _("attachment"), upload_to=upload_path("contracts/self-assessments"), width_field="image_width",
+        height_field="image_height",
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["evaluation", "pk"]
+        verbose_name = _("self-assessment attachment")
+        verbose_name_plural = _("self-assessment attachments")
+
+    def __str__(self):
+        return f"{self.evaluation} #{self.pk}"
 
 
 class Payment(models.Model):

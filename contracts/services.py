@@ -23,6 +23,7 @@ from .models import (
     IndicatorResult,
     Payment,
     RubricCriterion,
+    SelfAssessmentAttachment,
     Tranche,
     yuan,
 )
@@ -104,14 +105,19 @@ def sign_contract(
     return contract
 
 
+EDITABLE_FIELDS = ["purchaser", "number", "signed_on", "starts_on", "ends_on", "amount"]
+
+
 @transaction.atomic
-def save_contract_edit(contract, changed_fields, *, acting_user):
-    """Staff correct a contract's particulars (the admin); the history names the fields. The database refuses an
-    amount below what has been paid."""
+def save_contract_edit(contract, *, acting_user):
+    """Staff correct a contract's particulars (the admin); the history names the fields that changed. The database
+    refuses an amount below what has been paid."""
+    before = Contract.objects.select_for_update().get(pk=contract.pk)
+    changed = [name for name in EDITABLE_FIELDS if getattr(before, name) != getattr(contract, name)]
     _attribute(contract, acting_user)
     contract.save()
-    if changed_fields:
-        _record(contract, ContractChange.Action.EDITED, acting_user=acting_user, note=", ".join(changed_fields))
+    if changed:
+        _record(contract, ContractChange.Action.EDITED, acting_user=acting_user, note=", ".join(changed))
     return contract
 
 
@@ -149,10 +155,10 @@ def _locked_evaluation(evaluation):
 
 
 @transaction.atomic
-def file_self_assessment(evaluation, *, acting_user, narrative, actuals):
+def file_self_assessment(evaluation, *, acting_user, narrative, actuals, attachments=()):
     """The organization files its self-assessment: each indicator's actual figure (`actuals`: {indicator pk:
-    figure}; the portal's own figure is kept beside it) and a narrative. It may file again after a 整改 verdict.
-    The contract's evaluators are told."""
+    figure}; the portal's own figure is kept beside it), a narrative and pictures of its evidence (`attachments`).
+    It may file again after a 整改 verdict. The contract's evaluators are told."""
     evaluation = _locked_evaluation(evaluation)
     contract = evaluation.contract
     if not evaluation.accepts_self_assessment:
@@ -167,6 +173,9 @@ def file_self_assessment(evaluation, *, acting_user, narrative, actuals):
             evaluation=evaluation, indicator=indicator,
             defaults={"actual": actuals[indicator.pk], "prefilled": figure},
         )
+    for attachment in attachments:
+        if attachment:
+            SelfAssessmentAttachment.objects.create(evaluation=evaluation, image=attachment)
     evaluation.narrative = narrative.strip()
     evaluation.state = Evaluation.State.FILED
     evaluation.filed_at = timezone.now()

@@ -34,7 +34,7 @@ def _contract_details(queryset):
     return queryset.select_related("project__organization").prefetch_related(
         "indicators",
         Prefetch("tranches", queryset=Tranche.objects.prefetch_related("payments")),
-        Prefetch("evaluations", queryset=Evaluation.objects.prefetch_related("results__indicator")),
+        Prefetch("evaluations", queryset=Evaluation.objects.prefetch_related("results__indicator", "attachments")),
     )
 
 
@@ -225,9 +225,9 @@ class ManageContractDetailView(OrganizationRequiredMixin, DetailView):
     def due_evaluation(self):
         return next((e for e in self.object.evaluations.all() if e.accepts_self_assessment), None)
 
-    def get_form(self, evaluation, data=None):
+    def get_form(self, evaluation, data=None, files=None):
         evaluation.contract = self.object
-        return SelfAssessmentForm(data, prefilled=measures.prefilled_results(evaluation), initial={
+        return SelfAssessmentForm(data, files, prefilled=measures.prefilled_results(evaluation), initial={
             "narrative": evaluation.narrative,
         })
 
@@ -243,12 +243,12 @@ class ManageContractDetailView(OrganizationRequiredMixin, DetailView):
         if evaluation is None:
             messages.error(request, _("No self-assessment is due."))
             return redirect("contracts:manage-detail", pk=pk)
-        form = self.get_form(evaluation, request.POST)
+        form = self.get_form(evaluation, request.POST, request.FILES)
         if form.is_valid():
             try:
                 services.file_self_assessment(
                     evaluation, acting_user=request.user, narrative=form.cleaned_data["narrative"],
-                    actuals=form.actuals(),
+                    actuals=form.actuals(), attachments=form.attachments(),
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -284,7 +284,9 @@ class EvaluateView(LoginRequiredMixin, FormView):
         if not hasattr(self, "_evaluation"):
             evaluations = Evaluation.objects.filter(contract__in=Contract.objects.assigned_to(self.request.user))
             self._evaluation = get_object_or_404(
-                evaluations.select_related("contract__project__organization").prefetch_related("results__indicator"),
+                evaluations.select_related("contract__project__organization").prefetch_related(
+                    "results__indicator", "attachments"
+                ),
                 pk=self.kwargs["pk"],
             )
             if self._evaluation.contract.has_evaluator_conflict(self.request.user):

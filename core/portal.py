@@ -74,7 +74,8 @@ def register_staff_link(url_name, label, permission, order=50):
 
 # What apps above `projects` add to a project's pages (the public page and the organization's own): each a callable
 # (project, audience) -> a dict with "template_name" (and the template's context), or None for nothing to show.
-# `audience` is "public" or "organization". One query at most each: the pages' query counts are pinned.
+# `audience` is "public", "staff" (street-office staff on the public page) or "organization" (its portal page). One
+# query at most each: the pages' query counts are pinned.
 project_sections: list[Callable] = []
 
 

@@ -13,7 +13,7 @@ from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
 from core.pagination import ForgivingPaginator
-from core.permissions import StaffPermissionRequiredMixin
+from core.permissions import StaffPermissionRequiredMixin, is_staff_member
 from core.portal import sections_for_project
 from members.permissions import ActiveMemberRequiredMixin, OrganizationRequiredMixin
 
@@ -50,7 +50,9 @@ class ProjectDetailView(DetailView):
     template_name = "projects/project_detail.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(project_sections=sections_for_project(self.object, "public"), **kwargs)
+        # Street-office staff (never served from the page cache) read what the street office needs besides.
+        audience = "staff" if is_staff_member(self.request.user) else "public"
+        return super().get_context_data(project_sections=sections_for_project(self.object, audience), **kwargs)
 
 
 class CallListView(ListView):

@@ -6,9 +6,11 @@ from io import BytesIO
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
+from PIL import Image
 
 from contracts.models import Contract, Evaluation, Payment, RubricCriterion, Tranche
 from core.models import OutboxMessage
@@ -27,6 +29,12 @@ def staff(db):
     user = UserFactory(username="clerk", is_staff=True)
     Group.objects.get(name=STAFF_GROUP).user_set.add(user)
     return user
+
+
+def jpeg(name="photo.jpg"):
+    output = BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(output, "JPEG")
+    return SimpleUploadedFile(name, output.getvalue(), content_type="image/jpeg")
 
 
 def contract_form(project, **overrides):
@@ -102,7 +110,7 @@ def test_the_organization_files_the_mid_term_self_assessment_with_prefilled_figu
     assert "2 场, 8 % of target" in page.content.decode()
     response = client.post(url, {
         f"indicator_{attendance.pk}": "60", f"indicator_{activities.pk}": "2", f"indicator_{satisfaction.pk}": "93",
-        "narrative": "开展了两场活动。",
+        "narrative": "开展了两场活动。", "attachment1": jpeg("ledger.jpg"),
     })
     assert response.status_code == 302
     midterm = contract.evaluations.get(kind=Evaluation.Kind.MIDTERM)
@@ -110,6 +118,20 @@ def test_the_organization_files_the_mid_term_self_assessment_with_prefilled_figu
     assert sorted((r.actual, r.prefilled) for r in midterm.results.all()) == [
         (Decimal("2"), Decimal("2")), (Decimal("60"), Decimal("60")), (Decimal("93"), None)
     ]
+    attachment = midterm.attachments.get()
+    assert attachment.image.name.endswith(".jpg") and attachment.image_width
+    assert attachment.image.url in client.get(url).content.decode()
+
+
+def test_an_attachment_must_be_an_image(client, org, org_user):
+    contract = ContractFactory(project__organization=org)
+    client.force_login(org_user)
+    url = reverse("contracts:manage-detail", args=[contract.pk])
+    data = {f"indicator_{indicator.pk}": "1" for indicator in contract.indicators.all()}
+    fake = SimpleUploadedFile("ledger.jpg", b"not a picture", content_type="image/jpeg")
+    response = client.post(url, {**data, "narrative": "做了。", "attachment1": fake})
+    assert response.status_code == 200 and response.context["form"].errors["attachment1"]
+    assert contract.evaluations.get(kind="midterm").state == Evaluation.State.DUE
 
 
 def test_another_organization_gets_a_404(client, org, other_org_user):
@@ -207,6 +229,12 @@ def test_a_failed_contract_is_paused_and_the_organization_told_and_sees_it(clien
     client.force_login(org_user)
     page = client.get(reverse("projects:manage-detail", args=[contract.project.pk])).content.decode()
     assert "This contract is paused" in page and "服务严重缩水。" in page
+    # Staff see it on the project's page too; residents never do.
+    client.force_login(UserFactory(username="clerk", is_staff=True))
+    page = client.get(contract.project.get_absolute_url()).content.decode()
+    assert "This contract is paused" in page and reverse("contracts:staff-detail", args=[contract.pk]) in page
+    client.logout()
+    assert "This contract is paused" not in client.get(contract.project.get_absolute_url()).content.decode()
 
 
 # The public project page: 政府购买服务 with the contracted amount, never the payments
@@ -295,3 +323,23 @@ def test_evaluator_list_query_count_does_not_grow(client, django_assert_num_quer
     with django_assert_num_queries(7):
         response = client.get(reverse("contracts:evaluator-list"))
     assert len(response.context["contracts"]) == size
+
+
+def test_staff_read_contracts_and_edit_their_particulars_in_the_admin(client, staff, org):
+    contract = ContractFactory(project__organization=org)
+    pay(contract, "1000", voucher="PZ-ADMIN")
+    client.force_login(staff)
+    assert client.get(reverse("admin:contracts_contract_changelist")).status_code == 200
+    url = reverse("admin:contracts_contract_change", args=[contract.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "服务人次" in page.content.decode()
+    assert client.get(reverse("admin:contracts_payment_changelist")).status_code == 200
+    data = {
+        "purchaser": "长寿路街道办事处", "number": contract.number, "signed_on": contract.signed_on.isoformat(),
+        "starts_on": contract.starts_on.isoformat(), "ends_on": contract.ends_on.isoformat(), "amount": "210000",
+    }
+    for prefix in ("indicators", "tranches", "evaluations", "changes"):
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    assert client.post(url, data).status_code == 302
+    assert Contract.objects.get(pk=contract.pk).amount == Decimal("210000")
+    assert contract.changes.filter(action="edited", note="amount").exists()

@@ -35,6 +35,7 @@ COMMITTEE_MEMBER = "cs01-jwh-member"  # a member (not an administrator) of the s
 REVIEWER = "reviewer"
 INCUBATED_TEAM = "team@changshou.demo"  # incubation/demo.py
 MENTOR = "elderly@changshou.demo"
+EVALUATOR = "evaluator"  # the third-party evaluator of the demo's contracts (contracts/demo.py)
 DEMO_ORGANIZATION = "长寿社区食品银行服务社"
 
 
@@ -108,6 +109,35 @@ def public_project():
     from projects.models import Project
 
     return {"slug": Project.objects.public().order_by("pk").first().slug}
+
+
+def contract(project_title):
+    """kwargs of a demo contract's pages, by its project (contracts/demo.py)."""
+
+    def kwargs():
+        from contracts.models import Contract
+
+        return {"pk": Contract.objects.get(project__title=project_title).pk}
+
+    return kwargs
+
+
+def midterm(project_title):
+    def kwargs():
+        from contracts.models import Evaluation
+
+        return {"pk": Evaluation.objects.get(contract__project__title=project_title, kind="midterm").pk}
+
+    return kwargs
+
+
+def contract_project(project_title):
+    def kwargs():
+        from projects.models import Project
+
+        return {"slug": Project.objects.get(title=project_title).slug}
+
+    return kwargs
 
 
 def public_call():
@@ -337,6 +367,20 @@ PAGES = [
     Page("staff dashboard", "stats:dashboard", user=STAFF),
     Page("call ranking", "projects:ranking", kwargs=tour_call, user=STAFF),
     Page("call close early", "projects:call-close-early", kwargs=tour_call, user=STAFF),
+    Page("portal contracts", "contracts:manage-list", user=ORG_ADMIN),
+    Page("portal contract self-assessment", "contracts:manage-detail", kwargs=contract("共享冰箱进楼组"),
+         user=ORG_ADMIN),
+    Page("evaluator contracts", "contracts:evaluator-list", user=EVALUATOR),
+    Page("evaluator evaluation", "contracts:evaluate", kwargs=midterm("“鸟巢”就业创业服务"), user=EVALUATOR),
+    Page("staff contracts", "contracts:staff-list", user=STAFF),
+    Page("staff contracts overdue", "contracts:staff-list", query="overdue=1", user=STAFF),
+    Page("staff new contract", "contracts:staff-create", user=STAFF),
+    Page("staff new contract with errors", "contracts:staff-create", user=STAFF, data={"number": ""}),
+    Page("staff contract paused", "contracts:staff-detail", kwargs=contract("为老理发上门服务"), user=STAFF),
+    Page("staff contract evaluators", "contracts:staff-evaluators", kwargs=contract("共享冰箱进楼组"), user=STAFF),
+    Page("staff contract payment", "contracts:staff-payment", kwargs=contract("“鸟巢”就业创业服务"), user=STAFF),
+    Page("staff contract resume", "contracts:staff-resume", kwargs=contract("为老理发上门服务"), user=STAFF),
+    Page("project with a contract", "projects:detail", kwargs=contract_project("“鸟巢”就业创业服务")),
     Page("portal profile with errors", "members:manage-profile", user=ORG_ADMIN, data={"name": "", "website": "x"}),
     Page("portal invite with errors", "members:manage-invite", user=ORG_ADMIN, data={"email": "not-an-email"}),
     # The incubation base (incubation/demo.py: team@changshou.demo's team is incubating, mentored by
@@ -432,4 +476,8 @@ ADMIN_PAGES = [
     Page("admin report template", "admin:reports_reporttemplate_change",
          kwargs=admin_object("reports.ReportTemplate", default_report_template), user=STAFF),
     Page("admin report downloads", "admin:reports_reportdownload_changelist", user=STAFF),
+    Page("admin contracts", "admin:contracts_contract_changelist", user=STAFF),
+    Page("admin contract", "admin:contracts_contract_change", kwargs=admin_object(
+        "contracts.Contract", lambda model: model.objects.get(project__title="为老理发上门服务")
+    ), user=STAFF),
 ]
