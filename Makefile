@@ -44,6 +44,7 @@ run: seed
 	@echo "  organization editor:   editor@changshou.demo / Changshou-2026"
 	@echo "  another organization:  elderly@changshou.demo / Changshou-2026"
 	@echo "  reviewers:             reviewer, reviewer2, reviewer3 / Changshou-2026"
+	@echo "  assessors (evaluation): assessor, assessor2 / Changshou-2026 (their dossiers: /evaluation/assess/)"
 	@echo "  neighbourhood committees: cs01-jwh … cs20-jwh / Changshou-2026 (the community portal: /community/)"
 	@echo ""
 	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py runserver 127.0.0.1:$(PORT)

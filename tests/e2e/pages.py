@@ -31,6 +31,9 @@ ORG_EDITOR = "editor@changshou.demo"
 STAFF = "staff"
 COMMITTEE = "cs01-jwh"  # the neighbourhood committee of the first demo community (communities app)
 REVIEWER = "reviewer"
+ASSESSOR = "assessor"  # evaluation/demo.py
+OPEN_EVALUATION = "本年度社会组织等级评估"
+FINISHED_EVALUATION = "上一年度社会组织等级评估"
 DEMO_ORGANIZATION = "长寿社区食品银行服务社"
 
 
@@ -62,6 +65,24 @@ class Page:
     @property
     def slug(self):
         return self.name.replace(" ", "-")
+
+
+def demo_dossier(cycle, organization=DEMO_ORGANIZATION):
+    def kwargs():
+        from evaluation.models import Dossier
+
+        return {"pk": Dossier.objects.get(cycle__name=cycle, organization__name=organization).pk}
+
+    return kwargs
+
+
+def demo_cycle(name):
+    def kwargs():
+        from evaluation.models import Cycle
+
+        return {"pk": Cycle.objects.get(name=name).pk}
+
+    return kwargs
 
 
 def organization_slug(name=DEMO_ORGANIZATION):
@@ -300,6 +321,19 @@ PAGES = [
     Page("staff dashboard", "stats:dashboard", user=STAFF),
     Page("call ranking", "projects:ranking", kwargs=tour_call, user=STAFF),
     Page("call close early", "projects:call-close-early", kwargs=tour_call, user=STAFF),
+    # Evaluation (evaluation/demo.py: the finished and the open cycle, the assessors)
+    Page("portal evaluation", "evaluation:manage-list", user=ORG_ADMIN),
+    Page("portal evaluation open dossier", "evaluation:manage-detail", kwargs=demo_dossier(OPEN_EVALUATION),
+         user=ORG_ADMIN),
+    Page("portal evaluation published dossier", "evaluation:manage-detail",
+         kwargs=demo_dossier(FINISHED_EVALUATION), user=ORG_ADMIN),
+    Page("assessor dossiers", "evaluation:assess-list", user=ASSESSOR),
+    Page("assessor dossier", "evaluation:assess-dossier", kwargs=demo_dossier(OPEN_EVALUATION, "和谐长寿社区服务中心"),
+         user=ASSESSOR),
+    Page("staff evaluation cycles", "evaluation:cycles", user=STAFF),
+    Page("staff open an evaluation cycle", "evaluation:cycle-open", user=STAFF),
+    Page("staff evaluation cycle", "evaluation:cycle", kwargs=demo_cycle(FINISHED_EVALUATION), user=STAFF),
+    Page("staff party building", "evaluation:party-building", user=STAFF),
     Page("portal profile with errors", "members:manage-profile", user=ORG_ADMIN, data={"name": "", "website": "x"}),
     Page("portal invite with errors", "members:manage-invite", user=ORG_ADMIN, data={"email": "not-an-email"}),
 ]

@@ -267,6 +267,36 @@ MATRIX |= {
     "communities:dispute": (lambda w: {"pk": communities_world(w)["dispute"].pk}, STAFF_PAGE),
 }
 
+# Evaluation: org A's dossier in the portal, the assessor's (the reviewer is assigned to it), staff pages.
+
+
+def evaluation_world(w):
+    if "evaluation" not in w:
+        from evaluation import services
+        from tests.evaluation.factories import open_small_cycle
+
+        cycle = open_small_cycle([w["org_a"], w["org_b"]], acting_user=w["users"]["superuser"])
+        dossier = cycle.dossiers.get(organization=w["org_a"])
+        services.assign_assessor(dossier, w["users"]["reviewer"], acting_user=w["users"]["superuser"])
+        w["evaluation"] = {"cycle": cycle, "dossier": dossier}
+    return w["evaluation"]
+
+
+MATRIX |= {
+    "evaluation:manage-list": (None, PORTAL),
+    "evaluation:manage-detail": (lambda w: {"pk": evaluation_world(w)["dossier"].pk}, ORG_A_OBJECT),
+    "evaluation:assess-list": (None, outcomes("login", 200, reviewer=200)),
+    "evaluation:assess-dossier": (lambda w: {"pk": evaluation_world(w)["dossier"].pk}, REVIEWER_ONLY),
+    "evaluation:cycles": (None, STAFF_PAGE),
+    "evaluation:cycle-open": (None, STAFF_PAGE),
+    "evaluation:cycle": (lambda w: {"pk": evaluation_world(w)["cycle"].pk}, STAFF_PAGE),
+    "evaluation:cycle-publish": (
+        lambda w: {"pk": evaluation_world(w)["cycle"].pk}, STAFF_PAGE | {"staff": 405, "superuser": 405}
+    ),
+    "evaluation:party-building": (None, STAFF_PAGE),
+    "evaluation:party-building-export": (lambda w: {"file_format": "xlsx"}, STAFF_PAGE),
+}
+
 # Patterns covered as a family: every admin page needs a staff login (and its model's permission: 403 without).
 FAMILIES = {
     "admin": outcomes("admin-login", "admin-login", staff=200, staff_no_perms=403),
@@ -333,6 +363,7 @@ def build_world():
     _event(world)
     projects_world(world)
     communities_world(world)
+    evaluation_world(world)
     return world
 
 

@@ -10,7 +10,8 @@ from core.caching import data_changed
 from events.services import purge_personal_data
 from stats import figures
 
-DEMO_APPS = ["members", "projects", "events", "communities"]  # dependency order: each app seeds on top of the previous
+# dependency order: each app seeds on top of the previous
+DEMO_APPS = ["members", "projects", "events", "communities", "evaluation"]
 
 
 class Command(BaseCommand):
