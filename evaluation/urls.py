@@ -9,6 +9,7 @@ urlpatterns = [
     path("portal/evaluation/<int:pk>/", views.ManageDossierView.as_view(), name="manage-detail"),
     path("evaluation/assess/", views.AssessListView.as_view(), name="assess-list"),
     path("evaluation/assess/<int:pk>/", views.AssessDossierView.as_view(), name="assess-dossier"),
+    path("evaluation/evidence/<int:pk>/", views.EvidenceFileView.as_view(), name="evidence-file"),
     path("staff/evaluation/", views.CycleListView.as_view(), name="cycles"),
     path("staff/evaluation/open/", views.OpenCycleView.as_view(), name="cycle-open"),
     path("staff/evaluation/<int:pk>/", views.CycleDetailView.as_view(), name="cycle"),

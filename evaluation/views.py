@@ -4,20 +4,21 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from core.permissions import StaffPermissionRequiredMixin
+from core.permissions import StaffPermissionRequiredMixin, has_staff_permission
 from members.models import Organization
-from members.permissions import OrganizationRequiredMixin
+from members.permissions import OrganizationRequiredMixin, organization_of
 
 from . import services
 from .dossiers import entries_of, sections
 from .forms import AssessmentFormSet, OpenCycleForm, SelfScoreFormSet
-from .models import Cycle, Dossier
+from .models import Cycle, Dossier, Entry
 
 EXPIRY_DAYS = 90
 
@@ -120,6 +121,31 @@ class AssessDossierView(LoginRequiredMixin, TemplateView):
             request, _("The assessment is finished.") if "finish" in request.POST else _("Your scores are saved.")
         )
         return redirect("evaluation:assess-dossier", pk=dossier.pk)
+
+
+class EvidenceFileView(LoginRequiredMixin, View):
+    """An evidence file, for those who may read the dossier: the organization's people, its assessor (without a
+    conflict of interest), staff who may view dossiers. Anyone else: 404. The link never shows the file's address."""
+
+    def get(self, request, pk):
+        entry = get_object_or_404(Entry.objects.select_related("dossier"), pk=pk)
+        dossier, user = entry.dossier, request.user
+        organization = organization_of(user)
+        allowed = (
+            (organization is not None and organization.pk == dossier.organization_id)
+            or (dossier.assessor_id == user.pk and not services.assessor_conflict(dossier, user))
+            or has_staff_permission(user, "evaluation.view_dossier")
+        )
+        if not allowed or not entry.evidence_file:
+            raise Http404
+        return FileResponse(entry.evidence_file.open("rb"), as_attachment=True,
+                            filename=f"{dossier.organization.pk}-{entry.indicator_id}{_suffix(entry)}")
+
+
+def _suffix(entry):
+    from pathlib import PurePath
+
+    return PurePath(entry.evidence_file.name).suffix
 
 
 # Staff

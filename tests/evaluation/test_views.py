@@ -197,3 +197,31 @@ def test_the_list_pages_take_the_same_queries_whatever_their_length(
     client.get(reverse("evaluation:cycles"))
     with django_assert_num_queries(9):
         assert client.get(reverse("evaluation:cycles")).status_code == 200
+
+
+def test_an_evidence_file_is_uploaded_and_read_by_the_organization_and_its_assessor(
+    client, dossier, org_user, other_org_user, assessor, clerk
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from evaluation import services
+
+    services.assign_assessor(dossier, assessor, acting_user=clerk)
+    client.force_login(org_user)
+    upload = SimpleUploadedFile("台账.pdf", b"%PDF-1.4 ledger", content_type="application/pdf")
+    data = formset_data(dossier, {"1.1": {"self_score": "50"}})
+    page = reverse("evaluation:manage-detail", args=[dossier.pk])
+    response = client.post(page, {**data, "form-0-evidence_file": upload})
+    assert response.status_code == 302
+    entry = dossier.entries.get(indicator__code="1.1")
+    assert entry.evidence_file.name.endswith(".pdf") and "台账" not in entry.evidence_file.name
+    url = reverse("evaluation:evidence-file", args=[entry.pk])
+    assert b"".join(client.get(url).streaming_content) == b"%PDF-1.4 ledger"
+    client.force_login(assessor)
+    assert client.get(url).status_code == 200
+    client.force_login(other_org_user)
+    assert client.get(url).status_code == 404
+    client.force_login(org_user)
+    bad = SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")
+    response = client.post(page, {**data, "form-0-evidence_file": bad})
+    assert response.status_code == 200 and "not allowed" in response.text
