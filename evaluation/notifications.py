@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from core.notifications import Rule, register_rule
+from core.notifications import Audience, Rule, register_rule
 from members.audiences import organization_team
 
 RULES = {
@@ -17,6 +17,12 @@ RULES = {
         template="evaluation/email/evaluation_published.txt",
         audience=lambda c: organization_team(c["organization"]),
         url=lambda c: c.get("portal_url", ""),
+    ),
+    "evaluation_assigned": Rule(
+        subject=lambda c: _("Evaluation %(cycle)s: a dossier to assess") % {"cycle": c["cycle"].name},
+        template="evaluation/email/evaluation_assigned.txt",
+        audience=lambda c: Audience(users=[c["assessor"]], emails=[]),
+        url=lambda c: c.get("assess_url", ""),
     ),
 }
 

@@ -51,8 +51,10 @@ def copy_scheme(scheme, *, acting_user):
         name=scheme.name, version=latest.version + 1, kind=scheme.kind, validity_years=scheme.validity_years,
         description=scheme.description,
     )
-    new_of = {}
-    for indicator in scheme.indicators.order_by("parent_id", "pk"):  # parents (NULL first) before children
+    new_of, waiting = {}, list(scheme.indicators.order_by("pk"))
+    while waiting:  # each indicator after its parent
+        indicator = next(i for i in waiting if i.parent_id is None or i.parent_id in new_of)
+        waiting.remove(indicator)
         new_of[indicator.pk] = Indicator.objects.create(
             scheme=copy, parent=new_of.get(indicator.parent_id), code=indicator.code, title=indicator.title,
             description=indicator.description, max_points=indicator.max_points, evidence=indicator.evidence,
@@ -160,6 +162,11 @@ def assign_assessor(dossier, assessor, *, acting_user):
         )
     dossier.assessor = assessor
     dossier.save(update_fields=["assessor"])
+    if assessor is not None:
+        notify(
+            "evaluation_assigned", cycle=dossier.cycle, dossier=dossier, assessor=assessor,
+            assess_url=reverse("evaluation:assess-dossier", args=[dossier.pk]),
+        )
     _log(dossier.cycle, EvaluationChange.Action.ASSIGNED, acting_user=acting_user, dossier=dossier,
          note=assessor.username if assessor else "")
     return dossier

@@ -105,3 +105,13 @@ def test_the_ledger_is_never_public(client, org, ledger):
     page = client.get(org.get_absolute_url())
     assert "secret note" not in page.text and "Joint party organization" not in page.text
     assert client.get(reverse("evaluation:party-building")).status_code == 302  # to the login
+
+
+def test_organizers_tag_their_events_and_projects_with_3h_and_5m(org):
+    from events.forms import EventForm
+    from projects.forms import ProjectForm
+
+    event_form, project_form = EventForm(organization=org), ProjectForm()
+    for form in (event_form, project_form):
+        assert dict(form.fields["party_building_3h"].choices)[ThreeH.PROMOTION] == ThreeH.PROMOTION.label
+        assert not form.fields["party_building_5m"].required

@@ -66,6 +66,12 @@ def test_after_the_deadline_nothing_changes_and_the_assessor_may_score(dossier, 
         services.save_self_assessment(dossier, [], acting_user=org_user)
 
 
+def test_the_assessor_is_told_of_a_dossier_to_assess(dossier, assessor, clerk):
+    services.assign_assessor(dossier, assessor, acting_user=clerk)
+    notice = OutboxMessage.objects.get(kind="evaluation_assigned", channel="inbox", user=assessor)
+    assert "Cycle 2026" in notice.subject and notice.url.endswith(f"/evaluation/assess/{dossier.pk}/")
+
+
 def test_an_assessor_who_works_for_the_organization_is_refused(dossier, org_user, clerk):
     with pytest.raises(ValidationError, match="cannot assess"):
         services.assign_assessor(dossier, org_user, acting_user=clerk)
