@@ -395,4 +395,14 @@ ADMIN_PAGES = [
     Page("admin calls", "admin:projects_call_changelist", user=STAFF),
     Page("admin needs", "admin:projects_communityneed_changelist", user=STAFF),
     Page("admin outbox", "admin:core_outboxmessage_changelist", user=STAFF),
+    Page("admin evaluation schemes", "admin:evaluation_scheme_changelist", user=STAFF),
+    Page("admin evaluation scheme in use", "admin:evaluation_scheme_change",
+         kwargs=admin_object("evaluation.Scheme", lambda model: model.objects.in_use().order_by("pk").first()),
+         user=STAFF, html_check=False),
+    Page("admin evaluation dossier", "admin:evaluation_dossier_change",
+         kwargs=admin_object("evaluation.Dossier", lambda model: model.objects.filter(
+             cycle__name=OPEN_EVALUATION, organization__name=DEMO_ORGANIZATION).get()),
+         user=STAFF, html_check=False),
+    Page("admin party-building ledger", "admin:evaluation_partyorganizationrecord_changelist", user=STAFF),
+    Page("admin 4f service log", "admin:members_supportsession_changelist", user=STAFF),
 ]
