@@ -47,6 +47,7 @@ run: seed
 	@echo "  organization editor:   editor@changshou.demo / Changshou-2026"
 	@echo "  another organization:  elderly@changshou.demo / Changshou-2026"
 	@echo "  reviewers:             reviewer, reviewer2, reviewer3 / Changshou-2026"
+	@echo "  assessors (evaluation): assessor, assessor2 / Changshou-2026 (their dossiers: /evaluation/assess/)"
 	@echo "  contract evaluator:    evaluator / Changshou-2026   (purchased services: /evaluations/)"
 	@echo "  neighbourhood committees: cs01-jwh … cs20-jwh, cs01-jwh-member / Changshou-2026 (portal: /community/)"
 	@echo "  incubated team:        team@changshou.demo / Changshou-2026 (its mentor: elderly@changshou.demo)"

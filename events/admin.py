@@ -103,6 +103,7 @@ class EventAdmin(ServiceRefusalMixin, SafeSpreadsheetAdminMixin, ExportMixin, Hi
             {"fields": ["state", "cancel_reason", "published_at", "created_by", "created_at", "updated_at"]},
         ),
         (_("Attendance and ratings"), {"fields": ["report_attendance", "ratings"]}),
+        (_("Party building"), {"fields": ["party_building_3h", "party_building_5m"]}),
     ]
     # No inline list of sign-ups: an event may have thousands. `sign_ups` links to them in their own list.
     inlines = [EventChangeInline]

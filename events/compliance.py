@@ -78,6 +78,12 @@ def _members_in_month(month):
     )
 
 
+def members_in_month(month):
+    """Organizations that were active members by the end of the month: the members other pages count a month
+    by (the party-building coverage, for one)."""
+    return _members_in_month(month)
+
+
 def compliance_for_month(month):
     """Every organization that was an active member by the end of the month, with `activity_count`
     for that month; fewest activities first (so those below the duty lead), then by name.

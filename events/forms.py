@@ -41,6 +41,8 @@ class EventForm(forms.ModelForm):
             "registration_opens_at",
             "registration_closes_at",
             "signup_needs_code",
+            "party_building_3h",
+            "party_building_5m",
             "cover",
         ]
         widgets = {

@@ -19,6 +19,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.models import ChangeRecord, SmsOptOut
+from core.party_building import five_m_field, three_h_field
 from core.pictures import PictureField, upload_path
 from core.search import clean_term, finds
 from core.validators import FULL_WIDTH, mask_mobile, validate_mobile
@@ -270,6 +271,8 @@ class Event(models.Model):
     cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    party_building_3h = three_h_field()
+    party_building_5m = five_m_field()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

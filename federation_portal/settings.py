@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "communities",
     "projects",
     "events",
+    "evaluation",
     "contracts",
     "incubation",
     "stats",

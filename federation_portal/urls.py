@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("communities.urls")),
     path("", include("projects.urls")),
     path("", include("events.urls")),
+    path("", include("evaluation.urls")),
     path("", include("contracts.urls")),
     path("", include("incubation.urls")),
     path("stats/", stats_views.StatsView.as_view(), name="stats"),

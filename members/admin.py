@@ -79,6 +79,7 @@ class OrganizationAdmin(SafeSpreadsheetAdminMixin, ImportExportMixin, HistoryAdm
     filter_horizontal = ["service_fields", "communities"]
     inlines = [MembershipInline, OrganizationAccountInline]
     list_select_related = ["membership"]
+    readonly_fields = ["star_rating_valid_from", "star_rating_valid_until", "grade", "grade_valid_until"]
     fieldsets = [
         (None, {"fields": [
             "name", "slug", "org_type", "credit_code", "founded_on", "deregistered_on", "registration_authority",
@@ -90,6 +91,10 @@ class OrganizationAdmin(SafeSpreadsheetAdminMixin, ImportExportMixin, HistoryAdm
             {
                 "fields": [
                     "star_rating",
+                    "star_rating_valid_from",
+                    "star_rating_valid_until",
+                    "grade",
+                    "grade_valid_until",
                     "government_funded",
                     "incubation_status",
                     "incubating_since",

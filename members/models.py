@@ -68,6 +68,17 @@ class ServiceField(models.Model):
         return str(self.get_code_display())
 
 
+class Grade(models.IntegerChoices):
+    """A grade of the social-organization evaluation (社会组织等级评估): 1A–5A, or none."""
+
+    NONE = 0, _("No grade")
+    A1 = 1, "1A"
+    A2 = 2, "2A"
+    A3 = 3, "3A"
+    A4 = 4, "4A"
+    A5 = 5, "5A"
+
+
 class OrganizationQuerySet(models.QuerySet):
     def public(self):
         """What residents may see: organizations marked public."""
@@ -160,8 +171,18 @@ class Organization(models.Model):
         _("star rating"),
         default=0,
         validators=[MaxValueValidator(5)],
-        help_text=_("0 = not rated; 1–5 stars as assessed by the civil affairs bureau. Set by staff only."),
+        help_text=_(
+            "0 = not rated; 1–5 stars. Written when staff publish the results of a star-rating evaluation (with its "
+            "period); staff may also set it."
+        ),
     )
+    star_rating_valid_from = models.DateField(_("star rating valid from"), null=True, blank=True, editable=False)
+    star_rating_valid_until = models.DateField(_("star rating valid until"), null=True, blank=True, editable=False)
+    grade = models.PositiveSmallIntegerField(
+        _("evaluation grade"), choices=Grade.choices, default=Grade.NONE, editable=False,
+        help_text=_("The grade of the latest published evaluation (等级评估), written when staff publish its results."),
+    )
+    grade_valid_until = models.DateField(_("grade valid until"), null=True, blank=True, editable=False)
     incubation_status = models.CharField(
         _("incubation"), max_length=20, choices=Incubation.choices, default=Incubation.NONE
     )
@@ -242,6 +263,17 @@ class Organization(models.Model):
     @property
     def stars(self):
         return range(self.star_rating)
+
+    def current_grade(self, on=None):
+        """The published evaluation grade in force on a day (today by default): Grade.NONE once it expired."""
+        on = on or timezone.localdate()
+        if self.grade_valid_until is not None and self.grade_valid_until < on:
+            return Grade.NONE
+        return Grade(self.grade)
+
+    def meets_grade(self, minimum, on=None):
+        """Whether the grade in force on the day is `minimum` or above (every organization meets Grade.NONE)."""
+        return self.current_grade(on) >= minimum
 
 
 class Membership(models.Model):

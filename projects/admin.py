@@ -37,7 +37,7 @@ class CallAdmin(HistoryAdmin):
     readonly_fields = ["state", "created_at"]
     date_hierarchy = "closes_at"
     fieldsets = [
-        (None, {"fields": ["title", "description", "budget", "state"]}),
+        (None, {"fields": ["title", "description", "budget", "minimum_grade", "state"]}),
         (_("Dates"), {"fields": ["opens_at", "closes_at"]}),
         (_("Rubric"), {"fields": ["weight_public_benefit", "weight_operability", "weight_coverage"]}),
         (_("Review"), {"fields": ["reviewers", "is_blind"]}),
@@ -149,7 +149,7 @@ class ProjectAdmin(SafeSpreadsheetAdminMixin, ExportMixin, HistoryAdmin):
             {"fields": ["summary", "description", "service_field", "communities", "beneficiaries", "cover"]},
         ),
         (_("Funding and dates"), {"fields": ["budget", "funding_source", "funding_amount", "starts_on", "ends_on"]}),
-        (_("Staff marks"), {"fields": ["is_selected", "is_brand"]}),
+        (_("Staff marks"), {"fields": ["is_selected", "is_brand", "party_building_3h", "party_building_5m"]}),
         (_("Decision"), {"fields": ["submitted_at", "decided_at", "decided_by", "decision_reason"]}),
     ]
     inlines = [ProjectPhotoInline, ProgressUpdateInline, ReviewInline, ProjectStateChangeInline]

@@ -30,6 +30,8 @@ class ProjectForm(forms.ModelForm):
             "funding_amount",
             "starts_on",
             "ends_on",
+            "party_building_3h",
+            "party_building_5m",
             "cover",
         ]
         widgets = {

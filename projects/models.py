@@ -15,9 +15,10 @@ from simple_history.models import HistoricalRecords
 
 from core.models import ChangeRecord
 from core.numbers import percentages
+from core.party_building import five_m_field, three_h_field
 from core.pictures import PictureField, upload_path
 from core.search import clean_term, finds
-from members.models import Community, Organization, ServiceField
+from members.models import Community, Grade, Organization, ServiceField
 
 
 class Criterion(models.TextChoices):
@@ -30,6 +31,13 @@ class Criterion(models.TextChoices):
 
 CRITERIA = [Criterion.PUBLIC_BENEFIT, Criterion.OPERABILITY, Criterion.COVERAGE]
 MAX_SCORE = 10
+
+
+def is_conflict_of_interest(organization_id, reviewer_organization_id):
+    """The conflict-of-interest rule of everyone who judges an organization's work (project reviewers, evaluation
+    assessors): one who works for that organization may not judge it (and owes it no score).
+    `reviewer_organization_id`: the organization they work for, None when they work for none."""
+    return reviewer_organization_id is not None and reviewer_organization_id == organization_id
 
 
 # Calls for proposals
@@ -93,6 +101,10 @@ class Call(models.Model):
         blank=True,
         related_name="assigned_calls",
         help_text=_("Only these people can see and score the proposals of this call."),
+    )
+    minimum_grade = models.PositiveSmallIntegerField(
+        _("minimum grade"), choices=Grade.choices, default=Grade.NONE,
+        help_text=_("Only organizations holding this evaluation grade (等级评估) or above, in force, can submit."),
     )
     is_blind = models.BooleanField(
         _("blind review"), default=False, help_text=_("Reviewers do not see which organization applied.")
@@ -384,6 +396,8 @@ class Project(models.Model):
     cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT, editable=False)
     is_selected = models.BooleanField(_("selected project"), default=False, help_text=_("优秀项目, chosen by staff."))
+    party_building_3h = three_h_field()
+    party_building_5m = five_m_field()
     is_brand = models.BooleanField(
         _("brand project"), default=False, help_text=_("品牌项目: shown first in the showcase and on the home page.")
     )
@@ -523,10 +537,9 @@ class Project(models.Model):
         return sum(update.beneficiaries_reached for update in self.updates.all())
 
     def conflicts_with(self, reviewer_organization_id):
-        """The conflict-of-interest rule: a reviewer who works for the organization that submitted the project
-        may not review it (and owes it no review). `reviewer_organization_id`: the reviewer's organization, None
-        when they work for none. Reviews, review pages and the ranking's expected reviews all ask this."""
-        return reviewer_organization_id is not None and reviewer_organization_id == self.organization_id
+        """The conflict-of-interest rule (`is_conflict_of_interest`) for this project's organization. Reviews, review
+        pages and the ranking's expected reviews all ask this."""
+        return is_conflict_of_interest(self.organization_id, reviewer_organization_id)
 
     def has_conflict_of_interest(self, user):
         """conflicts_with() for a user: the organization they work for (cached on the user)."""

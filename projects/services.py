@@ -68,6 +68,11 @@ def change_project_state(project, to_state, *, acting_user, as_actor, reason="")
             raise ValidationError(_("Choose the call for proposals to submit this project to."))
         if not project.call.is_accepting(now):
             raise ValidationError(_refusal(project.call, now))
+        if not project.organization.meets_grade(project.call.minimum_grade, timezone.localdate(now)):
+            raise ValidationError(
+                _("This call requires a grade of %(grade)s or above.")
+                % {"grade": project.call.get_minimum_grade_display()}
+            )
         project.submitted_at = now
     if to_state == Project.State.COMPLETED and project.starts_on and project.starts_on > timezone.localdate(now):
         raise ValidationError(

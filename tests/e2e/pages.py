@@ -36,6 +36,9 @@ REVIEWER = "reviewer"
 INCUBATED_TEAM = "team@changshou.demo"  # incubation/demo.py
 MENTOR = "elderly@changshou.demo"
 EVALUATOR = "evaluator"  # the third-party evaluator of the demo's contracts (contracts/demo.py)
+ASSESSOR = "assessor"  # evaluation/demo.py
+OPEN_EVALUATION = "本年度社会组织等级评估"
+FINISHED_EVALUATION = "上一年度社会组织等级评估"
 DEMO_ORGANIZATION = "长寿社区食品银行服务社"
 
 
@@ -67,6 +70,24 @@ class Page:
     @property
     def slug(self):
         return self.name.replace(" ", "-")
+
+
+def demo_dossier(cycle, organization=DEMO_ORGANIZATION):
+    def kwargs():
+        from evaluation.models import Dossier
+
+        return {"pk": Dossier.objects.get(cycle__name=cycle, organization__name=organization).pk}
+
+    return kwargs
+
+
+def demo_cycle(name):
+    def kwargs():
+        from evaluation.models import Cycle
+
+        return {"pk": Cycle.objects.get(name=name).pk}
+
+    return kwargs
 
 
 def organization_slug(name=DEMO_ORGANIZATION):
@@ -381,6 +402,19 @@ PAGES = [
     Page("staff contract payment", "contracts:staff-payment", kwargs=contract("“鸟巢”就业创业服务"), user=STAFF),
     Page("staff contract resume", "contracts:staff-resume", kwargs=contract("为老理发上门服务"), user=STAFF),
     Page("project with a contract", "projects:detail", kwargs=contract_project("“鸟巢”就业创业服务")),
+    # Evaluation (evaluation/demo.py: the finished and the open cycle, the assessors)
+    Page("portal evaluation", "evaluation:manage-list", user=ORG_ADMIN),
+    Page("portal evaluation open dossier", "evaluation:manage-detail", kwargs=demo_dossier(OPEN_EVALUATION),
+         user=ORG_ADMIN),
+    Page("portal evaluation published dossier", "evaluation:manage-detail",
+         kwargs=demo_dossier(FINISHED_EVALUATION), user=ORG_ADMIN),
+    Page("assessor dossiers", "evaluation:assess-list", user=ASSESSOR),
+    Page("assessor dossier", "evaluation:assess-dossier", kwargs=demo_dossier(OPEN_EVALUATION, "和谐长寿社区服务中心"),
+         user=ASSESSOR),
+    Page("staff evaluation cycles", "evaluation:cycles", user=STAFF),
+    Page("staff open an evaluation cycle", "evaluation:cycle-open", user=STAFF),
+    Page("staff evaluation cycle", "evaluation:cycle", kwargs=demo_cycle(FINISHED_EVALUATION), user=STAFF),
+    Page("staff party building", "evaluation:party-building", user=STAFF),
     Page("portal profile with errors", "members:manage-profile", user=ORG_ADMIN, data={"name": "", "website": "x"}),
     Page("portal invite with errors", "members:manage-invite", user=ORG_ADMIN, data={"email": "not-an-email"}),
     # The incubation base (incubation/demo.py: team@changshou.demo's team is incubating, mentored by
@@ -480,4 +514,14 @@ ADMIN_PAGES = [
     Page("admin contract", "admin:contracts_contract_change", kwargs=admin_object(
         "contracts.Contract", lambda model: model.objects.get(project__title="为老理发上门服务")
     ), user=STAFF),
+    Page("admin evaluation schemes", "admin:evaluation_scheme_changelist", user=STAFF),
+    Page("admin evaluation scheme in use", "admin:evaluation_scheme_change",
+         kwargs=admin_object("evaluation.Scheme", lambda model: model.objects.in_use().order_by("pk").first()),
+         user=STAFF, html_check=False),
+    Page("admin evaluation dossier", "admin:evaluation_dossier_change",
+         kwargs=admin_object("evaluation.Dossier", lambda model: model.objects.filter(
+             cycle__name=OPEN_EVALUATION, organization__name=DEMO_ORGANIZATION).get()),
+         user=STAFF, html_check=False),
+    Page("admin party-building ledger", "admin:evaluation_partyorganizationrecord_changelist", user=STAFF),
+    Page("admin 4f service log", "admin:members_supportsession_changelist", user=STAFF),
 ]

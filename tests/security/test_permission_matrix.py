@@ -396,6 +396,55 @@ MATRIX |= {
     ),
 }
 
+# Evaluation: org A's dossier in the portal, the assessor's (the reviewer is assigned to it), staff pages.
+
+
+def evaluation_world(w):
+    if "evaluation" not in w:
+        from django.core.files.base import ContentFile
+
+        from evaluation import services
+        from tests.evaluation.factories import open_small_cycle
+
+        cycle = open_small_cycle([w["org_a"], w["org_b"]], acting_user=w["users"]["superuser"])
+        dossier = cycle.dossiers.get(organization=w["org_a"])
+        services.assign_assessor(dossier, w["users"]["reviewer"], acting_user=w["users"]["superuser"])
+        entry = dossier.entries.first()
+        entry.evidence_file.save("evidence.pdf", ContentFile(b"%PDF-1.4 evidence"))
+        w["evaluation"] = {"cycle": cycle, "dossier": dossier, "entry": entry}
+    return w["evaluation"]
+
+
+def evidence_in_this_tests_media(entry):
+    """The shared world's evidence file, written again into the MEDIA_ROOT of the test (one per test)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    if not default_storage.exists(entry.evidence_file.name):
+        default_storage.save(entry.evidence_file.name, ContentFile(b"%PDF-1.4 evidence"))
+    return entry
+
+
+MATRIX |= {
+    "evaluation:manage-list": (None, PORTAL),
+    "evaluation:manage-detail": (lambda w: {"pk": evaluation_world(w)["dossier"].pk}, ORG_A_OBJECT),
+    "evaluation:assess-list": (None, outcomes("login", 200, reviewer=200)),
+    "evaluation:assess-dossier": (lambda w: {"pk": evaluation_world(w)["dossier"].pk}, REVIEWER_ONLY),
+    # The organization's people, its assessor (the reviewer), staff who may view dossiers; anyone else: 404.
+    "evaluation:evidence-file": (
+        lambda w: {"pk": evidence_in_this_tests_media(evaluation_world(w)["entry"]).pk},
+        outcomes("login", 200, org_b_admin=404, reviewer=200, staff=200, staff_no_perms=404, community_a_admin=404),
+    ),
+    "evaluation:cycles": (None, STAFF_PAGE),
+    "evaluation:cycle-open": (None, STAFF_PAGE),
+    "evaluation:cycle": (lambda w: {"pk": evaluation_world(w)["cycle"].pk}, STAFF_PAGE),
+    "evaluation:cycle-publish": (
+        lambda w: {"pk": evaluation_world(w)["cycle"].pk}, STAFF_PAGE | {"staff": 405, "superuser": 405}
+    ),
+    "evaluation:party-building": (None, STAFF_PAGE),
+    "evaluation:party-building-export": (lambda w: {"file_format": "xlsx"}, STAFF_PAGE),
+}
+
 # Patterns covered as a family: every admin page needs a staff login (and its model's permission: 403 without).
 FAMILIES = {
     "admin": outcomes("admin-login", "admin-login", staff=200, staff_no_perms=403),
@@ -464,6 +513,7 @@ def build_world():
     communities_world(world)
     contracts_world(world)
     incubation_world(world)
+    evaluation_world(world)
     return world
 
 

@@ -11,7 +11,7 @@ from events.services import purge_personal_data
 from stats import figures
 
 # Dependency order: each app seeds on top of the previous.
-DEMO_APPS = ["members", "projects", "events", "communities", "contracts", "incubation", "reports"]
+DEMO_APPS = ["members", "projects", "events", "communities", "evaluation", "contracts", "incubation", "reports"]
 
 
 class Command(BaseCommand):
