@@ -38,12 +38,22 @@ def _record_in_force(on):
     )
 
 
+# Organizations annotated with `form=form_in_force(day)` are covered organizationally on that day when this holds.
+COVERED = Q(form__isnull=False) & ~Q(form=PartyOrganizationRecord.Form.UNCOVERED)
+
+
+def form_in_force(on):
+    """The form of an organization's party organization on a day (its ledger record in force), for annotating a
+    queryset of organizations; None without a record."""
+    return Subquery(_record_in_force(on))
+
+
 def coverage_for_month(month):
     """{"month", "members", "organizational", "work"} for a month (its first day). One query."""
     start, end = month_bounds(month.year, month.month)
     last_day = end_of_month(month)
-    form = Subquery(_record_in_force(last_day))
-    covered = Q(form__isnull=False) & ~Q(form=PartyOrganizationRecord.Form.UNCOVERED)
+    form = form_in_force(last_day)
+    covered = COVERED
     served = Exists(SupportSession.objects.filter(organization=OuterRef("pk"), on__gte=month, on__lte=last_day))
     held = Exists(
         Event.objects.filter(

@@ -21,6 +21,7 @@ from django.utils import timezone
 from contracts.models import Contract, Payment
 from core.caching import cached
 from events import compliance
+from evaluation import party_building
 from events.models import DUTY_TIME_ZONE, Event, Feedback, month_bounds
 from incubation import figures as incubation_figures
 from members.models import Community, Membership, MembershipChange, Organization, ServiceField
@@ -768,18 +769,16 @@ def _members_at(day, now=None):
 
 
 def party_coverage(period, now=None):
-    """Party-organization coverage of the member organizations on the period's `as_of` day: how many have a party
-    organization (Organization.has_party_organization) and how many have none. One query.
-
-    Replaced by issue 19's party-building ledger (form of organization: own branch, joint branch, instructor)
-    once it lands: this function is the one place sheet E and /staff/stats/ read.
-    Returns {"members", "with_party", "without_party", "coverage" (per cent)}.
+    """Party-organization coverage of the member organizations on the period's `as_of` day, from the
+    party-building ledger (issue 19): a member is covered when its record in force that day has a form other than
+    未覆盖 (`evaluation.party_building.COVERED`, the rule of /staff/party-building/); without a record it is not.
+    One query. Returns {"members", "with_party", "without_party", "coverage" (per cent)}.
     """
-    counts = _members_at(period.as_of(now), now).aggregate(
-        members=Count("pk"),
-        with_party=Count("pk", filter=Q(has_party_organization=True)),
-        without_party=Count("pk", filter=Q(has_party_organization=False)),
+    day = period.as_of(now)
+    counts = _members_at(day, now).annotate(form=party_building.form_in_force(day)).aggregate(
+        members=Count("pk"), with_party=Count("pk", filter=party_building.COVERED)
     )
+    counts["without_party"] = counts["members"] - counts["with_party"]
     return {**counts, "coverage": percentage(counts["with_party"], counts["members"])}
 
 

@@ -2,6 +2,7 @@ from datetime import date
 
 import factory
 
+from evaluation.models import PartyOrganizationRecord
 from members.models import MembershipChange, Organization
 from projects.models import FundingSource, Project
 from reports.models import ReportLabel, ReportTemplate
@@ -35,8 +36,10 @@ def quarter_data():
     first, second = CommunityFactory(), CommunityFactory()
     old_group = MembershipFactory(
         organization__org_type=Organization.Type.SOCIAL_GROUP, organization__founded_on=date(2020, 5, 1),
-        organization__has_party_organization=True, joined_on=date(2020, 6, 1),
+        joined_on=date(2020, 6, 1),
     ).organization
+    # Its party-building ledger (issue 19): a joint party organization since 2021.
+    PartyOrganizationRecord.objects.create(organization=old_group, form="joint", on=date(2021, 3, 1), party_members=4)
     new_agency = MembershipFactory(
         organization__founded_on=date(2026, 8, 1), joined_on=date(2026, 8, 15),
     ).organization

@@ -70,6 +70,18 @@ def test_members_party_coverage_government_services_and_idle_members():
     assert figures.members_without_activity(Q3) == [made["team"].name]
 
 
+def test_party_coverage_is_the_ledger_record_in_force_at_the_end_of_the_period():
+    from evaluation.models import PartyOrganizationRecord
+
+    made = quarter_data()
+    ledger = PartyOrganizationRecord.objects.filter(organization=made["old_group"])
+    ledger.create(organization=made["old_group"], form="uncovered", on=date(2026, 9, 1))  # its branch dissolved
+    ledger.create(organization=made["new_agency"], form="functional", on=date(2026, 10, 1))  # after Q3: not yet
+    party = figures.party_coverage(Q3)
+    assert (party["members"], party["with_party"], party["without_party"]) == (3, 0, 3)
+    assert figures.party_coverage(Period(2026, "Q", 2))["with_party"] == 1  # the joint branch until then
+
+
 def test_a_year_period_agrees_with_the_year_figures_of_the_statistics_page():
     quarter_data()
     year = Period(2026)
