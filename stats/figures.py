@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from contracts.models import Contract, Payment
 from core.caching import cached
-from events import compliance
 from evaluation import party_building
+from events import compliance
 from events.models import DUTY_TIME_ZONE, Event, Feedback, month_bounds
 from incubation import figures as incubation_figures
 from members.models import Community, Membership, MembershipChange, Organization, ServiceField
