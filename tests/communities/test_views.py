@@ -307,3 +307,16 @@ def test_the_committees_and_staffs_lists_pin_their_queries(
         client.get(url)
         with django_assert_num_queries(queries):
             assert client.get(url).status_code == 200, url
+
+
+def test_a_committee_never_sees_residents_mobiles(client, committee, org):
+    activity = completed_activity(org, shanghai(2026, 6, 3, 9), community=committee.community)
+    mobile = activity.registrations.get().mobile
+    for url in (
+        reverse("communities:portal"),
+        reverse("communities:dispute-activity", args=[activity.pk]),
+        reverse("communities:ratings") + "?quarter=2026-Q2",
+    ):
+        assert mobile not in client.get(url).content.decode(), url
+    # nor the organizers' pages of the activity
+    assert client.get(reverse("events:manage-detail", args=[activity.pk])).status_code in (302, 403, 404)
