@@ -76,6 +76,11 @@ def test_staff_decide_a_dispute(client, staff_user, org):
     client.post(reverse("communities:dispute-activity", args=[activity.pk]), {"reason": "Nobody came at all."})
     dispute = ActivityConfirmation.objects.get()
     client.force_login(staff_user)
+    duty = client.get(reverse("events:compliance"), {"month": "2026-06"})
+    assert duty.context["community_word"] == {"confirmed": 0, "disputed": 1}
+    row = next(row for row in duty.context["rows"] if row.pk == org.pk)
+    assert (row.activity_count, row.disputed_count) == (0, 1)
+    assert "(and 1 disputed, not counted)" in duty.content.decode()
     assert activity.title in client.get(reverse("communities:disputes")).content.decode()
     response = client.post(reverse("communities:dispute", args=[dispute.pk]), {"decision": "dismiss", "reason": "ok"})
     assert response.status_code == 302
