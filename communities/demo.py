@@ -6,7 +6,7 @@
   password, as its administrator; 长寿居委会 (CS01) has a member besides, `cs01-jwh-member`;
 - the committees' word on the activities held in their community: those that ended more than a week ago are
   confirmed (most by the committee, the rest by themselves), those of the last week wait for the committee (待确认),
-  and each community has one disputed activity of the month before last waiting for staff;
+  and each community has one disputed activity from before last month waiting for staff;
 - needs the committees posted themselves, with the organizations' responses: open ones, one proposal waiting for
   staff, one matched; 长寿居委会's open need has responses and no proposal yet (the committee proposes one);
 - the committees' quarterly ratings of the organizations that held activities in their community, last quarter and
@@ -183,13 +183,12 @@ def _confirmations(communities, accounts, rng, now):
                 event=event, state=ActivityConfirmation.State.CONFIRMED, confirmed_at=event.ends_at + timedelta(days=7),
             ))
     by_event = {row.event_id: row for row in rows}
-    # One open dispute per community: its last activity of the month before last (every member holds one
-    # activity a month in the demo, so the dispute puts its organization below the duty for that month until
-    # staff decide; last month's duty page stays as the events demo made it).
-    month = shift_month(this_month(now), -2)
-    start, end = month_bounds(month.year, month.month)
+    # One open dispute per community: its last activity before last month (every member holds one activity a month
+    # in the demo, so the dispute puts its organization below the duty for that month until staff decide; last
+    # month's duty page stays as the events demo made it).
+    last_month_starts, _ = month_bounds(*_year_month(shift_month(this_month(now), -1)))
     for index, community in enumerate(communities):
-        event = older.filter(community=community, starts_at__gte=start, starts_at__lt=end).order_by("-starts_at")[:1]
+        event = older.filter(community=community, starts_at__lt=last_month_starts).order_by("-starts_at")[:1]
         event = event[0] if event else None
         if event is not None and event.pk in by_event:
             row = by_event[event.pk]
@@ -200,6 +199,10 @@ def _confirmations(communities, accounts, rng, now):
     for row in rows:
         row.counts_for_duty = row.state not in ActivityConfirmation.NOT_COUNTING
     ActivityConfirmation.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def _year_month(month):
+    return month.year, month.month
 
 
 def _needs(accounts, rng):

@@ -8,15 +8,28 @@ from projects.models import CommunityNeed
 from .models import ActivityConfirmation, CommunityAccount, QuarterlyRating
 
 
-class CommunityInvitationForm(forms.Form):
-    community = forms.ModelChoiceField(label=_("Community"), queryset=Community.objects.all())
-    email = forms.EmailField(label=_("Email"))
+class ColleagueInvitationForm(forms.Form):
+    """A committee's administrator invites a colleague of the same committee."""
+
+    email = forms.EmailField(label=_("Colleague's email"))
     role = forms.ChoiceField(
         label=_("Role"),
         choices=CommunityAccount.Role.choices,
-        initial=CommunityAccount.Role.ADMIN,
+        initial=CommunityAccount.Role.MEMBER,
         help_text=_("Administrators can also invite colleagues of their committee."),
     )
+
+
+class CommunityInvitationForm(ColleagueInvitationForm):
+    """Staff invite someone of any neighbourhood committee, usually its first administrator."""
+
+    community = forms.ModelChoiceField(label=_("Community"), queryset=Community.objects.all())
+    field_order = ["community", "email", "role"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("Email")
+        self.fields["role"].initial = CommunityAccount.Role.ADMIN
 
 
 class DisputeForm(forms.Form):
@@ -38,18 +51,6 @@ class ResolveDisputeForm(forms.Form):
         ],
     )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class ColleagueInvitationForm(forms.Form):
-    """A committee's administrator invites a colleague of the same committee."""
-
-    email = forms.EmailField(label=_("Colleague's email"))
-    role = forms.ChoiceField(
-        label=_("Role"),
-        choices=CommunityAccount.Role.choices,
-        initial=CommunityAccount.Role.MEMBER,
-        help_text=_("Administrators can also invite colleagues of their committee."),
-    )
 
 
 class CommunityNeedForm(forms.ModelForm):

@@ -130,6 +130,27 @@ def community_word(month):
     )
 
 
+def with_disputes(organizations, month):
+    """Each organization with `disputed_count`: its community activities of the month that their neighbourhood
+    committee disputes (open, or upheld: communities.ActivityConfirmation.counts_for_duty), which the duty does not
+    count. A correlated subquery: the listing stays one query."""
+    start, end = month_bounds(month.year, month.month)
+    disputed = (
+        Event.objects.filter(
+            organization=OuterRef("pk"),
+            kind=Event.Kind.COMMUNITY_ACTIVITY,
+            starts_at__gte=start,
+            starts_at__lt=end,
+            community_confirmation__counts_for_duty=False,
+        )
+        .order_by()
+        .values("organization")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return organizations.annotate(disputed_count=Coalesce(Subquery(disputed), Value(0)))
+
+
 def first_counted_month(organization):
     """The first month the duty applies to the organization, as the staff pages count it (`_members_in_month`):
     the month it joined, or any month when that date was not recorded; None when it is not an active member

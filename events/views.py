@@ -471,7 +471,7 @@ class ComplianceView(ComplianceMixin, ListView):
     def get_queryset(self):
         self.month = self.get_month()
         self.totals = compliance.month_totals(self.month)
-        return compliance.compliance_for_month(self.month).only("name")
+        return compliance.with_disputes(compliance.compliance_for_month(self.month), self.month).only("name")
 
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = super().get_paginator(queryset, per_page, **kwargs)

@@ -250,7 +250,7 @@ class ReviewAdmin(SafeSpreadsheetAdminMixin, ExportMixin, HistoryAdmin):
 class NeedResponseInline(admin.TabularInline):
     model = NeedResponse
     extra = 0
-    fields = ["organization", "message", "project", "created_at", "is_accepted"]
+    fields = ["organization", "message", "project", "created_at", "proposed_at", "is_accepted"]
     readonly_fields = fields
     can_delete = False
 
@@ -260,11 +260,13 @@ class NeedResponseInline(admin.TabularInline):
 
 @admin.register(CommunityNeed)
 class CommunityNeedAdmin(HistoryAdmin):
-    list_display = ["title", "community", "service_field", "state", "response_count", "posted_at", "matched_at"]
-    list_filter = ["state", "service_field", "community"]
+    list_display = [
+        "title", "community", "service_field", "state", "poster", "response_count", "posted_at", "matched_at"
+    ]
+    list_filter = ["state", "poster", "service_field", "community"]
     search_fields = ["title__finds", "description__finds", "community__name"]  # core.search
     list_select_related = ["community"]
-    readonly_fields = ["state", "matched_at", "posted_by"]
+    readonly_fields = ["state", "poster", "matched_at", "posted_by"]
     inlines = [NeedResponseInline]
     actions = ["close"]
 
@@ -287,12 +289,12 @@ class CommunityNeedAdmin(HistoryAdmin):
 
 @admin.register(NeedResponse)
 class NeedResponseAdmin(admin.ModelAdmin):
-    list_display = ["need", "organization", "project", "created_at", "is_accepted"]
+    list_display = ["need", "organization", "project", "created_at", "proposed_at", "is_accepted"]
     list_filter = ["is_accepted", "need__state", "need__community"]
     search_fields = ["need__title", "organization__name", "message"]
     list_select_related = ["need", "organization", "project"]
-    readonly_fields = ["need", "organization", "project", "message", "created_by", "created_at", "is_accepted",
-                       "accepted_at", "accepted_by"]
+    readonly_fields = ["need", "organization", "project", "message", "created_by", "created_at", "proposed_at",
+                       "proposed_by", "is_accepted", "accepted_at", "accepted_by"]
     actions = ["accept"]
 
     def has_add_permission(self, request):

