@@ -1,6 +1,7 @@
 """Demo data of the incubation base, around the load date: about 30 filed community teams across the communities
 (two lapsed, three waiting for the committee or the street), the current cohort of six in incubation with
-milestones at different stages, three organizations that graduated in earlier years. The team of the demo login
+milestones at different stages and a session of support about every month (members' 4f log), three organizations
+that graduated in earlier years. The team of the demo login
 team@changshou.demo is incubating, mentored by elderly@changshou.demo. Safe to run twice."""
 
 import random
@@ -10,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from members.demo import _user
-from members.models import Community, Organization, OrganizationAccount
+from members.models import Community, Organization, OrganizationAccount, SupportSession
 
 from .models import (
     LAPSE_DAYS_AFTER,
@@ -95,6 +96,31 @@ def _filing(rng, organization, communities, *, state, filed_on, today, staff):
         for index, (from_status, to_status, by) in enumerate(steps)
     )
     return filing
+
+
+SESSION_NOTES = {
+    SupportSession.Kind.INCUBATION: "入孵辅导：梳理团队章程和议事规则。",
+    SupportSession.Kind.SUPPORT: "协助联系活动场地，提供物资支持。",
+    SupportSession.Kind.CONSULTATION: "登记注册咨询：材料准备与流程说明。",
+    SupportSession.Kind.COVERAGE: "党建工作覆盖：联系社区党组织，开展联学活动。",
+}
+
+
+def _support_sessions(rng, incubation, staff, today):
+    """A session of support about every month since the start (the 4f log of members)."""
+    if SupportSession.objects.for_organization(incubation.organization).filter(
+        kind=SupportSession.Kind.INCUBATION
+    ).exists():
+        return
+    day, sessions = incubation.started_on + timedelta(days=7), []
+    while day < today:
+        kind = SupportSession.Kind.INCUBATION if not sessions else rng.choice(list(SupportSession.Kind))
+        sessions.append(SupportSession(
+            organization=incubation.organization, kind=kind, on=day, hours=rng.choice(["1.0", "1.5", "2.0"]),
+            note=SESSION_NOTES[kind], logged_by=staff,
+        ))
+        day += timedelta(days=rng.randrange(25, 40))
+    SupportSession.objects.bulk_create(sessions)
 
 
 def seed(stdout=None):
@@ -183,6 +209,7 @@ def seed(stdout=None):
             ))
         Milestone.objects.bulk_create(milestones)
         Organization.objects.filter(pk=organization.pk).update(incubating_since=started)
+        _support_sessions(rng, incubation, staff, today)
 
     # The demo login of an incubating team (the second: it has milestones to tick off).
     if len(incubating) > 1:
@@ -220,5 +247,6 @@ def seed(stdout=None):
         stdout.write(
             f"incubation: {TeamFiling.objects.count()} team filings ({TeamFiling.objects.filed().count()} filed, "
             f"{TeamFiling.objects.lapsed().count()} lapsed), {Incubation.objects.active().count()} in the base, "
-            f"{Incubation.objects.graduated().count()} graduated"
+            f"{Incubation.objects.graduated().count()} graduated, "
+            f"{SupportSession.objects.filter(organization__incubation__isnull=False).count()} sessions of support"
         )

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from members.forms import CheckedModelMultipleChoiceField
-from members.models import Community, Organization
+from members.models import Community, Organization, SupportSession
 
 from .models import MIN_TEAM_MEMBERS, Cohort, TeamFiling
 
@@ -117,6 +117,17 @@ class GraduationForm(forms.Form):
     registered_on = forms.DateField(label=_("Registered on"), widget=forms.DateInput(attrs={"type": "date"}))
     registration_authority = forms.CharField(label=_("Registration authority"), initial="普陀区民政局")
     reason = forms.CharField(label=_("Note"), required=False)
+
+
+class SupportSessionForm(forms.ModelForm):
+    class Meta:
+        model = SupportSession
+        fields = ["kind", "on", "hours", "note"]
+        widgets = {"on": forms.DateInput(attrs={"type": "date"}), "note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].initial = SupportSession.Kind.INCUBATION
 
 
 class MilestoneTickForm(forms.Form):

@@ -18,7 +18,7 @@ from communities.models import CommunityAccount
 from core.notifications import notify
 from core.validators import validate_credit_code
 from members import services as members_services
-from members.models import Organization
+from members.models import Organization, SupportSession
 
 from .models import (
     LAPSE_DAYS_AFTER,
@@ -365,6 +365,23 @@ def graduate_organization(incubation, *, credit_code, org_type, registered_on, r
         portal_url=reverse("incubation:manage"),
     )
     return incubation
+
+
+@transaction.atomic
+def log_support_session(incubation, *, kind, on, hours, note="", acting_user):
+    """Staff log a session of support to an organization in the base (the 4f log of members: 孵化 / 支持 / 咨询 /
+    覆盖), which the party-building coverage counts too."""
+    if on > timezone.localdate():
+        raise ValidationError(_("A session cannot be logged before it took place."))
+    if on < incubation.started_on - timedelta(days=365):
+        raise ValidationError(_("This date is long before the organization entered the base."))
+    session = SupportSession(
+        organization=incubation.organization, kind=kind, on=on, hours=hours, note=note.strip(),
+        logged_by=_user_or_none(acting_user),
+    )
+    session.full_clean()
+    session.save()
+    return session
 
 
 def membership_note(incubation):

@@ -28,4 +28,5 @@ urlpatterns = [
     path("staff/incubation/admit/", views.AdmitView.as_view(), name="staff-admit"),
     path("staff/incubation/<int:pk>/", views.StaffIncubationView.as_view(), name="staff-incubation"),
     path("staff/incubation/<int:pk>/graduate/", views.GraduateView.as_view(), name="staff-graduate"),
+    path("staff/incubation/<int:pk>/sessions/", views.LogSupportSessionView.as_view(), name="staff-session"),
 ]

@@ -12,7 +12,7 @@ from communities.permissions import CommunityRequiredMixin
 from core.permissions import StaffPermissionRequiredMixin
 from core.throttle import ThrottleMixin, by_address
 from members.forms import AccountForm
-from members.models import Organization
+from members.models import Organization, SupportSession
 from members.permissions import OrganizationRequiredMixin, account_of
 
 from . import figures, services
@@ -25,6 +25,7 @@ from .forms import (
     MilestoneTickForm,
     OpinionForm,
     StageForm,
+    SupportSessionForm,
     TeamForm,
 )
 from .models import Cohort, Incubation, Milestone, TeamFiling
@@ -162,6 +163,7 @@ class ManageView(ManageMixin, TemplateView):
             incubation=incubation,
             milestones=incubation.milestones.all() if incubation else [],
             changes=incubation.changes.select_related("changed_by") if incubation else [],
+            sessions=SupportSession.objects.for_organization(self.organization) if incubation else [],
             tick_form=MilestoneTickForm(),
             apply_form=(
                 MembershipNoteForm(initial={"note": services.membership_note(incubation)}) if can_apply else None
@@ -375,6 +377,8 @@ class StaffIncubationView(StaffPermissionRequiredMixin, FormView):
             milestones=incubation.milestones.all(),
             changes=incubation.changes.select_related("changed_by"),
             graduation_form=GraduationForm() if incubation.can_graduate else None,
+            sessions=SupportSession.objects.for_organization(incubation.organization_id).select_related("logged_by"),
+            session_form=SupportSessionForm(),
             **kwargs,
         )
 
@@ -387,6 +391,25 @@ class StaffIncubationView(StaffPermissionRequiredMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("The stage has been changed."))
         return redirect("incubation:staff-incubation", pk=incubation.pk)
+
+
+class LogSupportSessionView(StaffPermissionRequiredMixin, View):
+    """Staff log a session of support (the 4f log) from the incubation's page."""
+
+    permission_required = ("incubation.manage_incubation", "members.add_supportsession")
+
+    def post(self, request, pk):
+        incubation = get_object_or_404(Incubation.objects.select_related("organization"), pk=pk)
+        form = SupportSessionForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError([error for errors in form.errors.values() for error in errors])
+            services.log_support_session(incubation, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The session of support has been logged."))
+        return redirect("incubation:staff-incubation", pk=pk)
 
 
 class GraduateView(StaffPermissionRequiredMixin, View):

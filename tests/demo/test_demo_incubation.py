@@ -28,6 +28,8 @@ def test_the_demo_has_filed_teams_a_cohort_of_six_graduates_and_lapsed_filings(d
     # Milestones at different stages: none confirmed for the newest, several for the furthest along.
     confirmed = sorted(i.milestones.filter(confirmed_at__isnull=False).count() for i in current)
     assert confirmed[0] == 0 and confirmed[-1] >= 4 and len(set(confirmed)) >= 4
+    # Sessions of support in the 4f log (members.SupportSession) for every organization of the cohort.
+    assert all(i.organization.support_sessions.filter(kind="incubation").exists() for i in current)
     graduates = Incubation.objects.graduated()
     assert graduates.count() == 3
     assert all(g.graduated_on.year < cohort.starts_on.year + 1 and g.cohort != cohort for g in graduates)

@@ -187,3 +187,19 @@ def test_the_daily_job_reminds_and_lapses(staff_user, clock):
     assert check_team_filings() == {"reminded": 1, "lapsed": 1}
     assert TeamFiling.objects.get(pk=reminded.pk).reminded_for == date(2027, 6, 10)
     assert TeamFiling.objects.get(pk=lapsing.pk).status == TeamFiling.Status.LAPSED
+
+
+def test_staff_log_sessions_of_support_in_the_4f_log(staff_user):
+    from members.models import SupportSession
+
+    incubation = admitted(TeamFactory(), staff_user)
+    with pytest.raises(ValidationError):
+        services.log_support_session(
+            incubation, kind="incubation", on=date(2026, 6, 11), hours="1.5", acting_user=staff_user
+        )
+    session = services.log_support_session(
+        incubation, kind="consultation", on=date(2026, 6, 9), hours="1.5", note="Registration papers",
+        acting_user=staff_user,
+    )
+    assert list(SupportSession.objects.for_organization(incubation.organization)) == [session]
+    assert session.logged_by == staff_user and session.get_kind_display() == "Consultation"

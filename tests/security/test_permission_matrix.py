@@ -311,6 +311,9 @@ MATRIX |= {
     "incubation:staff-certificate": (lambda w: {"pk": incubation_world(w)["filing_a"].pk}, STAFF_PAGE),
     "incubation:staff-admit": (None, STAFF_PAGE),
     "incubation:staff-incubation": (lambda w: {"pk": incubation_world(w)["incubation"].pk}, STAFF_PAGE),
+    "incubation:staff-session": (
+        lambda w: {"pk": incubation_world(w)["incubation"].pk}, STAFF_PAGE | {"staff": 405, "superuser": 405}
+    ),
     "incubation:staff-graduate": (
         lambda w: {"pk": incubation_world(w)["incubation"].pk}, STAFF_PAGE | {"staff": 405, "superuser": 405}
     ),
