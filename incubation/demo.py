@@ -211,6 +211,15 @@ def seed(stdout=None):
         Organization.objects.filter(pk=organization.pk).update(incubating_since=started)
         _support_sessions(rng, incubation, staff, today)
 
+    # A filed team has applied for the next cohort (申请).
+    applicant = Organization.objects.get(name="胶州书画沙龙团队")
+    if not Incubation.objects.filter(organization=applicant).exists():
+        application = Incubation.objects.create(organization=applicant, stage=Incubation.Stage.APPLIED)
+        StageChange.objects.create(
+            incubation=application, to_stage=Incubation.Stage.APPLIED, changed_by=None,
+            reason="希望在财务制度和项目书方面得到辅导，为登记注册做准备。",
+        )
+
     # The demo login of an incubating team (the second: it has milestones to tick off).
     if len(incubating) > 1:
         user = _user(User, "team@changshou.demo", "团队负责人 何阿姨", "team@changshou.demo")

@@ -251,9 +251,10 @@ class Incubation(models.Model):
         Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="incubation"
     )
     cohort = models.ForeignKey(
-        Cohort, verbose_name=_("cohort"), on_delete=models.PROTECT, related_name="incubations"
+        Cohort, verbose_name=_("cohort"), on_delete=models.PROTECT, related_name="incubations", null=True, blank=True,
+        help_text=_("Empty while the organization has only applied."),
     )
-    started_on = models.DateField(_("started on"))
+    started_on = models.DateField(_("started on"), null=True, blank=True)
     mentor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("mentor"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="mentored_incubations",
@@ -277,8 +278,11 @@ class Incubation(models.Model):
         return stage in self.TRANSITIONS.get(self.stage, set())
 
     def next_stages(self):
-        """The stages change_stage may move to (graduation has its own form)."""
-        return [stage for stage in self.Stage if self.can_change_to(stage) and stage != self.Stage.GRADUATED]
+        """The stages change_stage may move to (admission and graduation have their own forms)."""
+        return [
+            stage for stage in self.Stage
+            if self.can_change_to(stage) and stage not in (self.Stage.ADMITTED, self.Stage.GRADUATED)
+        ]
 
     @property
     def is_active(self):
@@ -289,6 +293,10 @@ class Incubation(models.Model):
         """The default plan's titles in the site's language: they are stored as text, whoever admits."""
         with translation.override(settings.LANGUAGE_CODE):
             return [str(title) for title in cls.DEFAULT_MILESTONES]
+
+    @property
+    def is_applied(self):
+        return self.stage == self.Stage.APPLIED
 
     @property
     def can_graduate(self):

@@ -223,12 +223,13 @@ def lapse_filings(today=None):
 
 
 def _sync_organization(incubation, *, acting_user):
-    """The organization's three incubation values follow the stage (members reads them)."""
+    """The organization's three incubation values follow the stage (members reads them): an application is not
+    incubation yet."""
     organization = incubation.organization
     if incubation.stage == Incubation.Stage.GRADUATED:
         organization.incubation_status = Organization.Incubation.GRADUATED
         organization.graduated_on = incubation.graduated_on
-    elif incubation.stage == Incubation.Stage.WITHDRAWN:
+    elif incubation.stage in (Incubation.Stage.WITHDRAWN, Incubation.Stage.APPLIED):
         organization.incubation_status = Organization.Incubation.NONE
     else:
         organization.incubation_status = Organization.Incubation.INCUBATING
@@ -245,17 +246,37 @@ def _record_stage(incubation, from_stage, *, acting_user, reason):
 
 
 @transaction.atomic
-def admit_to_incubation(organization, *, cohort, started_on, mentor=None, acting_user, reason=""):
-    """Staff admit a team or young organization to the base in a cohort, with a mentor and the default plan of
-    milestones (one every two months from the start)."""
+def apply_to_incubation(organization, *, note, acting_user):
+    """A team or young organization applies to the base (申请) from its portal; staff admit it to a cohort."""
     if Incubation.objects.filter(organization=organization).exists():
         raise ValidationError(_("%(organization)s is already in the incubation base.") % {"organization": organization})
     if organization.incubation_status == Organization.Incubation.GRADUATED:
         raise ValidationError(_("%(organization)s has already graduated.") % {"organization": organization})
-    incubation = Incubation.objects.create(
-        organization=organization, cohort=cohort, started_on=started_on, mentor=mentor,
-        stage=Incubation.Stage.ADMITTED,
+    if not (note or "").strip():
+        raise ValidationError(_("Please say in a few words what the team needs from the base."))
+    incubation = Incubation.objects.create(organization=organization, stage=Incubation.Stage.APPLIED)
+    _record_stage(incubation, "", acting_user=acting_user, reason=note.strip())
+    notify(
+        "incubation_applied", incubation=incubation, organization=organization,
+        staff_url=reverse("incubation:staff-admit") + f"?organization={organization.pk}",
     )
+    return incubation
+
+
+@transaction.atomic
+def admit_to_incubation(organization, *, cohort, started_on, mentor=None, acting_user, reason=""):
+    """Staff admit a team or young organization to the base (its application, when it applied) in a cohort, with a
+    mentor and the default plan of milestones (one every two months from the start)."""
+    incubation = Incubation.objects.select_for_update().filter(organization=organization).first()
+    if incubation is not None and not incubation.is_applied:
+        raise ValidationError(_("%(organization)s is already in the incubation base.") % {"organization": organization})
+    if organization.incubation_status == Organization.Incubation.GRADUATED:
+        raise ValidationError(_("%(organization)s has already graduated.") % {"organization": organization})
+    from_stage = incubation.stage if incubation else ""
+    incubation = incubation or Incubation(organization=organization)
+    incubation.cohort, incubation.started_on, incubation.mentor = cohort, started_on, mentor
+    incubation.stage = Incubation.Stage.ADMITTED
+    incubation.save()
     Milestone.objects.bulk_create(
         Milestone(
             incubation=incubation, title=title, position=index,
@@ -264,7 +285,7 @@ def admit_to_incubation(organization, *, cohort, started_on, mentor=None, acting
         for index, title in enumerate(Incubation.default_milestone_titles(), start=1)
     )
     _record_stage(
-        incubation, "", acting_user=acting_user,
+        incubation, from_stage, acting_user=acting_user,
         reason=reason or _stored(gettext_noop("Admitted to %(cohort)s."), cohort=cohort),
     )
     _sync_organization(incubation, acting_user=acting_user)
@@ -281,6 +302,8 @@ def change_stage(incubation, stage, *, reason, acting_user):
     incubation = Incubation.objects.select_for_update().select_related("organization").get(pk=incubation.pk)
     if stage == Incubation.Stage.GRADUATED:
         raise ValidationError(_("Graduation needs the unified social credit code: use the graduation form."))
+    if stage == Incubation.Stage.ADMITTED:
+        raise ValidationError(_("Admission needs a cohort and a start date: use the admission form."))
     if not incubation.can_change_to(stage):
         raise ValidationError(
             _("An incubation at the stage %(from)s cannot move to %(to)s.")

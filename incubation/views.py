@@ -21,6 +21,7 @@ from .forms import (
     DecisionForm,
     FilingForm,
     GraduationForm,
+    IncubationApplicationForm,
     MembershipNoteForm,
     MilestoneTickForm,
     OpinionForm,
@@ -165,6 +166,8 @@ class ManageView(ManageMixin, TemplateView):
             changes=incubation.changes.select_related("changed_by") if incubation else [],
             sessions=SupportSession.objects.for_organization(self.organization) if incubation else [],
             tick_form=MilestoneTickForm(),
+            base_form=IncubationApplicationForm() if incubation is None and not self.organization.is_incubation_graduate
+            else None,
             apply_form=(
                 MembershipNoteForm(initial={"note": services.membership_note(incubation)}) if can_apply else None
             ),
@@ -209,6 +212,20 @@ class TickMilestoneView(ManageMixin, View):
         else:
             messages.success(request, _("Ticked off: %(milestone)s. Your mentor will confirm it.") % {
                 "milestone": milestone.title})
+        return redirect("incubation:manage")
+
+
+class ApplyToBaseView(ManageMixin, View):
+    def post(self, request):
+        form = IncubationApplicationForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError(_("Please say in a few words what the team needs from the base."))
+            services.apply_to_incubation(self.organization, note=form.cleaned_data["note"], acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your application has been sent to the incubation base."))
         return redirect("incubation:manage")
 
 

@@ -22,6 +22,7 @@ def test_the_demo_has_filed_teams_a_cohort_of_six_graduates_and_lapsed_filings(d
     assert TeamFiling.objects.values("communities").distinct().count() >= 10  # across the communities
     assert TeamFiling.objects.lapsed().count() == 2
     assert TeamFiling.objects.awaiting_community().exists() and TeamFiling.objects.awaiting_decision().exists()
+    assert Incubation.objects.filter(stage=Incubation.Stage.APPLIED).count() == 1  # for the next cohort
     cohort = Cohort.objects.current()
     current = Incubation.objects.active().filter(cohort=cohort)
     assert current.count() == 6

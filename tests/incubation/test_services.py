@@ -203,3 +203,25 @@ def test_staff_log_sessions_of_support_in_the_4f_log(staff_user):
     )
     assert list(SupportSession.objects.for_organization(incubation.organization)) == [session]
     assert session.logged_by == staff_user and session.get_kind_display() == "Consultation"
+
+
+def test_an_organization_applies_and_staff_admit_its_application(staff_user):
+    team = TeamFactory()
+    with pytest.raises(ValidationError):
+        services.apply_to_incubation(team, note=" ", acting_user=staff_user)
+    incubation = services.apply_to_incubation(team, note="Help with the accounts", acting_user=staff_user)
+    assert incubation.stage == Incubation.Stage.APPLIED and incubation.cohort is None
+    assert Organization.objects.get(pk=team.pk).incubation_status == "none"
+    assert OutboxMessage.objects.filter(kind="incubation_applied").exists()
+    assert incubation.next_stages() == [Incubation.Stage.WITHDRAWN]
+    with pytest.raises(ValidationError):
+        services.apply_to_incubation(team, note="again", acting_user=staff_user)
+    with pytest.raises(ValidationError):
+        services.change_stage(incubation, Incubation.Stage.ADMITTED, reason="ok", acting_user=staff_user)
+
+    admitted_incubation = admitted(team, staff_user)
+    assert admitted_incubation.pk == incubation.pk and admitted_incubation.milestones.count() == 6
+    assert list(admitted_incubation.changes.order_by("pk").values_list("from_stage", "to_stage")) == [
+        ("", "applied"), ("applied", "admitted")
+    ]
+    assert Organization.objects.get(pk=team.pk).is_incubating

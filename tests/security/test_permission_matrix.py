@@ -304,6 +304,7 @@ MATRIX |= {
     "incubation:manage-confirm": (None, POST_ONLY),
     "incubation:manage-tick": (lambda w: {"pk": incubation_world(w)["milestone"].pk}, POST_ONLY),
     "incubation:manage-apply": (None, POST_ONLY),
+    "incubation:manage-apply-base": (None, POST_ONLY),
     "incubation:community-filings": (None, COMMUNITY_PORTAL),
     "incubation:community-filing": (lambda w: {"pk": incubation_world(w)["pending"].pk}, COMMUNITY_A_FILING),
     "incubation:staff": (None, STAFF_PAGE),
