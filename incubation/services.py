@@ -124,10 +124,19 @@ def next_filing_number(year):
     return f"{prefix}{int(last.rsplit('-', 1)[1]) + 1 if last else 1:03d}"
 
 
+def _check_decidable(filing):
+    if not filing.can_be_decided:
+        raise ValidationError(
+            _("The neighbourhood committee gives its opinion first.") if filing.is_awaiting_community
+            else _("This filing has already been decided.")
+        )
+
+
 @transaction.atomic
 def approve_filing(filing, *, acting_user, on=None):
     """Staff file the team: it gets its filing number, is shown publicly and re-confirms on each anniversary."""
     filing = TeamFiling.objects.select_for_update().select_related("organization").get(pk=filing.pk)
+    _check_decidable(filing)
     on = on or timezone.localdate()
     filing.number = next_filing_number(on.year)
     filing.filed_on = on
@@ -151,6 +160,7 @@ def approve_filing(filing, *, acting_user, on=None):
 def reject_filing(filing, *, acting_user, reason):
     """Staff refuse the filing, with a reason the team reads."""
     filing = TeamFiling.objects.select_for_update().select_related("organization").get(pk=filing.pk)
+    _check_decidable(filing)
     if not (reason or "").strip():
         raise ValidationError(_("Please give a reason: the team will read it."))
     filing.decided_by = acting_user

@@ -297,7 +297,8 @@ class StaffPipelineView(StaffPermissionRequiredMixin, TemplateView):
         by_category, by_community = figures.filed_by_category_and_community()
         return super().get_context_data(
             to_decide=TeamFiling.objects.awaiting_decision().select_related("organization").order_by("submitted_at"),
-            waiting_community=TeamFiling.objects.awaiting_community().count(),
+            waiting_community=TeamFiling.objects.awaiting_community()
+            .exclude(pk__in=TeamFiling.objects.awaiting_decision().values("pk")).count(),
             stages=figures.pipeline_by_stage(),
             incubations=Incubation.objects.active().select_related("organization", "cohort", "mentor")
             .order_by("stage", "organization__name"),

@@ -56,8 +56,20 @@ def test_only_a_committee_of_a_served_community_gives_the_first_opinion():
 
 
 def test_staff_cannot_decide_before_the_committee(staff_user):
-    with pytest.raises(ValidationError):
-        services.approve_filing(FilingFactory(), acting_user=staff_user)
+    filing = FilingFactory()
+    CommunityAccountFactory(community=filing.communities.get())
+    assert not TeamFiling.objects.awaiting_decision().exists()
+    with pytest.raises(ValidationError, match="committee gives its opinion first"):
+        services.approve_filing(filing, acting_user=staff_user)
+
+
+def test_staff_decide_at_once_where_no_committee_has_an_account(staff_user):
+    filing = FilingFactory()
+    assert list(TeamFiling.objects.awaiting_decision()) == [filing] and filing.can_be_decided
+    filing = services.approve_filing(filing, acting_user=staff_user)
+    assert filing.number == "CS-BA-2026-001"
+    with pytest.raises(ValidationError, match="already been decided"):
+        services.reject_filing(filing, acting_user=staff_user, reason="Too late")
 
 
 def test_approved_filings_are_numbered_per_year_and_shown_publicly(staff_user):
