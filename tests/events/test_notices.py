@@ -137,6 +137,7 @@ def test_every_periodic_job_is_scheduled():
         "events.tasks.remind_monthly_duty",
         "events.tasks.purge_personal_data",
         "communities.tasks.confirm_unreviewed_activities",
+        "incubation.tasks.check_team_filings",
     }
     app.loader.import_default_modules()
     assert tasks <= set(app.tasks)
