@@ -45,6 +45,10 @@ NEW_TEAMS = [
 ]
 
 
+def _at(day):
+    return timezone.make_aware(datetime.combine(day, time(9)))
+
+
 def _names(rng, count):
     names = set()
     while len(names) < count:
@@ -67,7 +71,7 @@ def _filing(rng, organization, communities, *, state, filed_on, today, staff):
         activity_place=f"{communities[0].name}活动室",
         uses_model_charter=True,
         status=TeamFiling.Status.SUBMITTED,
-        submitted_at=timezone.make_aware(datetime.combine(filed_on - timedelta(days=21), time(9))),
+        submitted_at=_at(filed_on - timedelta(days=21)),
     )
     filing.communities.set(communities)
     steps = [("", TeamFiling.Status.SUBMITTED, None)]
@@ -166,13 +170,13 @@ def seed(stdout=None):
         )
         cohorts[offset] = cohort
 
-    # The current cohort: the six incubating teams, at different stages.
+    # The current cohort: the six incubating teams, at different stages: the earliest in the base furthest along.
     incubating = list(
         Organization.objects.filter(incubation_status=Organization.Incubation.INCUBATING).order_by("founded_on", "pk")
     )[:6]
     stages = [
-        Incubation.Stage.ADMITTED, Incubation.Stage.INCUBATING, Incubation.Stage.INCUBATING,
-        Incubation.Stage.INCUBATING, Incubation.Stage.EXTENDED, Incubation.Stage.ASSESSMENT,
+        Incubation.Stage.ASSESSMENT, Incubation.Stage.EXTENDED, Incubation.Stage.INCUBATING,
+        Incubation.Stage.INCUBATING, Incubation.Stage.INCUBATING, Incubation.Stage.ADMITTED,
     ]
     for index, (organization, stage) in enumerate(zip(incubating, stages, strict=False)):
         if Incubation.objects.filter(organization=organization).exists():
@@ -180,7 +184,7 @@ def seed(stdout=None):
         started = max(current_start, organization.founded_on or current_start)
         incubation = Incubation.objects.create(
             organization=organization, cohort=cohorts[0], started_on=started,
-            mentor=mentor if index % 2 == 0 else staff, stage=stage,
+            mentor=mentor if index % 2 else staff, stage=stage,
         )
         path = [Incubation.Stage.ADMITTED, Incubation.Stage.INCUBATING]
         if stage == Incubation.Stage.EXTENDED:
@@ -188,13 +192,14 @@ def seed(stdout=None):
         if stage == Incubation.Stage.ASSESSMENT:
             path.append(Incubation.Stage.ASSESSMENT)
         path = path[: path.index(stage) + 1]
+        now = timezone.now()
         StageChange.objects.bulk_create(
             StageChange(incubation=incubation, from_stage=path[i - 1] if i else "", to_stage=to, changed_by=staff,
-                        changed_at=timezone.now() - timedelta(days=200 - 30 * i),
+                        changed_at=min(_at(started + timedelta(days=45 * i)), now - timedelta(days=len(path) - i)),
                         reason=STAGE_REASONS[to])
             for i, to in enumerate(path)
         )
-        confirmed = index  # the later in the list, the further along
+        confirmed = len(stages) - 1 - index  # the earlier in the base, the further along
         milestones = []
         for position, title in enumerate(Incubation.default_milestone_titles(), start=1):
             done = position <= confirmed
@@ -220,11 +225,11 @@ def seed(stdout=None):
             reason="希望在财务制度和项目书方面得到辅导，为登记注册做准备。",
         )
 
-    # The demo login of an incubating team (the second: it has milestones to tick off).
-    if len(incubating) > 1:
+    # The demo login of an incubating team (the fourth: mentored by elderly@changshou.demo, milestones to tick off).
+    if len(incubating) > 3:
         user = _user(User, "team@changshou.demo", "团队负责人 何阿姨", "team@changshou.demo")
         OrganizationAccount.objects.get_or_create(
-            user=user, defaults={"organization": incubating[1], "role": OrganizationAccount.Role.ADMIN}
+            user=user, defaults={"organization": incubating[3], "role": OrganizationAccount.Role.ADMIN}
         )
 
     # Three organizations that graduated in earlier cohorts (members.demo marks them graduated).
@@ -242,7 +247,7 @@ def seed(stdout=None):
         StageChange.objects.create(
             incubation=incubation, from_stage=Incubation.Stage.ASSESSMENT, to_stage=Incubation.Stage.GRADUATED,
             changed_by=staff, reason="完成民政登记，顺利出壳。",
-            changed_at=timezone.make_aware(datetime.combine(graduated_on, time(9))),
+            changed_at=_at(graduated_on),
         )
         Milestone.objects.bulk_create(
             Milestone(incubation=incubation, title=title, position=position,
