@@ -1,6 +1,7 @@
 """Demo data of the incubation base, around the load date: about 30 filed community teams across the communities
 (two lapsed, three waiting for the committee or the street), the current cohort of six in incubation with
-milestones at different stages, three organizations that graduated in earlier years. The team of the demo login
+milestones at different stages and a session of support about every month (members' 4f log), three organizations
+that graduated in earlier years. The team of the demo login
 team@changshou.demo is incubating, mentored by elderly@changshou.demo. Safe to run twice."""
 
 import random
@@ -10,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from members.demo import _user
-from members.models import Community, Organization, OrganizationAccount
+from members.models import Community, Organization, OrganizationAccount, SupportSession
 
 from .models import (
     LAPSE_DAYS_AFTER,
@@ -44,6 +45,10 @@ NEW_TEAMS = [
 ]
 
 
+def _at(day):
+    return timezone.make_aware(datetime.combine(day, time(9)))
+
+
 def _names(rng, count):
     names = set()
     while len(names) < count:
@@ -66,7 +71,7 @@ def _filing(rng, organization, communities, *, state, filed_on, today, staff):
         activity_place=f"{communities[0].name}活动室",
         uses_model_charter=True,
         status=TeamFiling.Status.SUBMITTED,
-        submitted_at=timezone.make_aware(datetime.combine(filed_on - timedelta(days=21), time(9))),
+        submitted_at=_at(filed_on - timedelta(days=21)),
     )
     filing.communities.set(communities)
     steps = [("", TeamFiling.Status.SUBMITTED, None)]
@@ -95,6 +100,31 @@ def _filing(rng, organization, communities, *, state, filed_on, today, staff):
         for index, (from_status, to_status, by) in enumerate(steps)
     )
     return filing
+
+
+SESSION_NOTES = {
+    SupportSession.Kind.INCUBATION: "入孵辅导：梳理团队章程和议事规则。",
+    SupportSession.Kind.SUPPORT: "协助联系活动场地，提供物资支持。",
+    SupportSession.Kind.CONSULTATION: "登记注册咨询：材料准备与流程说明。",
+    SupportSession.Kind.COVERAGE: "党建工作覆盖：联系社区党组织，开展联学活动。",
+}
+
+
+def _support_sessions(rng, incubation, staff, today):
+    """A session of support about every month since the start (the 4f log of members)."""
+    if SupportSession.objects.for_organization(incubation.organization).filter(
+        kind=SupportSession.Kind.INCUBATION
+    ).exists():
+        return
+    day, sessions = incubation.started_on + timedelta(days=7), []
+    while day < today:
+        kind = SupportSession.Kind.INCUBATION if not sessions else rng.choice(list(SupportSession.Kind))
+        sessions.append(SupportSession(
+            organization=incubation.organization, kind=kind, on=day, hours=rng.choice(["1.0", "1.5", "2.0"]),
+            note=SESSION_NOTES[kind], logged_by=staff,
+        ))
+        day += timedelta(days=rng.randrange(25, 40))
+    SupportSession.objects.bulk_create(sessions)
 
 
 def seed(stdout=None):
@@ -140,13 +170,13 @@ def seed(stdout=None):
         )
         cohorts[offset] = cohort
 
-    # The current cohort: the six incubating teams, at different stages.
+    # The current cohort: the six incubating teams, at different stages: the earliest in the base furthest along.
     incubating = list(
         Organization.objects.filter(incubation_status=Organization.Incubation.INCUBATING).order_by("founded_on", "pk")
     )[:6]
     stages = [
-        Incubation.Stage.ADMITTED, Incubation.Stage.INCUBATING, Incubation.Stage.INCUBATING,
-        Incubation.Stage.INCUBATING, Incubation.Stage.EXTENDED, Incubation.Stage.ASSESSMENT,
+        Incubation.Stage.ASSESSMENT, Incubation.Stage.EXTENDED, Incubation.Stage.INCUBATING,
+        Incubation.Stage.INCUBATING, Incubation.Stage.INCUBATING, Incubation.Stage.ADMITTED,
     ]
     for index, (organization, stage) in enumerate(zip(incubating, stages, strict=False)):
         if Incubation.objects.filter(organization=organization).exists():
@@ -154,7 +184,7 @@ def seed(stdout=None):
         started = max(current_start, organization.founded_on or current_start)
         incubation = Incubation.objects.create(
             organization=organization, cohort=cohorts[0], started_on=started,
-            mentor=mentor if index % 2 == 0 else staff, stage=stage,
+            mentor=mentor if index % 2 else staff, stage=stage,
         )
         path = [Incubation.Stage.ADMITTED, Incubation.Stage.INCUBATING]
         if stage == Incubation.Stage.EXTENDED:
@@ -162,13 +192,14 @@ def seed(stdout=None):
         if stage == Incubation.Stage.ASSESSMENT:
             path.append(Incubation.Stage.ASSESSMENT)
         path = path[: path.index(stage) + 1]
+        now = timezone.now()
         StageChange.objects.bulk_create(
             StageChange(incubation=incubation, from_stage=path[i - 1] if i else "", to_stage=to, changed_by=staff,
-                        changed_at=timezone.now() - timedelta(days=200 - 30 * i),
+                        changed_at=min(_at(started + timedelta(days=45 * i)), now - timedelta(days=len(path) - i)),
                         reason=STAGE_REASONS[to])
             for i, to in enumerate(path)
         )
-        confirmed = index  # the later in the list, the further along
+        confirmed = len(stages) - 1 - index  # the earlier in the base, the further along
         milestones = []
         for position, title in enumerate(Incubation.default_milestone_titles(), start=1):
             done = position <= confirmed
@@ -183,12 +214,22 @@ def seed(stdout=None):
             ))
         Milestone.objects.bulk_create(milestones)
         Organization.objects.filter(pk=organization.pk).update(incubating_since=started)
+        _support_sessions(rng, incubation, staff, today)
 
-    # The demo login of an incubating team (the second: it has milestones to tick off).
-    if len(incubating) > 1:
+    # A filed team has applied for the next cohort (申请).
+    applicant = Organization.objects.get(name="胶州书画沙龙团队")
+    if not Incubation.objects.filter(organization=applicant).exists():
+        application = Incubation.objects.create(organization=applicant, stage=Incubation.Stage.APPLIED)
+        StageChange.objects.create(
+            incubation=application, to_stage=Incubation.Stage.APPLIED, changed_by=None,
+            reason="希望在财务制度和项目书方面得到辅导，为登记注册做准备。",
+        )
+
+    # The demo login of an incubating team (the fourth: mentored by elderly@changshou.demo, milestones to tick off).
+    if len(incubating) > 3:
         user = _user(User, "team@changshou.demo", "团队负责人 何阿姨", "team@changshou.demo")
         OrganizationAccount.objects.get_or_create(
-            user=user, defaults={"organization": incubating[1], "role": OrganizationAccount.Role.ADMIN}
+            user=user, defaults={"organization": incubating[3], "role": OrganizationAccount.Role.ADMIN}
         )
 
     # Three organizations that graduated in earlier cohorts (members.demo marks them graduated).
@@ -206,7 +247,7 @@ def seed(stdout=None):
         StageChange.objects.create(
             incubation=incubation, from_stage=Incubation.Stage.ASSESSMENT, to_stage=Incubation.Stage.GRADUATED,
             changed_by=staff, reason="完成民政登记，顺利出壳。",
-            changed_at=timezone.make_aware(datetime.combine(graduated_on, time(9))),
+            changed_at=_at(graduated_on),
         )
         Milestone.objects.bulk_create(
             Milestone(incubation=incubation, title=title, position=position,
@@ -220,5 +261,6 @@ def seed(stdout=None):
         stdout.write(
             f"incubation: {TeamFiling.objects.count()} team filings ({TeamFiling.objects.filed().count()} filed, "
             f"{TeamFiling.objects.lapsed().count()} lapsed), {Incubation.objects.active().count()} in the base, "
-            f"{Incubation.objects.graduated().count()} graduated"
+            f"{Incubation.objects.graduated().count()} graduated, "
+            f"{SupportSession.objects.filter(organization__incubation__isnull=False).count()} sessions of support"
         )

@@ -4,9 +4,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from members.forms import CheckedModelMultipleChoiceField
-from members.models import Community, Organization
+from members.models import Community, Organization, SupportSession
 
-from .models import MIN_TEAM_MEMBERS, Cohort, TeamFiling
+from .models import MIN_TEAM_MEMBERS, Cohort, Incubation, TeamFiling
 
 
 class TeamForm(forms.ModelForm):
@@ -83,9 +83,9 @@ class MentorChoiceField(forms.ModelChoiceField):
 class AdmitForm(forms.Form):
     organization = forms.ModelChoiceField(
         label=_("Team or organization"),
-        queryset=Organization.objects.filter(incubation__isnull=True).exclude(
-            incubation_status=Organization.Incubation.GRADUATED
-        ),
+        queryset=Organization.objects.filter(
+            Q(incubation__isnull=True) | Q(incubation__stage=Incubation.Stage.APPLIED)
+        ).exclude(incubation_status=Organization.Incubation.GRADUATED),
     )
     cohort = forms.ModelChoiceField(label=_("Cohort"), queryset=Cohort.objects.all())
     started_on = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -119,10 +119,28 @@ class GraduationForm(forms.Form):
     reason = forms.CharField(label=_("Note"), required=False)
 
 
+class SupportSessionForm(forms.ModelForm):
+    class Meta:
+        model = SupportSession
+        fields = ["kind", "on", "hours", "note"]
+        widgets = {"on": forms.DateInput(attrs={"type": "date"}), "note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].initial = SupportSession.Kind.INCUBATION
+
+
 class MilestoneTickForm(forms.Form):
     evidence = forms.CharField(
         label=_("Evidence"), widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("What was done, and where the mentor can see it."),
+    )
+
+
+class IncubationApplicationForm(forms.Form):
+    note = forms.CharField(
+        label=_("What does the team need from the base?"), widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("E.g. help with the charter, the accounts, a first project, registering."),
     )
 
 

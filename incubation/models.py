@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from communities.models import CommunityAccount
 from core.models import ChangeRecord
 from core.validators import validate_mobile
 from members.models import Community, Organization
@@ -35,8 +36,14 @@ class FilingQuerySet(models.QuerySet):
         return filings if community is None else filings.filter(communities=community).distinct()
 
     def awaiting_decision(self):
-        """Filings the committee has given its opinion on: staff decide."""
-        return self.filter(status=TeamFiling.Status.COMMUNITY_REVIEWED)
+        """Filings staff decide: the committee has given its opinion, or none of the team's communities has a
+        committee account to give one."""
+        return self.filter(
+            models.Q(status=TeamFiling.Status.COMMUNITY_REVIEWED)
+            | models.Q(status=TeamFiling.Status.SUBMITTED) & ~models.Exists(
+                CommunityAccount.objects.filter(community__team_filings=models.OuterRef("pk"))
+            )
+        )
 
     def filed(self):
         """Teams on file now: approved, not lapsed, and still community teams (a graduate is registered)."""
@@ -81,8 +88,9 @@ class TeamFiling(models.Model):
         AGREE = "agree", _("Agrees")
         DISAGREE = "disagree", _("Disagrees")
 
+    # Staff decide a submitted filing directly only when no committee can give its opinion (`can_be_decided`).
     TRANSITIONS = {
-        Status.SUBMITTED: {Status.COMMUNITY_REVIEWED},
+        Status.SUBMITTED: {Status.COMMUNITY_REVIEWED, Status.APPROVED, Status.REJECTED},
         Status.COMMUNITY_REVIEWED: {Status.APPROVED, Status.REJECTED},
         Status.APPROVED: {Status.LAPSED},
     }
@@ -162,6 +170,16 @@ class TeamFiling(models.Model):
     @property
     def is_awaiting_decision(self):
         return self.status == self.Status.COMMUNITY_REVIEWED
+
+    @property
+    def has_committee(self):
+        """Whether a neighbourhood committee of the team's communities has an account to give its opinion."""
+        return CommunityAccount.objects.filter(community__team_filings=self).exists()
+
+    @property
+    def can_be_decided(self):
+        """Staff decide after the committee's opinion, or at once when no committee has an account."""
+        return self.is_awaiting_decision or (self.is_awaiting_community and not self.has_committee)
 
     @property
     def is_filed(self):
@@ -251,9 +269,10 @@ class Incubation(models.Model):
         Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="incubation"
     )
     cohort = models.ForeignKey(
-        Cohort, verbose_name=_("cohort"), on_delete=models.PROTECT, related_name="incubations"
+        Cohort, verbose_name=_("cohort"), on_delete=models.PROTECT, related_name="incubations", null=True, blank=True,
+        help_text=_("Empty while the organization has only applied."),
     )
-    started_on = models.DateField(_("started on"))
+    started_on = models.DateField(_("started on"), null=True, blank=True)
     mentor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("mentor"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="mentored_incubations",
@@ -277,8 +296,11 @@ class Incubation(models.Model):
         return stage in self.TRANSITIONS.get(self.stage, set())
 
     def next_stages(self):
-        """The stages change_stage may move to (graduation has its own form)."""
-        return [stage for stage in self.Stage if self.can_change_to(stage) and stage != self.Stage.GRADUATED]
+        """The stages change_stage may move to (admission and graduation have their own forms)."""
+        return [
+            stage for stage in self.Stage
+            if self.can_change_to(stage) and stage not in (self.Stage.ADMITTED, self.Stage.GRADUATED)
+        ]
 
     @property
     def is_active(self):
@@ -289,6 +311,10 @@ class Incubation(models.Model):
         """The default plan's titles in the site's language: they are stored as text, whoever admits."""
         with translation.override(settings.LANGUAGE_CODE):
             return [str(title) for title in cls.DEFAULT_MILESTONES]
+
+    @property
+    def is_applied(self):
+        return self.stage == self.Stage.APPLIED
 
     @property
     def can_graduate(self):

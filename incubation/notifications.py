@@ -47,6 +47,12 @@ RULES = {
         audience=lambda c: staff_team(),
         url=lambda c: c["staff_url"],
     ),
+    "incubation_applied": Rule(
+        subject=lambda c: _("%(organization)s applies to the incubation base") % {"organization": c["organization"]},
+        template="incubation/email/incubation_applied.txt",
+        audience=lambda c: staff_team(),
+        url=lambda c: c["staff_url"],
+    ),
     "incubation_admitted": Rule(
         subject=lambda c: _("%(organization)s is admitted to the incubation base")
         % {"organization": c["organization"]},

@@ -18,7 +18,7 @@ from communities.models import CommunityAccount
 from core.notifications import notify
 from core.validators import validate_credit_code
 from members import services as members_services
-from members.models import Organization
+from members.models import Organization, SupportSession
 
 from .models import (
     LAPSE_DAYS_AFTER,
@@ -124,10 +124,19 @@ def next_filing_number(year):
     return f"{prefix}{int(last.rsplit('-', 1)[1]) + 1 if last else 1:03d}"
 
 
+def _check_decidable(filing):
+    if not filing.can_be_decided:
+        raise ValidationError(
+            _("The neighbourhood committee gives its opinion first.") if filing.is_awaiting_community
+            else _("This filing has already been decided.")
+        )
+
+
 @transaction.atomic
 def approve_filing(filing, *, acting_user, on=None):
     """Staff file the team: it gets its filing number, is shown publicly and re-confirms on each anniversary."""
     filing = TeamFiling.objects.select_for_update().select_related("organization").get(pk=filing.pk)
+    _check_decidable(filing)
     on = on or timezone.localdate()
     filing.number = next_filing_number(on.year)
     filing.filed_on = on
@@ -151,6 +160,7 @@ def approve_filing(filing, *, acting_user, on=None):
 def reject_filing(filing, *, acting_user, reason):
     """Staff refuse the filing, with a reason the team reads."""
     filing = TeamFiling.objects.select_for_update().select_related("organization").get(pk=filing.pk)
+    _check_decidable(filing)
     if not (reason or "").strip():
         raise ValidationError(_("Please give a reason: the team will read it."))
     filing.decided_by = acting_user
@@ -223,12 +233,13 @@ def lapse_filings(today=None):
 
 
 def _sync_organization(incubation, *, acting_user):
-    """The organization's three incubation values follow the stage (members reads them)."""
+    """The organization's three incubation values follow the stage (members reads them): an application is not
+    incubation yet."""
     organization = incubation.organization
     if incubation.stage == Incubation.Stage.GRADUATED:
         organization.incubation_status = Organization.Incubation.GRADUATED
         organization.graduated_on = incubation.graduated_on
-    elif incubation.stage == Incubation.Stage.WITHDRAWN:
+    elif incubation.stage in (Incubation.Stage.WITHDRAWN, Incubation.Stage.APPLIED):
         organization.incubation_status = Organization.Incubation.NONE
     else:
         organization.incubation_status = Organization.Incubation.INCUBATING
@@ -245,17 +256,37 @@ def _record_stage(incubation, from_stage, *, acting_user, reason):
 
 
 @transaction.atomic
-def admit_to_incubation(organization, *, cohort, started_on, mentor=None, acting_user, reason=""):
-    """Staff admit a team or young organization to the base in a cohort, with a mentor and the default plan of
-    milestones (one every two months from the start)."""
+def apply_to_incubation(organization, *, note, acting_user):
+    """A team or young organization applies to the base (申请) from its portal; staff admit it to a cohort."""
     if Incubation.objects.filter(organization=organization).exists():
         raise ValidationError(_("%(organization)s is already in the incubation base.") % {"organization": organization})
     if organization.incubation_status == Organization.Incubation.GRADUATED:
         raise ValidationError(_("%(organization)s has already graduated.") % {"organization": organization})
-    incubation = Incubation.objects.create(
-        organization=organization, cohort=cohort, started_on=started_on, mentor=mentor,
-        stage=Incubation.Stage.ADMITTED,
+    if not (note or "").strip():
+        raise ValidationError(_("Please say in a few words what the team needs from the base."))
+    incubation = Incubation.objects.create(organization=organization, stage=Incubation.Stage.APPLIED)
+    _record_stage(incubation, "", acting_user=acting_user, reason=note.strip())
+    notify(
+        "incubation_applied", incubation=incubation, organization=organization,
+        staff_url=reverse("incubation:staff-admit") + f"?organization={organization.pk}",
     )
+    return incubation
+
+
+@transaction.atomic
+def admit_to_incubation(organization, *, cohort, started_on, mentor=None, acting_user, reason=""):
+    """Staff admit a team or young organization to the base (its application, when it applied) in a cohort, with a
+    mentor and the default plan of milestones (one every two months from the start)."""
+    incubation = Incubation.objects.select_for_update().filter(organization=organization).first()
+    if incubation is not None and not incubation.is_applied:
+        raise ValidationError(_("%(organization)s is already in the incubation base.") % {"organization": organization})
+    if organization.incubation_status == Organization.Incubation.GRADUATED:
+        raise ValidationError(_("%(organization)s has already graduated.") % {"organization": organization})
+    from_stage = incubation.stage if incubation else ""
+    incubation = incubation or Incubation(organization=organization)
+    incubation.cohort, incubation.started_on, incubation.mentor = cohort, started_on, mentor
+    incubation.stage = Incubation.Stage.ADMITTED
+    incubation.save()
     Milestone.objects.bulk_create(
         Milestone(
             incubation=incubation, title=title, position=index,
@@ -264,7 +295,7 @@ def admit_to_incubation(organization, *, cohort, started_on, mentor=None, acting
         for index, title in enumerate(Incubation.default_milestone_titles(), start=1)
     )
     _record_stage(
-        incubation, "", acting_user=acting_user,
+        incubation, from_stage, acting_user=acting_user,
         reason=reason or _stored(gettext_noop("Admitted to %(cohort)s."), cohort=cohort),
     )
     _sync_organization(incubation, acting_user=acting_user)
@@ -281,6 +312,8 @@ def change_stage(incubation, stage, *, reason, acting_user):
     incubation = Incubation.objects.select_for_update().select_related("organization").get(pk=incubation.pk)
     if stage == Incubation.Stage.GRADUATED:
         raise ValidationError(_("Graduation needs the unified social credit code: use the graduation form."))
+    if stage == Incubation.Stage.ADMITTED:
+        raise ValidationError(_("Admission needs a cohort and a start date: use the admission form."))
     if not incubation.can_change_to(stage):
         raise ValidationError(
             _("An incubation at the stage %(from)s cannot move to %(to)s.")
@@ -365,6 +398,23 @@ def graduate_organization(incubation, *, credit_code, org_type, registered_on, r
         portal_url=reverse("incubation:manage"),
     )
     return incubation
+
+
+@transaction.atomic
+def log_support_session(incubation, *, kind, on, hours, note="", acting_user):
+    """Staff log a session of support to an organization in the base (the 4f log of members: 孵化 / 支持 / 咨询 /
+    覆盖), which the party-building coverage counts too."""
+    if on > timezone.localdate():
+        raise ValidationError(_("A session cannot be logged before it took place."))
+    if on < incubation.started_on - timedelta(days=365):
+        raise ValidationError(_("This date is long before the organization entered the base."))
+    session = SupportSession(
+        organization=incubation.organization, kind=kind, on=on, hours=hours, note=note.strip(),
+        logged_by=_user_or_none(acting_user),
+    )
+    session.full_clean()
+    session.save()
+    return session
 
 
 def membership_note(incubation):

@@ -17,6 +17,7 @@ urlpatterns = [
     path("portal/incubation/confirm/", views.ConfirmFilingView.as_view(), name="manage-confirm"),
     path("portal/incubation/milestones/<int:pk>/tick/", views.TickMilestoneView.as_view(), name="manage-tick"),
     path("portal/incubation/apply/", views.ApplyForMembershipView.as_view(), name="manage-apply"),
+    path("portal/incubation/apply-to-base/", views.ApplyToBaseView.as_view(), name="manage-apply-base"),
     path("community/filings/", views.CommunityFilingsView.as_view(), name="community-filings"),
     path("community/filings/<int:pk>/", views.CommunityOpinionView.as_view(), name="community-filing"),
     path("staff/incubation/", views.StaffPipelineView.as_view(), name="staff"),
@@ -28,4 +29,5 @@ urlpatterns = [
     path("staff/incubation/admit/", views.AdmitView.as_view(), name="staff-admit"),
     path("staff/incubation/<int:pk>/", views.StaffIncubationView.as_view(), name="staff-incubation"),
     path("staff/incubation/<int:pk>/graduate/", views.GraduateView.as_view(), name="staff-graduate"),
+    path("staff/incubation/<int:pk>/sessions/", views.LogSupportSessionView.as_view(), name="staff-session"),
 ]

@@ -12,7 +12,7 @@ from communities.permissions import CommunityRequiredMixin
 from core.permissions import StaffPermissionRequiredMixin
 from core.throttle import ThrottleMixin, by_address
 from members.forms import AccountForm
-from members.models import Organization
+from members.models import Organization, SupportSession
 from members.permissions import OrganizationRequiredMixin, account_of
 
 from . import figures, services
@@ -21,10 +21,12 @@ from .forms import (
     DecisionForm,
     FilingForm,
     GraduationForm,
+    IncubationApplicationForm,
     MembershipNoteForm,
     MilestoneTickForm,
     OpinionForm,
     StageForm,
+    SupportSessionForm,
     TeamForm,
 )
 from .models import Cohort, Incubation, Milestone, TeamFiling
@@ -162,7 +164,10 @@ class ManageView(ManageMixin, TemplateView):
             incubation=incubation,
             milestones=incubation.milestones.all() if incubation else [],
             changes=incubation.changes.select_related("changed_by") if incubation else [],
+            sessions=SupportSession.objects.for_organization(self.organization) if incubation else [],
             tick_form=MilestoneTickForm(),
+            base_form=IncubationApplicationForm() if incubation is None and not self.organization.is_incubation_graduate
+            else None,
             apply_form=(
                 MembershipNoteForm(initial={"note": services.membership_note(incubation)}) if can_apply else None
             ),
@@ -207,6 +212,20 @@ class TickMilestoneView(ManageMixin, View):
         else:
             messages.success(request, _("Ticked off: %(milestone)s. Your mentor will confirm it.") % {
                 "milestone": milestone.title})
+        return redirect("incubation:manage")
+
+
+class ApplyToBaseView(ManageMixin, View):
+    def post(self, request):
+        form = IncubationApplicationForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError(_("Please say in a few words what the team needs from the base."))
+            services.apply_to_incubation(self.organization, note=form.cleaned_data["note"], acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your application has been sent to the incubation base."))
         return redirect("incubation:manage")
 
 
@@ -278,7 +297,8 @@ class StaffPipelineView(StaffPermissionRequiredMixin, TemplateView):
         by_category, by_community = figures.filed_by_category_and_community()
         return super().get_context_data(
             to_decide=TeamFiling.objects.awaiting_decision().select_related("organization").order_by("submitted_at"),
-            waiting_community=TeamFiling.objects.awaiting_community().count(),
+            waiting_community=TeamFiling.objects.awaiting_community()
+            .exclude(pk__in=TeamFiling.objects.awaiting_decision().values("pk")).count(),
             stages=figures.pipeline_by_stage(),
             incubations=Incubation.objects.active().select_related("organization", "cohort", "mentor")
             .order_by("stage", "organization__name"),
@@ -375,6 +395,8 @@ class StaffIncubationView(StaffPermissionRequiredMixin, FormView):
             milestones=incubation.milestones.all(),
             changes=incubation.changes.select_related("changed_by"),
             graduation_form=GraduationForm() if incubation.can_graduate else None,
+            sessions=SupportSession.objects.for_organization(incubation.organization_id).select_related("logged_by"),
+            session_form=SupportSessionForm(),
             **kwargs,
         )
 
@@ -387,6 +409,25 @@ class StaffIncubationView(StaffPermissionRequiredMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("The stage has been changed."))
         return redirect("incubation:staff-incubation", pk=incubation.pk)
+
+
+class LogSupportSessionView(StaffPermissionRequiredMixin, View):
+    """Staff log a session of support (the 4f log) from the incubation's page."""
+
+    permission_required = ("incubation.manage_incubation", "members.add_supportsession")
+
+    def post(self, request, pk):
+        incubation = get_object_or_404(Incubation.objects.select_related("organization"), pk=pk)
+        form = SupportSessionForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError([error for errors in form.errors.values() for error in errors])
+            services.log_support_session(incubation, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The session of support has been logged."))
+        return redirect("incubation:staff-incubation", pk=pk)
 
 
 class GraduateView(StaffPermissionRequiredMixin, View):

@@ -22,12 +22,15 @@ def test_the_demo_has_filed_teams_a_cohort_of_six_graduates_and_lapsed_filings(d
     assert TeamFiling.objects.values("communities").distinct().count() >= 10  # across the communities
     assert TeamFiling.objects.lapsed().count() == 2
     assert TeamFiling.objects.awaiting_community().exists() and TeamFiling.objects.awaiting_decision().exists()
+    assert Incubation.objects.filter(stage=Incubation.Stage.APPLIED).count() == 1  # for the next cohort
     cohort = Cohort.objects.current()
     current = Incubation.objects.active().filter(cohort=cohort)
     assert current.count() == 6
     # Milestones at different stages: none confirmed for the newest, several for the furthest along.
     confirmed = sorted(i.milestones.filter(confirmed_at__isnull=False).count() for i in current)
     assert confirmed[0] == 0 and confirmed[-1] >= 4 and len(set(confirmed)) >= 4
+    # Sessions of support in the 4f log (members.SupportSession) for every organization of the cohort.
+    assert all(i.organization.support_sessions.filter(kind="incubation").exists() for i in current)
     graduates = Incubation.objects.graduated()
     assert graduates.count() == 3
     assert all(g.graduated_on.year < cohort.starts_on.year + 1 and g.cohort != cohort for g in graduates)

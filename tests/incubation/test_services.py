@@ -56,8 +56,20 @@ def test_only_a_committee_of_a_served_community_gives_the_first_opinion():
 
 
 def test_staff_cannot_decide_before_the_committee(staff_user):
-    with pytest.raises(ValidationError):
-        services.approve_filing(FilingFactory(), acting_user=staff_user)
+    filing = FilingFactory()
+    CommunityAccountFactory(community=filing.communities.get())
+    assert not TeamFiling.objects.awaiting_decision().exists()
+    with pytest.raises(ValidationError, match="committee gives its opinion first"):
+        services.approve_filing(filing, acting_user=staff_user)
+
+
+def test_staff_decide_at_once_where_no_committee_has_an_account(staff_user):
+    filing = FilingFactory()
+    assert list(TeamFiling.objects.awaiting_decision()) == [filing] and filing.can_be_decided
+    filing = services.approve_filing(filing, acting_user=staff_user)
+    assert filing.number == "CS-BA-2026-001"
+    with pytest.raises(ValidationError, match="already been decided"):
+        services.reject_filing(filing, acting_user=staff_user, reason="Too late")
 
 
 def test_approved_filings_are_numbered_per_year_and_shown_publicly(staff_user):
@@ -187,3 +199,41 @@ def test_the_daily_job_reminds_and_lapses(staff_user, clock):
     assert check_team_filings() == {"reminded": 1, "lapsed": 1}
     assert TeamFiling.objects.get(pk=reminded.pk).reminded_for == date(2027, 6, 10)
     assert TeamFiling.objects.get(pk=lapsing.pk).status == TeamFiling.Status.LAPSED
+
+
+def test_staff_log_sessions_of_support_in_the_4f_log(staff_user):
+    from members.models import SupportSession
+
+    incubation = admitted(TeamFactory(), staff_user)
+    with pytest.raises(ValidationError):
+        services.log_support_session(
+            incubation, kind="incubation", on=date(2026, 6, 11), hours="1.5", acting_user=staff_user
+        )
+    session = services.log_support_session(
+        incubation, kind="consultation", on=date(2026, 6, 9), hours="1.5", note="Registration papers",
+        acting_user=staff_user,
+    )
+    assert list(SupportSession.objects.for_organization(incubation.organization)) == [session]
+    assert session.logged_by == staff_user and session.get_kind_display() == "Consultation"
+
+
+def test_an_organization_applies_and_staff_admit_its_application(staff_user):
+    team = TeamFactory()
+    with pytest.raises(ValidationError):
+        services.apply_to_incubation(team, note=" ", acting_user=staff_user)
+    incubation = services.apply_to_incubation(team, note="Help with the accounts", acting_user=staff_user)
+    assert incubation.stage == Incubation.Stage.APPLIED and incubation.cohort is None
+    assert Organization.objects.get(pk=team.pk).incubation_status == "none"
+    assert OutboxMessage.objects.filter(kind="incubation_applied").exists()
+    assert incubation.next_stages() == [Incubation.Stage.WITHDRAWN]
+    with pytest.raises(ValidationError):
+        services.apply_to_incubation(team, note="again", acting_user=staff_user)
+    with pytest.raises(ValidationError):
+        services.change_stage(incubation, Incubation.Stage.ADMITTED, reason="ok", acting_user=staff_user)
+
+    admitted_incubation = admitted(team, staff_user)
+    assert admitted_incubation.pk == incubation.pk and admitted_incubation.milestones.count() == 6
+    assert list(admitted_incubation.changes.order_by("pk").values_list("from_stage", "to_stage")) == [
+        ("", "applied"), ("applied", "admitted")
+    ]
+    assert Organization.objects.get(pk=team.pk).is_incubating

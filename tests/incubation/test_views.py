@@ -241,3 +241,31 @@ def test_the_mentors_page_has_a_fixed_number_of_queries(client, staff_user, coun
     client.get(reverse("incubation:mentoring"))
     with django_assert_num_queries(7):
         client.get(reverse("incubation:mentoring"))
+
+
+def test_staff_log_a_session_of_support_and_the_organization_sees_it(client, group_staff, staff_user):
+    incubation = admitted(TeamFactory(), staff_user)
+    client.force_login(group_staff)
+    url = reverse("incubation:staff-session", args=[incubation.pk])
+    client.post(url, {"kind": "support", "on": "2026-06-01", "hours": "2", "note": "Found a room"})
+    client.post(url, {"kind": "support", "on": "2026-06-01", "hours": "0"})  # refused: a message, nothing logged
+    page = client.get(reverse("incubation:staff-incubation", args=[incubation.pk]))
+    assert [s.note for s in page.context["sessions"]] == ["Found a room"]
+    user = OrganizationAccountFactory(organization=incubation.organization, role="admin").user
+    client.force_login(user)
+    assert "Found a room" in client.get(reverse("incubation:manage")).content.decode()
+
+
+def test_a_team_applies_to_the_base_from_its_portal_and_staff_see_it(client, staff_user):
+    filing = approved_filing(staff_user)
+    user = OrganizationAccountFactory(organization=filing.organization, role="admin").user
+    client.force_login(user)
+    assert client.get(reverse("incubation:manage")).context["base_form"] is not None
+    client.post(reverse("incubation:manage-apply-base"), {"note": "We need help with our accounts."})
+    incubation = Incubation.objects.get(organization=filing.organization)
+    assert incubation.stage == Incubation.Stage.APPLIED
+    assert client.get(reverse("incubation:manage")).context["base_form"] is None
+    client.force_login(staff_user)
+    admit = client.get(reverse("incubation:staff-admit"), {"organization": filing.organization_id})
+    assert filing.organization in admit.context["form"].fields["organization"].queryset
+    assert incubation in client.get(reverse("incubation:staff")).context["incubations"]

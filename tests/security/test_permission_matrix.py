@@ -384,6 +384,7 @@ MATRIX |= {
     "incubation:manage-confirm": (None, POST_ONLY),
     "incubation:manage-tick": (lambda w: {"pk": incubation_world(w)["milestone"].pk}, POST_ONLY),
     "incubation:manage-apply": (None, POST_ONLY),
+    "incubation:manage-apply-base": (None, POST_ONLY),
     "incubation:community-filings": (None, COMMUNITY_PORTAL),
     "incubation:community-filing": (lambda w: {"pk": incubation_world(w)["pending"].pk}, COMMUNITY_A_FILING),
     "incubation:staff": (None, STAFF_PAGE),
@@ -391,6 +392,9 @@ MATRIX |= {
     "incubation:staff-certificate": (lambda w: {"pk": incubation_world(w)["filing_a"].pk}, STAFF_PAGE),
     "incubation:staff-admit": (None, STAFF_PAGE),
     "incubation:staff-incubation": (lambda w: {"pk": incubation_world(w)["incubation"].pk}, STAFF_PAGE),
+    "incubation:staff-session": (
+        lambda w: {"pk": incubation_world(w)["incubation"].pk}, STAFF_PAGE | {"staff": 405, "superuser": 405}
+    ),
     "incubation:staff-graduate": (
         lambda w: {"pk": incubation_world(w)["incubation"].pk}, STAFF_PAGE | {"staff": 405, "superuser": 405}
     ),
