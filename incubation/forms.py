@@ -118,6 +118,11 @@ class GraduationForm(forms.Form):
     registration_authority = forms.CharField(label=_("Registration authority"), initial="普陀区民政局")
     reason = forms.CharField(label=_("Note"), required=False)
 
+    def __init__(self, *args, **kwargs):
+        # On the incubation's page beside the stage form, whose `reason` field would otherwise share its id.
+        kwargs.setdefault("auto_id", "graduate-%s")
+        super().__init__(*args, **kwargs)
+
 
 class SupportSessionForm(forms.ModelForm):
     class Meta:
