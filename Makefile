@@ -12,6 +12,8 @@ endif
 # The tests run on two processes (pytest-xdist; the machine has two cores): TEST_WORKERS=0 runs them in one.
 TEST_WORKERS ?= 2
 XDIST := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadgroup)
+# The browser tests are a few long ones (the tour): an idle worker takes over what another has not started.
+XDIST_E2E := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist worksteal)
 PIP_ENV := PIP_CONSTRAINT=$(CURDIR)/constraints-build.txt PIP_DISABLE_PIP_VERSION_CHECK=1
 
 .PHONY: install install-runtime run test e2e screenshots lint messages migrate seed clean backup restore serve bench \
@@ -65,7 +67,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 # Browser journeys, axe, HTML validity and phone layout (tests/e2e): need /usr/bin/chromium, a CJK font and java.
 e2e: install node_modules/.package-lock.json
-	$(PY) -m pytest -m e2e tests/e2e $(XDIST) $(PYTEST_ARGS) || [ $$? -eq 5 ]  # 5: no browser/java here, nothing ran
+	$(PY) -m pytest -m e2e tests/e2e $(XDIST_E2E) $(PYTEST_ARGS) || [ $$? -eq 5 ]  # 5: no browser/java here, nothing ran
 
 # PNGs of the main pages, desktop and phone, Chinese and English, to docs/screenshots/.
 screenshots: install

@@ -9,6 +9,11 @@ from members.models import Community, Organization, SupportSession
 from .models import MIN_TEAM_MEMBERS, Cohort, Incubation, TeamFiling
 
 
+def date_input():
+    """A date picker whose value is ISO (the localized 2026/12/02 is not a valid <input type=date> value)."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class TeamForm(forms.ModelForm):
     """The team's public name and what it does."""
 
@@ -88,7 +93,7 @@ class AdmitForm(forms.Form):
         ).exclude(incubation_status=Organization.Incubation.GRADUATED),
     )
     cohort = forms.ModelChoiceField(label=_("Cohort"), queryset=Cohort.objects.all())
-    started_on = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
+    started_on = forms.DateField(label=_("Start date"), widget=date_input())
     mentor = MentorChoiceField(label=_("Mentor"), queryset=mentor_choices(), required=False)
     reason = forms.CharField(label=_("Note"), required=False)
 
@@ -114,7 +119,7 @@ class GraduationForm(forms.Form):
             (value, label) for value, label in Organization.Type.choices if value != Organization.Type.COMMUNITY_TEAM
         ],
     )
-    registered_on = forms.DateField(label=_("Registered on"), widget=forms.DateInput(attrs={"type": "date"}))
+    registered_on = forms.DateField(label=_("Registered on"), widget=date_input())
     registration_authority = forms.CharField(label=_("Registration authority"), initial="普陀区民政局")
     reason = forms.CharField(label=_("Note"), required=False)
 
@@ -128,7 +133,7 @@ class SupportSessionForm(forms.ModelForm):
     class Meta:
         model = SupportSession
         fields = ["kind", "on", "hours", "note"]
-        widgets = {"on": forms.DateInput(attrs={"type": "date"}), "note": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"on": date_input(), "note": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

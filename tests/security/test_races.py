@@ -152,6 +152,8 @@ print(json.dumps({"statuses": statuses, "errors": errors}))
 
 
 def test_sqlite_burst_of_60_sign_ups_has_no_locked_errors(tmp_path):
+    if connection.vendor != "sqlite":
+        pytest.skip("a burst on an SQLite file: the SQLite runs of the suite have it")
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL"}}
     env.update(
         DATABASE_URL=f"sqlite:///{tmp_path / 'burst.sqlite3'}",
