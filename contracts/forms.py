@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ReasonForm
+from core.forms import DateInput, ReasonForm
 from core.pictures import SafeImageField
 from projects.models import Project
 
@@ -11,7 +11,7 @@ from . import services
 from .models import EVALUATOR_GROUP, Contract, Evaluation, Indicator, Tranche
 
 ATTACHMENTS = 3
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class ContractForm(forms.ModelForm):

@@ -10,6 +10,16 @@ from . import outbox
 from .models import OutboxMessage
 
 
+class DateInput(forms.DateInput):
+    """A date picker (<input type=date>) whose value is ISO: the localized 2026/12/02 of the Chinese pages is not a
+    valid value for it."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),

@@ -2,6 +2,7 @@ from django import forms
 from django.forms import modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput
 from members.models import Organization
 
 from .models import EVIDENCE_MAX_BYTES, Entry, Scheme
@@ -56,10 +57,10 @@ class OpenCycleForm(forms.Form):
     scheme = forms.ModelChoiceField(label=_("Scheme"), queryset=Scheme.objects.all())
     name = forms.CharField(label=_("Name"), max_length=120)
     period_start = forms.DateField(
-        label=_("Period from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Period from"), widget=DateInput()
     )
     period_end = forms.DateField(
-        label=_("Period until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Period until"), widget=DateInput()
     )
     deadline = forms.DateTimeField(
         label=_("Self-scoring deadline"),

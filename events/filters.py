@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput
 from members.filters import StyledFilterSet
 from members.models import Community, Organization
 
@@ -34,10 +35,10 @@ class EventFilter(StyledFilterSet):
     # Days in Shanghai time, as ranges of the stored start: the (starts_at, id) index answers them (a date of
     # each event's start would be computed row by row).
     date_from = django_filters.DateFilter(
-        label=_("From"), method="filter_from", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"), method="filter_from", widget=DateInput()
     )
     date_to = django_filters.DateFilter(
-        label=_("To"), method="filter_to", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"), method="filter_to", widget=DateInput()
     )
 
     class Meta:

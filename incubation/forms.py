@@ -3,15 +3,11 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput
 from members.forms import CheckedModelMultipleChoiceField
 from members.models import Community, Organization, SupportSession
 
 from .models import MIN_TEAM_MEMBERS, Cohort, Incubation, TeamFiling
-
-
-def date_input():
-    """A date picker whose value is ISO (the localized 2026/12/02 is not a valid <input type=date> value)."""
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class TeamForm(forms.ModelForm):
@@ -93,7 +89,7 @@ class AdmitForm(forms.Form):
         ).exclude(incubation_status=Organization.Incubation.GRADUATED),
     )
     cohort = forms.ModelChoiceField(label=_("Cohort"), queryset=Cohort.objects.all())
-    started_on = forms.DateField(label=_("Start date"), widget=date_input())
+    started_on = forms.DateField(label=_("Start date"), widget=DateInput())
     mentor = MentorChoiceField(label=_("Mentor"), queryset=mentor_choices(), required=False)
     reason = forms.CharField(label=_("Note"), required=False)
 
@@ -119,7 +115,7 @@ class GraduationForm(forms.Form):
             (value, label) for value, label in Organization.Type.choices if value != Organization.Type.COMMUNITY_TEAM
         ],
     )
-    registered_on = forms.DateField(label=_("Registered on"), widget=date_input())
+    registered_on = forms.DateField(label=_("Registered on"), widget=DateInput())
     registration_authority = forms.CharField(label=_("Registration authority"), initial="普陀区民政局")
     reason = forms.CharField(label=_("Note"), required=False)
 
@@ -133,7 +129,7 @@ class SupportSessionForm(forms.ModelForm):
     class Meta:
         model = SupportSession
         fields = ["kind", "on", "hours", "note"]
-        widgets = {"on": date_input(), "note": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"on": DateInput(), "note": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

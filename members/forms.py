@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput
 from core.pictures import SafeImageField
 
 from .models import Community, Organization, OrganizationAccount, ServiceField
@@ -94,7 +95,7 @@ class OrganizationFormMixin:
                 help_text=field.help_text,
                 widget=forms.CheckboxSelectMultiple,
             )
-        self.fields["founded_on"].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        self.fields["founded_on"].widget = DateInput()
         self.fields["contact_phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
         if "credit_code" in self.fields:
             self.fields["credit_code"].widget.attrs.update({"autocapitalize": "characters", "spellcheck": "false"})

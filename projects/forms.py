@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput
 from core.pictures import SafeImageField
 from members.models import Community
 
@@ -36,8 +37,8 @@ class ProjectForm(forms.ModelForm):
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
-            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
         }
 
     def __init__(self, *args, **kwargs):
@@ -64,7 +65,7 @@ class ProjectForm(forms.ModelForm):
 
 
 class ProgressUpdateForm(forms.Form):
-    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    on = forms.DateField(label=_("Date"), widget=DateInput())
     text = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 5}))
     beneficiaries_reached = forms.IntegerField(
         label=_("Residents reached"),

@@ -3,6 +3,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput
 from members.models import Community
 
 from .figures import Period, current_year, last_ended_quarter, local_today, periods
@@ -26,13 +27,6 @@ class StatsFilterForm(forms.Form):
         """(year, community) from valid input; the current year and all communities otherwise."""
         data = self.cleaned_data if self.is_valid() else {}
         return data.get("year") or current_year(), data.get("community")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class PeriodForm(forms.Form):
