@@ -123,9 +123,10 @@ class _Builder:
             if event.state != Event.State.DRAFT:
                 changes.append(EventChange(event=event, action=EventChange.Action.PUBLISHED,
                                            changed_at=event.published_at))
-            registrations.extend(self._registrations(event, plan))
+            signed_up = self._registrations(event, plan)
+            registrations.extend(signed_up)
             if plan["report"]:
-                attended = sum(1 for r in registrations if r.event is event and r.status == "attended")
+                attended = sum(1 for r in signed_up if r.status == "attended")
                 attendance, note = self._attendance(attended)
                 reports.append(EventReport(
                     event=event,

@@ -7,10 +7,12 @@ joined since (one founding member withdrew). The council with its rotating chair
 a given day and safe to run twice.
 """
 
+import functools
 import random
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
@@ -316,9 +318,16 @@ def _user(User, username, full_name, email, *, is_staff=False, is_superuser=Fals
         defaults={"first_name": full_name, "email": email, "is_staff": is_staff, "is_superuser": is_superuser},
     )
     if created:
-        user.set_password(DEMO_PASSWORD)
+        user.password = demo_password_hash()
         user.save()
     return user
+
+
+@functools.cache
+def demo_password_hash():
+    """The demo password, hashed once: the hasher is slow on purpose (a quarter of a second each), and every demo
+    account has this published password anyway."""
+    return make_password(DEMO_PASSWORD)
 
 
 def _membership(organization, steps, staff, *, founding=False, reason=""):

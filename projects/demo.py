@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from members.demo import demo_password_hash
 from members.models import Community, Organization
 
 from .models import (
@@ -29,7 +30,6 @@ from .models import (
     Review,
 )
 
-DEMO_PASSWORD = "Changshou-2026"
 REVIEWER_GROUP = "评审专家"
 
 FOOD_BANK = "长寿社区食品银行服务社"
@@ -337,7 +337,7 @@ def _aware(day, at=time(9, 0)):
 def _reviewer(User, username, full_name, email):
     user, created = User.objects.get_or_create(username=username, defaults={"first_name": full_name, "email": email})
     if created:
-        user.set_password(DEMO_PASSWORD)
+        user.password = demo_password_hash()
         user.save()
     Group.objects.get_or_create(name=REVIEWER_GROUP)[0].user_set.add(user)
     return user

@@ -8,6 +8,7 @@ import importlib.util
 import io
 import os
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -152,9 +153,8 @@ def vnu():
     return ["java", "-Xss2m", "-jar", str(VNU_JAR)]
 
 
-@pytest.fixture
-def demo_data(db):
-    """The demo world of `make run` (members, projects, events), as residents and organizations see it, plus the
+def seed_demo_world():
+    """The demo world of `make run` (members, projects, events…), as residents and organizations see it, plus the
     tour's own events (world.py), whose pages look the same whatever the day."""
     from members.models import Organization
 
@@ -165,12 +165,43 @@ def demo_data(db):
 
 
 @pytest.fixture
-def demo(django_db_serialized_rollback, live_server, demo_data, settings):
+def demo_data(db):
+    seed_demo_world()
+
+
+# The demo world once seeded in this process, for the next live-server test: a copy of the SQLite database (the
+# test database lives in memory) and of the pictures. Seeding takes ten seconds; copying, a few milliseconds.
+DEMO_WORLD = {}
+
+
+def load_demo_world(media_root, tmp_path_factory):
+    connection = connections["default"]
+    if connection.vendor != "sqlite":
+        seed_demo_world()
+        return
+    connection.ensure_connection()
+    if "database" in DEMO_WORLD:
+        DEMO_WORLD["database"].backup(connection.connection)
+        shutil.copytree(DEMO_WORLD["media"], media_root, dirs_exist_ok=True)
+        return
+    seed_demo_world()
+    snapshot = sqlite3.connect(":memory:", check_same_thread=False)
+    connection.connection.backup(snapshot)
+    DEMO_WORLD["media"] = tmp_path_factory.mktemp("demo-media")
+    if Path(media_root).exists():
+        shutil.copytree(media_root, DEMO_WORLD["media"], dirs_exist_ok=True)
+    DEMO_WORLD["database"] = snapshot
+
+
+@pytest.fixture
+def demo(django_db_serialized_rollback, live_server, settings, tmp_path_factory):
     """The demo world behind a live server, with login lockout on as in production; returns the base URL.
 
     serialized_rollback: live_server tests empty the tables afterwards, and rows made by data
-    migrations (service fields) must be back for the next test.
+    migrations (service fields) must be back for the next test (on SQLite the copy of the demo world brings them
+    back too).
     """
+    load_demo_world(settings.MEDIA_ROOT, tmp_path_factory)
     settings.AXES_ENABLED = True
     return live_server.url
 
