@@ -74,7 +74,14 @@ def require_redis():
         if redis_is_required():
             pytest.fail(f"{message}: CI must run the Redis tests")
         pytest.skip(f"{message}; start redis-server to run this test (CI always does)")
-    return f"redis://{REDIS_ADDRESS[0]}:{REDIS_ADDRESS[1]}/0"
+    return f"redis://{REDIS_ADDRESS[0]}:{REDIS_ADDRESS[1]}/{redis_database()}"
+
+
+def redis_database():
+    """A Redis database of this test process's own: under pytest-xdist each worker's (gw0 → 10, gw1 → 11…), so that
+    two workers' Celery workers never take each other's tasks from one queue; 0 in a run without xdist."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return 10 + int(worker.removeprefix("gw")) if worker.startswith("gw") else 0
 
 
 def free_port():
