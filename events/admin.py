@@ -12,7 +12,8 @@ from import_export.admin import ExportMixin
 
 from core.admin_actions import run_service
 from core.admin_history import HistoryAdmin
-from core.pagination import LargeTableChangeList, LargeTablePaginator
+from core.pagination import LargeTableAdminMixin
+from core.search import QuerySetSearchAdminMixin
 from core.spreadsheets import SafeSpreadsheetAdminMixin
 from core.validators import mask_mobile
 from members.services import record_personal_data_access
@@ -64,7 +65,10 @@ class EventAdminForm(forms.ModelForm):
 
 
 @admin.register(Event)
-class EventAdmin(ServiceRefusalMixin, SafeSpreadsheetAdminMixin, ExportMixin, HistoryAdmin):
+class EventAdmin(
+    LargeTableAdminMixin, QuerySetSearchAdminMixin, ServiceRefusalMixin, SafeSpreadsheetAdminMixin, ExportMixin,
+    HistoryAdmin,
+):
     """Events in the admin go through the services, as in the portal: a save is `update_event` (places checked
     against the sign-ups, the waiting list moved up), the state changes only by the actions."""
 
@@ -72,17 +76,13 @@ class EventAdmin(ServiceRefusalMixin, SafeSpreadsheetAdminMixin, ExportMixin, Hi
     resource_classes = [EventResource]
     list_display = ["title", "organizer", "kind", "starts_at", "community", "state", "capacity", "taken"]
     list_filter = ["state", "kind", "community", ("organization", admin.EmptyFieldListFilter), "starts_at"]
-    search_fields = ["title__finds", "description__finds", "place__finds", "organization__name__finds"]  # core.search
+    search_fields = ["title", "description", "place", "organization__name"]  # Event.objects.search (core.search)
     date_hierarchy = "starts_at"
     autocomplete_fields = ["organization"]
     list_select_related = ["organization", "community"]
-    # 100,000 events: newest first off the (starts_at, id) index, no second COUNT of the whole table.
+    # 100,000 events: newest first off the (starts_at, id) index.
     ordering = ["-starts_at", "-pk"]
-    show_full_result_count = False
-    paginator = LargeTablePaginator
 
-    def get_changelist(self, request, **kwargs):
-        return LargeTableChangeList
     readonly_fields = [
         "state", "published_at", "created_by", "created_at", "updated_at", "cancel_reason", "sign_ups",
         "sign_up_counts", "report_attendance", "ratings",
@@ -188,7 +188,7 @@ class EventAdmin(ServiceRefusalMixin, SafeSpreadsheetAdminMixin, ExportMixin, Hi
 
 
 @admin.register(Registration)
-class RegistrationAdmin(SafeSpreadsheetAdminMixin, ExportMixin, admin.ModelAdmin):
+class RegistrationAdmin(LargeTableAdminMixin, SafeSpreadsheetAdminMixin, ExportMixin, admin.ModelAdmin):
     """No audit history here on purpose: residents' names and mobiles must not be copied into history tables."""
 
     resource_classes = [RegistrationResource]
@@ -197,11 +197,8 @@ class RegistrationAdmin(SafeSpreadsheetAdminMixin, ExportMixin, admin.ModelAdmin
     # core.search; the event by its filter (the event's admin page links to its sign-ups), not by a join of 1M rows.
     search_fields = ["name__finds", "mobile__finds", "email"]
     list_select_related = ["event"]
-    # 1,000,000 sign-ups: newest first off the primary key (not a sort of every row by created_at), no second
-    # COUNT of the whole table, and an estimated count of the unfiltered list (core.pagination).
+    # 1,000,000 sign-ups: newest first off the primary key (not a sort of every row by created_at).
     ordering = ["-pk"]
-    show_full_result_count = False
-    paginator = LargeTablePaginator
     # The status (and what goes with it) changes only by the actions below, which call the services.
     readonly_fields = [
         "event", "status", "consent", "cancel_code", "created_at", "cancelled_at", "promoted_at", "checked_in_at",

@@ -4,6 +4,7 @@ from import_export.admin import ExportMixin, ImportExportMixin
 
 from core.admin_actions import run_service, run_service_with_reason
 from core.admin_history import HistoryAdmin
+from core.pagination import LargeTableAdminMixin
 from core.spreadsheets import SafeSpreadsheetAdminMixin
 
 from . import services
@@ -52,7 +53,8 @@ class OrganizationAccountInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SafeSpreadsheetAdminMixin, ImportExportMixin, HistoryAdmin):
+class OrganizationAdmin(LargeTableAdminMixin, SafeSpreadsheetAdminMixin, ImportExportMixin, HistoryAdmin):
+    # A city has tens of thousands of organizations (core.pagination.LargeTableAdminMixin).
     resource_classes = [OrganizationResource]
     list_display = [
         "name",
@@ -124,7 +126,7 @@ class MembershipChangeInline(admin.TabularInline):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SafeSpreadsheetAdminMixin, ExportMixin, HistoryAdmin):
+class MembershipAdmin(LargeTableAdminMixin, SafeSpreadsheetAdminMixin, ExportMixin, HistoryAdmin):
     resource_classes = [MembershipResource]
     list_display = ["organization", "status", "applied_on", "joined_on", "is_founding", "decided_by"]
     list_filter = ["status", "is_founding", "applied_on", "joined_on"]

@@ -8,7 +8,8 @@ from import_export.admin import ExportMixin
 
 from core.admin_actions import run_service, run_service_with_reason
 from core.admin_history import HistoryAdmin
-from core.pagination import LargeTableChangeList, LargeTablePaginator
+from core.pagination import LargeTableAdminMixin
+from core.search import QuerySetSearchAdminMixin
 from core.spreadsheets import SafeSpreadsheetAdminMixin
 
 from . import scoring, services
@@ -126,22 +127,24 @@ class ReviewInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(SafeSpreadsheetAdminMixin, ExportMixin, HistoryAdmin):
+class ProjectAdmin(
+    LargeTableAdminMixin, QuerySetSearchAdminMixin, SafeSpreadsheetAdminMixin, ExportMixin, HistoryAdmin
+):
     resource_classes = [ProjectResource]
     list_display = ["title", "organization", "call", "state", "service_field", "funding_source", "budget",
                     "is_selected", "is_brand", "starts_on"]
     list_filter = ["state", "is_brand", "is_selected", "service_field", "funding_source", "call", "communities",
                    "starts_on"]
-    search_fields = ["title__finds", "summary__finds", "organization__name__finds", "slug"]  # core.search
+    search_fields = ["title", "summary", "organization__name"]  # Project.objects.search (core.search)
     list_select_related = ["organization", "call"]
     autocomplete_fields = ["organization"]
     filter_horizontal = ["communities"]
     readonly_fields = ["state", "next_steps", "submitted_at", "decided_at", "decided_by", "decision_reason",
                        "created_at", "updated_at", "public_link"]
     date_hierarchy = "starts_on"
-    # 20,000 projects at city scale: a search counts at most 2,000 matches and has no date drill-down (both read
-    # every match: a two-character word took 0.9 s of queries); the unfiltered list counts from the statistics.
-    paginator = LargeTablePaginator
+    # 20,000 projects at city scale (LargeTableAdminMixin): a search counts at most 2,000 matches and has no date
+    # drill-down (both read every match: a two-character word took 0.9 s of queries); the unfiltered list counts
+    # from the statistics.
     fieldsets = [
         (None, {"fields": ["title", "slug", "organization", "call", "state", "next_steps", "public_link"]}),
         (
@@ -155,9 +158,6 @@ class ProjectAdmin(SafeSpreadsheetAdminMixin, ExportMixin, HistoryAdmin):
     inlines = [ProjectPhotoInline, ProgressUpdateInline, ReviewInline, ProjectStateChangeInline]
     actions = ["approve", "reject", "start", "complete", "mark_selected", "unmark_selected", "mark_brand",
                "unmark_brand"]
-
-    def get_changelist(self, request, **kwargs):
-        return LargeTableChangeList
 
     @admin.display(description=_("public page"))
     def public_link(self, obj):

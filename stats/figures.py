@@ -830,6 +830,12 @@ def period_figures(period, now=None):
     }
 
 
+def period_figures_of_today(period):
+    """period_figures as of today, computed once a day and per version of the data: /staff/stats/ shows them on
+    every visit (19 queries, 140 ms at city scale)."""
+    return cached(f"period-figures:{period}:{local_today()}", lambda: period_figures(period))
+
+
 def projects_running_in(period, now=None):
     """Every project (of any state) whose dates overlap the period (`_runs_between`): the annual report's."""
     return Project.objects.filter(_runs_between(period.first, period.last, local_today(now)))

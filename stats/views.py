@@ -73,7 +73,7 @@ class StaffStatsView(StaffPermissionRequiredMixin, StatsView):
             # The figures of a quarter, half or year, as the reporting pack (reports) sends them upward.
             "period_form": period_form,
             "period": period,
-            "period_data": figures.period_figures(period),
+            "period_data": figures.period_figures_of_today(period),
         }
 
 

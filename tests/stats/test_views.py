@@ -134,12 +134,13 @@ def test_staff_statistics_query_count_does_not_grow(client, staff_user, django_a
     months = timezone.localdate().month  # one compliance query per month of the year so far
     # computing: the public page's twelve, the session and user, the frame's staff lookups (3), the staff session's
     # renewal (3), the residents' ratings per organization and one compliance query a month; and the figures of
-    # the period chosen (12, stats.figures.period_figures, the reporting pack's: never cached)
-    response = _queries(client, django_assert_num_queries, reverse("stats:staff"), 33 + months)
+    # the period chosen (12, stats.figures.period_figures, the reporting pack's) with the versions of every data
+    # family they read (1)
+    response = _queries(client, django_assert_num_queries, reverse("stats:staff"), 34 + months)
     assert len(response.context["feedback_rows"]) == size
     # cached, within the minute (the session is not renewed again): the communities, the session and user,
-    # the frame's staff lookups (3), the period's figures (12)
-    _queries(client, django_assert_num_queries, reverse("stats:staff"), 18)
+    # the frame's staff lookups (3)
+    _queries(client, django_assert_num_queries, reverse("stats:staff"), 6)
 
 
 @pytest.mark.parametrize("size", [1, 6])
@@ -277,3 +278,18 @@ def test_member_figures_follow_a_membership_decision(client, staff_user):
     services.approve_membership(membership, acting_user=staff_user)
     assert client.get(reverse("home")).context["member_count"] == 1
     assert _rows(client.get(members_url), "members") == {str(timezone.localdate().year): [1]}
+
+
+@pytest.mark.clock(2026, 11, 20, 10, 0)
+def test_the_period_figures_are_kept_until_the_data_changes(client, staff_user):
+    """/staff/stats/ keeps the period's figures (stats.figures.period_figures_of_today) until a change."""
+    client.force_login(staff_user)
+    url = reverse("stats:staff") + "?period=2026-Q4"
+
+    def founded_in_period():
+        return client.get(url).context["period_data"]["organizations"]["total"]["new"]
+
+    before = founded_in_period()
+    assert founded_in_period() == before  # from the cache
+    OrganizationFactory(founded_on=date(2026, 10, 5))
+    assert founded_in_period() == before + 1
