@@ -164,11 +164,6 @@ def seed_demo_world():
     )
 
 
-@pytest.fixture
-def demo_data(db):
-    seed_demo_world()
-
-
 # The demo world once seeded in this process, for the next live-server test: a copy of the SQLite database (the
 # test database lives in memory) and of the pictures. Seeding takes ten seconds; copying, a few milliseconds.
 DEMO_WORLD = {}

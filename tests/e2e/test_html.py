@@ -9,7 +9,6 @@ import subprocess
 from functools import partial
 from html.parser import HTMLParser
 
-import pytest
 from django.contrib.auth import get_user_model
 
 from .conftest import LANGUAGES
@@ -95,8 +94,8 @@ def run_vnu(vnu, files):
     return by_file
 
 
-@pytest.mark.django_db
-def test_every_page_is_valid_html_with_lang_title_description_and_one_h1(client, demo_data, vnu, tmp_path):
+def test_every_page_is_valid_html_with_lang_title_description_and_one_h1(client, demo, vnu, tmp_path):
+    # `demo`: the demo world as the browser tests have it (its copy, when this process has seeded it already)
     files, problems = [], []
     for language in LANGUAGES:
         for page in [page for page in PAGES + ADMIN_PAGES if page.html_check]:

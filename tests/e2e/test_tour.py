@@ -9,7 +9,8 @@ filters, data tables) closed and then open:
 - no text is smaller than 12 px, 18 px in the 长辈版;
 
 and at 375 px axe-core finds no serious or critical violation; in the 长辈版, whose markup is the standard version's,
-axe's rules of the style, with the AAA contrast rule (7:1 for text) instead of the AA one. Moderate and minor findings are printed (run with -s, or read "Captured stdout" on failure).
+axe's rules of the style, with the AAA contrast rule (7:1 for text) instead of the AA one. Moderate and minor
+findings are printed (run with -s, or read "Captured stdout" on failure).
 
 One pass per language and mode does it all (each page is opened once), so the tour stays within a few minutes.
 """
