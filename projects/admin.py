@@ -9,7 +9,7 @@ from import_export.admin import ExportMixin
 from core.admin_actions import run_service, run_service_with_reason
 from core.admin_history import HistoryAdmin
 from core.pagination import LargeTableAdminMixin
-from core.search import QuerySetSearchAdminMixin
+from core.search import QuerySetSearchAdminMixin, clean_term
 from core.spreadsheets import SafeSpreadsheetAdminMixin
 
 from . import scoring, services
@@ -135,7 +135,7 @@ class ProjectAdmin(
                     "is_selected", "is_brand", "starts_on"]
     list_filter = ["state", "is_brand", "is_selected", "service_field", "funding_source", "call", "communities",
                    "starts_on"]
-    search_fields = ["title", "summary", "organization__name"]  # Project.objects.search (core.search)
+    search_fields = ["title", "summary", "organization__name", "slug"]  # Project.objects.search (core.search), slug
     list_select_related = ["organization", "call"]
     autocomplete_fields = ["organization"]
     filter_horizontal = ["communities"]
@@ -158,6 +158,12 @@ class ProjectAdmin(
     inlines = [ProjectPhotoInline, ProgressUpdateInline, ReviewInline, ProjectStateChangeInline]
     actions = ["approve", "reject", "start", "complete", "mark_selected", "unmark_selected", "mark_brand",
                "unmark_brand"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # The page's address too, as the admin's search box found it before (an exact slug: its unique index).
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        term = clean_term(search_term)
+        return (found | queryset.filter(slug=term) if term else found), duplicates
 
     @admin.display(description=_("public page"))
     def public_link(self, obj):

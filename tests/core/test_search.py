@@ -63,3 +63,36 @@ def test_on_postgresql_two_characters_ask_the_bigram_index_and_more_the_trigram_
     # with every row.
     assert "LIKE" not in two[0]["sql"]
     assert "LIKE" in three[0]["sql"] and "fp_bigrams" not in three[0]["sql"]
+
+
+def test_the_admin_search_of_events_and_projects_finds_the_organizers_name(client, staff_user):
+    """core.search.QuerySetSearchAdminMixin: the model's own search (organizers looked up first), and projects'
+    addresses too."""
+    from tests.members.factories import OrganizationFactory
+    from tests.projects.factories import ProjectFactory
+
+    barber = OrganizationFactory(name="爱心理发社")
+    event = EventFactory(title="健康讲座", organization=barber)
+    EventFactory(title="手工课堂")
+    project = ProjectFactory(title="社区花园", organization=barber)
+    other = ProjectFactory(title="读书会", slug="reading-club")
+    client.force_login(staff_user)
+
+    def found(admin, term):
+        response = client.get(reverse(f"admin:{admin}_changelist"), {"q": term})
+        return {row.pk for row in response.context["cl"].result_list}
+
+    assert found("events_event", "理发社") == {event.pk}
+    assert found("projects_project", "理发社") == {project.pk}
+    assert found("projects_project", "reading-club") == {other.pk}
+    assert found("projects_project", "花园") == {project.pk}
+
+
+def test_a_searched_admin_list_counts_its_rows_without_their_place_counts(client, staff_user, events):
+    """core.pagination.LargeTablePaginator counts by keys: the events' place counts are not computed for each row."""
+    client.force_login(staff_user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("admin:events_event_changelist"), {"q": "理发"})
+    counts = [query["sql"] for query in queries.captured_queries if query["sql"].startswith("SELECT COUNT(*)")]
+    assert counts and not any("events_registration" in sql for sql in counts)
+    assert response.context["cl"].result_count == 3
